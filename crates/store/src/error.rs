@@ -1,0 +1,37 @@
+use sea_orm::{DbErr, SqlErr};
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL names neither SQLite nor PostgreSQL.
+    #[error("the database URL must start with sqlite: or postgres://")]
+    UnsupportedUrl,
+    /// The database could not be reached.
+    #[error("cannot connect to the database")]
+    Connect(#[source] DbErr),
+    /// Applying migrations failed; the failed migration was rolled back.
+    #[error("database migration failed")]
+    Migration(#[source] DbErr),
+    /// A unique value is already taken.
+    #[error("{what} is already taken")]
+    Conflict {
+        /// What was duplicated, in the client's words (`email`).
+        what: &'static str,
+    },
+    /// Stored data does not decode into a domain value: a bug or manual tampering.
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    /// Any other database failure.
+    #[error("database error")]
+    Database(#[from] DbErr),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to [`StoreError::Conflict`]; other errors pass.
+    pub(crate) fn unique(err: DbErr, what: &'static str) -> StoreError {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict { what },
+            _ => StoreError::Database(err),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! HerLead persistence.
+//!
+//! [`Store`] wraps a sea-orm connection pool to SQLite (the embedded default) or PostgreSQL
+//! and exposes the operations the API needs. It speaks core types only: sea-orm entities and
+//! errors stay inside this crate. Every write that touches more than one row runs in one
+//! transaction.
+
+mod entity;
+mod error;
+mod migration;
+mod progress;
+mod sessions;
+#[cfg(feature = "test-util")]
+pub mod testing;
+mod users;
+
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+use sea_orm_migration::MigratorTrait;
+
+pub use error::StoreError;
+pub use progress::{ProgressEvent, TaskStatusChange};
+pub use sessions::{NewRefreshToken, RotateOutcome};
+pub use users::{NewUser, UserCredentials};
+
+/// The current time at the precision both engines store (microseconds), so that a value
+/// written and a value read back compare equal.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    db_time(chrono::Utc::now())
+}
+
+pub(crate) fn db_time(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    t.trunc_subsecs(6)
+}
+
+/// Which database engine a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite: the embedded default, one file.
+    Sqlite,
+    /// PostgreSQL: production.
+    Postgres,
+}
+
+/// The database behind HerLead.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url`: `sqlite://path?mode=rwc` or `postgres://…`.
+    ///
+    /// SQLite connections use write-ahead logging, enforce foreign keys and wait up to five
+    /// seconds for a lock instead of failing at once.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        let mut options = ConnectOptions::new(url);
+        options
+            .sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5))
+            });
+        } else {
+            options.max_connections(16);
+        }
+        let db = Database::connect(options)
+            .await
+            .map_err(StoreError::Connect)?;
+        Ok(Store { db, backend })
+    }
+
+    /// Applies pending migrations. Safe to run again: applied ones are skipped.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migration::Migrator::up(&self.db, None)
+            .await
+            .map_err(StoreError::Migration)
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await.map_err(StoreError::from)
+    }
+
+    /// The engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await.map_err(StoreError::from)
+    }
+
+    /// Runs one raw statement that returns a single text value, for diagnostics and tests
+    /// (`PRAGMA journal_mode`, `SHOW server_version`).
+    pub async fn query_text(&self, sql: &str) -> Result<Option<String>, StoreError> {
+        let backend: DbBackend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(backend, sql))
+            .await?;
+        match row {
+            Some(row) => {
+                let value: Result<String, _> = row.try_get_by_index(0);
+                match value {
+                    Ok(text) => Ok(Some(text)),
+                    Err(_) => Ok(Some(row.try_get_by_index::<i64>(0)?.to_string())),
+                }
+            }
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! Schema migrations. They run unchanged on SQLite and PostgreSQL, each inside a transaction
+//! on both (SQLite's DDL is transactional too), so a failed migration changes nothing.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_initial;
+
+/// Applies the migrations in order; see [`crate::Store::migrate`].
+#[derive(Debug)]
+pub(crate) struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_initial::Migration)]
+    }
+}

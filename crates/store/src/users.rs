@@ -1,0 +1,114 @@
+use chrono::{DateTime, Utc};
+use herlead_core::{
+    Role, User, UserId,
+    input::{DisplayName, Email},
+};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+use crate::{NewRefreshToken, Store, StoreError, entity::user, sessions};
+
+/// An account about to be created.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Normalized email.
+    pub email: Email,
+    /// Display name.
+    pub display_name: DisplayName,
+    /// PHC string of the argon2id hash.
+    pub password_hash: String,
+    /// Initial role.
+    pub role: Role,
+    /// Creation time.
+    pub now: DateTime<Utc>,
+}
+
+/// A user with the hash her password is checked against.
+#[derive(Debug, Clone)]
+pub struct UserCredentials {
+    /// The account.
+    pub user: User,
+    /// PHC string of the argon2id hash.
+    pub password_hash: String,
+}
+
+pub(crate) fn to_user(model: user::Model) -> Result<User, StoreError> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("user {}: {what}", model.id));
+    Ok(User {
+        id: UserId(model.id),
+        email: Email::parse("email", &model.email).map_err(|_| corrupt("email"))?,
+        display_name: DisplayName::parse("displayName", &model.display_name)
+            .map_err(|_| corrupt("display name"))?,
+        role: model.role.parse().map_err(|_| corrupt("role"))?,
+        created_at: model.created_at,
+    })
+}
+
+impl Store {
+    /// Creates an account and its first session in one transaction. A taken email is
+    /// [`StoreError::Conflict`] and writes nothing.
+    pub async fn create_user(
+        &self,
+        mut new: NewUser,
+        session: NewRefreshToken,
+    ) -> Result<User, StoreError> {
+        new.now = crate::db_time(new.now);
+        let id = UserId::new();
+        let txn = self.db.begin().await?;
+        let model = user::ActiveModel {
+            id: Set(id.0),
+            email: Set(new.email.as_str().to_owned()),
+            display_name: Set(new.display_name.as_str().to_owned()),
+            password_hash: Set(new.password_hash),
+            role: Set(new.role.as_str().to_owned()),
+            created_at: Set(new.now),
+            updated_at: Set(new.now),
+        };
+        user::Entity::insert(model)
+            .exec_without_returning(&txn)
+            .await
+            .map_err(|e| StoreError::unique(e, "email"))?;
+        sessions::insert(&txn, id, session).await?;
+        txn.commit().await?;
+        Ok(User {
+            id,
+            email: new.email,
+            display_name: new.display_name,
+            role: new.role,
+            created_at: new.now,
+        })
+    }
+
+    /// The account with this id, if any.
+    pub async fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        user::Entity::find_by_id(id.0)
+            .one(&self.db)
+            .await?
+            .map(to_user)
+            .transpose()
+    }
+
+    /// The account registered with this email, with its password hash.
+    pub async fn credentials_by_email(
+        &self,
+        email: &Email,
+    ) -> Result<Option<UserCredentials>, StoreError> {
+        let Some(model) = user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let password_hash = model.password_hash.clone();
+        Ok(Some(UserCredentials {
+            user: to_user(model)?,
+            password_hash,
+        }))
+    }
+
+    /// Counts accounts; used by readiness checks and tests.
+    pub async fn count_users(&self) -> Result<u64, StoreError> {
+        use sea_orm::PaginatorTrait;
+        Ok(user::Entity::find().count(&self.db).await?)
+    }
+}

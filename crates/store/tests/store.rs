@@ -1,0 +1,313 @@
+//! Store behaviour against real databases: SQLite always, PostgreSQL when
+//! `HERLEAD_TEST_POSTGRES_URL` is set.
+
+use chrono::{Duration, Utc};
+use herlead_core::{
+    Role, TaskStatus, UserId,
+    input::{DisplayName, Email, Note},
+};
+use herlead_store::{
+    Backend, NewRefreshToken, NewUser, RotateOutcome, Store, StoreError, TaskStatusChange, testing,
+};
+
+fn new_user(email: &str) -> NewUser {
+    NewUser {
+        email: Email::parse("email", email).expect("email"),
+        display_name: DisplayName::parse("displayName", "Ada Lovelace").expect("name"),
+        password_hash: "$argon2id$stub-not-checked-by-the-store".into(),
+        role: Role::Member,
+        now: Utc::now(),
+    }
+}
+
+fn token(hash: &str) -> NewRefreshToken {
+    let now = Utc::now();
+    NewRefreshToken {
+        token_hash: hash.into(),
+        now,
+        expires_at: now + Duration::days(30),
+    }
+}
+
+async fn member(store: &Store, email: &str, hash: &str) -> UserId {
+    store
+        .create_user(new_user(email), token(hash))
+        .await
+        .expect("create user")
+        .id
+}
+
+#[tokio::test]
+async fn test_migrations_are_idempotent_and_sqlite_is_configured() {
+    for db in testing::all().await {
+        db.store.migrate().await.expect("second migrate is a no-op");
+        if db.backend() == Backend::Sqlite {
+            let mode = db
+                .store
+                .query_text("PRAGMA journal_mode")
+                .await
+                .expect("pragma");
+            assert_eq!(mode.as_deref(), Some("wal"));
+            let fk = db
+                .store
+                .query_text("PRAGMA foreign_keys")
+                .await
+                .expect("pragma");
+            assert_eq!(fk.as_deref(), Some("1"));
+        }
+        db.store.ping().await.expect("ping");
+    }
+}
+
+#[tokio::test]
+async fn test_duplicate_email_is_a_conflict_and_writes_nothing() {
+    for db in testing::all().await {
+        let store = &db.store;
+        let first = store
+            .create_user(new_user("ada@example.org"), token("h1"))
+            .await
+            .expect("first");
+        assert_eq!(first.email.as_str(), "ada@example.org");
+        let err = store
+            .create_user(new_user("ADA@example.org"), token("h2"))
+            .await
+            .expect_err("duplicate");
+        assert!(
+            matches!(err, StoreError::Conflict { what: "email" }),
+            "{:?}: {err:?}",
+            db.backend()
+        );
+        assert_eq!(store.count_users().await.expect("count"), 1);
+        // The failed registration's session was rolled back with it: h2 is unknown.
+        let outcome = store
+            .rotate_session("h2", token("h3"))
+            .await
+            .expect("rotate");
+        assert_eq!(outcome, RotateOutcome::Unknown);
+    }
+}
+
+#[tokio::test]
+async fn test_credentials_and_lookup_by_id() {
+    for db in testing::all().await {
+        let id = member(&db.store, "grace@example.org", "h1").await;
+        let email = Email::parse("email", "Grace@Example.org").expect("email");
+        let creds = db
+            .store
+            .credentials_by_email(&email)
+            .await
+            .expect("query")
+            .expect("found");
+        assert_eq!(creds.user.id, id);
+        assert!(creds.password_hash.starts_with("$argon2id$"));
+        let user = db
+            .store
+            .user_by_id(id)
+            .await
+            .expect("query")
+            .expect("found");
+        assert_eq!(user.display_name.as_str(), "Ada Lovelace");
+        assert_eq!(user.role, Role::Member);
+        assert!(
+            db.store
+                .user_by_id(UserId::new())
+                .await
+                .expect("query")
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn test_refresh_rotation_and_reuse_revokes_the_family() {
+    for db in testing::all().await {
+        let store = &db.store;
+        let id = member(store, "ada@example.org", "t1").await;
+        let now = Utc::now();
+        assert_eq!(store.live_session_count(id, now).await.expect("count"), 1);
+
+        let RotateOutcome::Rotated(user) = store
+            .rotate_session("t1", token("t2"))
+            .await
+            .expect("rotate")
+        else {
+            panic!("first use rotates");
+        };
+        assert_eq!(user.id, id);
+        assert_eq!(
+            store
+                .live_session_count(id, Utc::now())
+                .await
+                .expect("count"),
+            1
+        );
+
+        // t1 again: someone kept a copy. The whole family dies, t2 included.
+        assert_eq!(
+            store
+                .rotate_session("t1", token("t3"))
+                .await
+                .expect("rotate"),
+            RotateOutcome::Reused
+        );
+        assert_eq!(
+            store
+                .rotate_session("t2", token("t4"))
+                .await
+                .expect("rotate"),
+            RotateOutcome::Revoked
+        );
+        assert_eq!(
+            store
+                .live_session_count(id, Utc::now())
+                .await
+                .expect("count"),
+            0
+        );
+    }
+}
+
+#[tokio::test]
+async fn test_expired_and_ended_sessions() {
+    for db in testing::all().await {
+        let store = &db.store;
+        let id = member(store, "ada@example.org", "t1").await;
+        let past = Utc::now() - Duration::days(60);
+        store
+            .create_session(
+                id,
+                NewRefreshToken {
+                    token_hash: "old".into(),
+                    now: past,
+                    expires_at: past + Duration::days(30),
+                },
+            )
+            .await
+            .expect("insert");
+        assert_eq!(
+            store
+                .rotate_session("old", token("x"))
+                .await
+                .expect("rotate"),
+            RotateOutcome::Expired
+        );
+
+        assert!(store.end_session("t1", Utc::now()).await.expect("end"));
+        assert!(
+            !store
+                .end_session("t1", Utc::now())
+                .await
+                .expect("end twice")
+        );
+        assert!(
+            !store
+                .end_session("nope", Utc::now())
+                .await
+                .expect("unknown")
+        );
+        assert_eq!(
+            store
+                .rotate_session("t1", token("y"))
+                .await
+                .expect("rotate"),
+            RotateOutcome::Revoked
+        );
+    }
+}
+
+#[tokio::test]
+async fn test_task_status_history_is_appended_in_the_same_transaction() {
+    for db in testing::all().await {
+        let store = &db.store;
+        let id = member(store, "ada@example.org", "t1").await;
+        let change = |status, note: Option<&str>| TaskStatusChange {
+            user: id,
+            task_key: "position.website".into(),
+            status,
+            note: note.map(|n| {
+                Note::parse_optional("note", Some(n))
+                    .expect("note")
+                    .expect("some")
+            }),
+            now: Utc::now(),
+        };
+
+        let done = store
+            .set_task_status(change(TaskStatus::Done, Some("herlead.example")))
+            .await
+            .expect("set");
+        assert!(done.completed_at.is_some());
+        // Repeating the same change is a no-op that keeps the completion time.
+        let again = store
+            .set_task_status(change(TaskStatus::Done, Some("herlead.example")))
+            .await
+            .expect("repeat");
+        assert_eq!(again.completed_at, done.completed_at);
+        // Editing only the note keeps completion and records an event.
+        let edited = store
+            .set_task_status(change(TaskStatus::Done, None))
+            .await
+            .expect("edit note");
+        assert_eq!(edited.completed_at, done.completed_at);
+        let reopened = store
+            .set_task_status(change(TaskStatus::InProgress, None))
+            .await
+            .expect("reopen");
+        assert_eq!(reopened.completed_at, None);
+
+        let events = store.progress_events(id).await.expect("events");
+        let transitions: Vec<_> = events.iter().map(|e| (e.from, e.to)).collect();
+        assert_eq!(
+            transitions,
+            vec![
+                (TaskStatus::NotStarted, TaskStatus::Done),
+                (TaskStatus::Done, TaskStatus::Done),
+                (TaskStatus::Done, TaskStatus::InProgress),
+            ],
+            "{:?}",
+            db.backend()
+        );
+        assert_eq!(
+            events[0].note.as_ref().map(Note::as_str),
+            Some("herlead.example")
+        );
+
+        let records = store.task_records(id).await.expect("records");
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].status, TaskStatus::InProgress);
+        assert_eq!(records[0].note, None);
+    }
+}
+
+#[tokio::test]
+async fn test_foreign_keys_are_enforced() {
+    for db in testing::all().await {
+        let err = db
+            .store
+            .set_task_status(TaskStatusChange {
+                user: UserId::new(),
+                task_key: "position.website".into(),
+                status: TaskStatus::Done,
+                note: None,
+                now: Utc::now(),
+            })
+            .await
+            .expect_err("no such user");
+        assert!(matches!(err, StoreError::Database(_)), "{err:?}");
+        assert!(
+            db.store
+                .progress_events(UserId::new())
+                .await
+                .expect("q")
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn test_unsupported_url_is_refused() {
+    let err = Store::connect("mysql://localhost/db")
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, StoreError::UnsupportedUrl));
+}
