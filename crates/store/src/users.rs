@@ -10,6 +10,8 @@ use crate::{NewRefreshToken, Store, StoreError, entity::user, sessions};
 /// An account about to be created.
 #[derive(Debug, Clone)]
 pub struct NewUser {
+    /// Identifier chosen by the caller (so tokens can be minted before the insert).
+    pub id: UserId,
     /// Normalized email.
     pub email: Email,
     /// Display name.
@@ -52,7 +54,7 @@ impl Store {
         session: NewRefreshToken,
     ) -> Result<User, StoreError> {
         new.now = crate::db_time(new.now);
-        let id = UserId::new();
+        let id = new.id;
         let txn = self.db.begin().await?;
         let model = user::ActiveModel {
             id: Set(id.0),

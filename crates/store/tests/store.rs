@@ -12,6 +12,7 @@ use herlead_store::{
 
 fn new_user(email: &str) -> NewUser {
     NewUser {
+        id: UserId::new(),
         email: Email::parse("email", email).expect("email"),
         display_name: DisplayName::parse("displayName", "Ada Lovelace").expect("name"),
         password_hash: "$argon2id$stub-not-checked-by-the-store".into(),
