@@ -14,7 +14,7 @@ use std::sync::Arc;
 use async_graphql::{EmptySubscription, Schema};
 use herlead_store::Store;
 
-pub use auth::{AuthConfig, AuthFailure, Authenticator, Session, Viewer};
+pub use auth::{AuthConfig, AuthFailure, Authenticator, MIN_SECRET_LEN, Session, Viewer};
 pub use error::{ApiError, ErrorCode};
 pub use schema::{Mutation, Query};
 

@@ -1,1 +1,13 @@
+//! The HerLead server: configuration, HTTP routes and startup.
+//!
+//! The binary `herlead` (see `main.rs`) is a thin CLI over this library, so integration tests
+//! start the very same application on port 0.
 
+pub mod config;
+mod routes;
+pub mod secret;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::{Config, ConfigError};
+pub use startup::{Application, connect_store};

@@ -1,0 +1,301 @@
+//! Settings from flags and `HERLEAD_*` environment variables, checked before anything starts.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{ArgAction, Args, ValueEnum};
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable, coloured when writing to a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The raw settings as given on the command line or in the environment.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "HERLEAD_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+    /// `sqlite://PATH` (created if missing) or `postgres://USER:PASS@HOST/DB`.
+    #[arg(
+        long,
+        env = "HERLEAD_DATABASE_URL",
+        default_value = "sqlite://herlead.db",
+        global = true
+    )]
+    pub database_url: String,
+    /// HMAC secret for access tokens, at least 32 bytes. When unset, one is generated on first
+    /// run and kept in the data directory.
+    #[arg(
+        long,
+        env = "HERLEAD_JWT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub jwt_secret: Option<String>,
+    /// Where generated state (the JWT secret) is kept.
+    #[arg(long, env = "HERLEAD_DATA_DIR", default_value = ".", global = true)]
+    pub data_dir: PathBuf,
+    /// Log format.
+    #[arg(
+        long,
+        env = "HERLEAD_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty",
+        global = true
+    )]
+    pub log_format: LogFormat,
+    /// Answer introspection queries (GraphiQL's docs need them).
+    #[arg(long, env = "HERLEAD_INTROSPECTION", default_value_t = true, action = ArgAction::Set, global = true)]
+    pub introspection: bool,
+    /// Deepest query nesting accepted.
+    #[arg(long, env = "HERLEAD_MAX_DEPTH", default_value_t = 16, global = true)]
+    pub max_depth: usize,
+    /// Highest query complexity accepted.
+    #[arg(
+        long,
+        env = "HERLEAD_MAX_COMPLEXITY",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub max_complexity: usize,
+    /// Largest request body accepted, in bytes.
+    #[arg(
+        long,
+        env = "HERLEAD_BODY_LIMIT",
+        default_value_t = 1_048_576,
+        global = true
+    )]
+    pub body_limit: usize,
+    /// Access token lifetime, in seconds.
+    #[arg(
+        long,
+        env = "HERLEAD_ACCESS_TOKEN_TTL",
+        default_value_t = 900,
+        global = true
+    )]
+    pub access_token_ttl: u64,
+    /// Refresh token lifetime, in seconds.
+    #[arg(
+        long,
+        env = "HERLEAD_REFRESH_TOKEN_TTL",
+        default_value_t = 2_592_000,
+        global = true
+    )]
+    pub refresh_token_ttl: u64,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "HERLEAD_WORKERS", global = true)]
+    pub workers: Option<usize>,
+}
+
+/// A setting that cannot be used, named as the user would set it.
+#[derive(Debug, thiserror::Error)]
+#[error("{setting}: {message}")]
+pub struct ConfigError {
+    /// The environment variable (and flag) at fault.
+    pub setting: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(setting: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            setting,
+            message: message.into(),
+        }
+    }
+}
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen.
+    pub bind: SocketAddr,
+    /// Normalized database URL (SQLite URLs get `mode=rwc`).
+    pub database_url: String,
+    /// Explicit JWT secret, if one was given.
+    pub jwt_secret: Option<Vec<u8>>,
+    /// Where generated state lives.
+    pub data_dir: PathBuf,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Introspection on or off.
+    pub introspection: bool,
+    /// Query depth limit.
+    pub max_depth: usize,
+    /// Query complexity limit.
+    pub max_complexity: usize,
+    /// Request body limit in bytes.
+    pub body_limit: usize,
+    /// Access token lifetime.
+    pub access_token_ttl: Duration,
+    /// Refresh token lifetime.
+    pub refresh_token_ttl: Duration,
+    /// HTTP worker threads; `None` for one per core.
+    pub workers: Option<usize>,
+}
+
+impl Config {
+    /// Checks raw settings; the first bad one is reported by name.
+    pub fn from_args(args: ConfigArgs) -> Result<Config, ConfigError> {
+        let bind = args.bind.parse::<SocketAddr>().map_err(|_| {
+            ConfigError::new(
+                "HERLEAD_BIND",
+                format!(
+                    "{:?} is not an address:port such as 127.0.0.1:8080",
+                    args.bind
+                ),
+            )
+        })?;
+        let database_url = normalize_database_url(&args.database_url)?;
+        let jwt_secret = match args.jwt_secret {
+            Some(secret) if secret.len() < herlead_api::MIN_SECRET_LEN => {
+                return Err(ConfigError::new(
+                    "HERLEAD_JWT_SECRET",
+                    format!(
+                        "must be at least {} bytes long",
+                        herlead_api::MIN_SECRET_LEN
+                    ),
+                ));
+            }
+            Some(secret) => Some(secret.into_bytes()),
+            None => None,
+        };
+        let positive = |setting: &'static str, value: usize| {
+            if value == 0 {
+                Err(ConfigError::new(setting, "must be greater than zero"))
+            } else {
+                Ok(value)
+            }
+        };
+        positive("HERLEAD_MAX_DEPTH", args.max_depth)?;
+        positive("HERLEAD_MAX_COMPLEXITY", args.max_complexity)?;
+        positive("HERLEAD_BODY_LIMIT", args.body_limit)?;
+        if let Some(workers) = args.workers {
+            positive("HERLEAD_WORKERS", workers)?;
+        }
+        if args.access_token_ttl == 0 || args.access_token_ttl > 24 * 3600 {
+            return Err(ConfigError::new(
+                "HERLEAD_ACCESS_TOKEN_TTL",
+                "must be between 1 and 86400 seconds",
+            ));
+        }
+        if args.refresh_token_ttl < args.access_token_ttl {
+            return Err(ConfigError::new(
+                "HERLEAD_REFRESH_TOKEN_TTL",
+                "must not be shorter than HERLEAD_ACCESS_TOKEN_TTL",
+            ));
+        }
+        Ok(Config {
+            bind,
+            database_url,
+            jwt_secret,
+            data_dir: args.data_dir,
+            log_format: args.log_format,
+            introspection: args.introspection,
+            max_depth: args.max_depth,
+            max_complexity: args.max_complexity,
+            body_limit: args.body_limit,
+            access_token_ttl: Duration::from_secs(args.access_token_ttl),
+            refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
+            workers: args.workers,
+        })
+    }
+}
+
+fn normalize_database_url(raw: &str) -> Result<String, ConfigError> {
+    let url = raw.trim();
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(url.to_owned());
+    }
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        if path.is_empty() || path.starts_with('?') {
+            return Err(ConfigError::new(
+                "HERLEAD_DATABASE_URL",
+                "a SQLite URL needs a file path, such as sqlite://herlead.db",
+            ));
+        }
+        if url.contains("mode=") {
+            return Ok(url.to_owned());
+        }
+        let separator = if url.contains('?') { '&' } else { '?' };
+        return Ok(format!("{url}{separator}mode=rwc"));
+    }
+    Err(ConfigError::new(
+        "HERLEAD_DATABASE_URL",
+        format!("{url:?} is neither sqlite://PATH nor postgres://…"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        args: ConfigArgs,
+    }
+
+    fn parse(extra: &[&str]) -> Result<Config, ConfigError> {
+        let mut argv = vec!["herlead"];
+        argv.extend_from_slice(extra);
+        Config::from_args(Wrapper::try_parse_from(argv).expect("clap parses").args)
+    }
+
+    #[test]
+    fn test_defaults_are_valid() {
+        let config = parse(&[]).expect("defaults");
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database_url, "sqlite://herlead.db?mode=rwc");
+        assert_eq!(config.body_limit, 1_048_576);
+        assert!(config.introspection);
+    }
+
+    #[test]
+    fn test_bad_settings_are_named() {
+        for (args, setting) in [
+            (vec!["--bind", "localhost"], "HERLEAD_BIND"),
+            (vec!["--database-url", "mysql://x"], "HERLEAD_DATABASE_URL"),
+            (vec!["--database-url", "sqlite://"], "HERLEAD_DATABASE_URL"),
+            (vec!["--jwt-secret", "short"], "HERLEAD_JWT_SECRET"),
+            (vec!["--max-depth", "0"], "HERLEAD_MAX_DEPTH"),
+            (vec!["--body-limit", "0"], "HERLEAD_BODY_LIMIT"),
+            (vec!["--access-token-ttl", "0"], "HERLEAD_ACCESS_TOKEN_TTL"),
+            (
+                vec!["--access-token-ttl", "600", "--refresh-token-ttl", "60"],
+                "HERLEAD_REFRESH_TOKEN_TTL",
+            ),
+        ] {
+            let err = parse(&args).expect_err(setting);
+            assert_eq!(err.setting, setting);
+            assert!(err.to_string().starts_with(setting));
+        }
+    }
+
+    #[test]
+    fn test_database_urls_are_normalized() {
+        for (raw, expected) in [
+            ("sqlite://data/h.db", "sqlite://data/h.db?mode=rwc"),
+            (
+                "sqlite:h.db?cache=shared",
+                "sqlite:h.db?cache=shared&mode=rwc",
+            ),
+            ("sqlite://h.db?mode=ro", "sqlite://h.db?mode=ro"),
+            ("postgres://u:p@h/db", "postgres://u:p@h/db"),
+        ] {
+            assert_eq!(normalize_database_url(raw).expect(raw), expected);
+        }
+    }
+}

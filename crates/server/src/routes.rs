@@ -1,0 +1,165 @@
+//! HTTP routes: GraphQL over POST and GET, GraphiQL, health and readiness.
+
+use actix_web::{
+    HttpRequest, HttpResponse, Responder,
+    http::{
+        StatusCode,
+        header::{self, ContentType},
+    },
+    web,
+};
+use async_graphql::{
+    BatchRequest,
+    http::GraphiQLSource,
+    parser::{parse_query, types::OperationType},
+};
+use herlead_api::{Authenticator, HerLeadSchema};
+use herlead_store::Store;
+use serde_json::json;
+use std::sync::Arc;
+
+/// What every handler shares.
+pub(crate) struct AppState {
+    pub(crate) schema: HerLeadSchema,
+    pub(crate) auth: Arc<Authenticator>,
+    pub(crate) store: Store,
+}
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/graphql")
+            .route(web::post().to(graphql_post))
+            .route(web::get().to(graphql_get))
+            .default_service(web::to(method_not_allowed)),
+    )
+    .route("/graphiql", web::get().to(graphiql))
+    .route("/", web::get().to(root))
+    .route("/healthz", web::get().to(healthz))
+    .route("/readyz", web::get().to(readyz));
+}
+
+/// A GraphQL-shaped error body for requests refused before execution.
+fn request_error(status: StatusCode, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(json!({
+        "errors": [{ "message": message, "extensions": { "code": "VALIDATION" } }]
+    }))
+}
+
+async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "GET, POST"))
+        .json(json!({
+            "errors": [{ "message": "use GET for queries or POST for any operation",
+                         "extensions": { "code": "VALIDATION" } }]
+        }))
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn session(state: &AppState, req: &HttpRequest) -> herlead_api::Session {
+    let header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("invalid"));
+    state.auth.session(header)
+}
+
+async fn execute(state: &AppState, req: &HttpRequest, batch: BatchRequest) -> HttpResponse {
+    let batch = batch.data(session(state, req));
+    let response = state.schema.execute_batch(batch).await;
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .json(response)
+}
+
+/// POST /graphql: a JSON body holding one request or a batch.
+async fn graphql_post(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    if !is_json(&req) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send GraphQL requests as application/json",
+        );
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(batch) => batch,
+        Err(e) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not a GraphQL request: {e}"),
+            );
+        }
+    };
+    execute(&state, &req, batch).await
+}
+
+/// GET /graphql?query=…: queries only; a mutation over GET runs nothing.
+async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+        Ok(request) => request,
+        Err(e) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                &format!("the query string is not a GraphQL request: {e}"),
+            );
+        }
+    };
+    if let Ok(document) = parse_query(&request.query) {
+        let selected = document
+            .operations
+            .iter()
+            .find(|(name, _)| match (&request.operation_name, name) {
+                (Some(wanted), Some(name)) => wanted == name.as_str(),
+                (None, _) => true,
+                (Some(_), None) => false,
+            })
+            .map(|(_, op)| op.node.ty);
+        if matches!(
+            selected,
+            Some(OperationType::Mutation | OperationType::Subscription)
+        ) {
+            return HttpResponse::MethodNotAllowed()
+                .insert_header((header::ALLOW, "POST"))
+                .json(json!({
+                    "errors": [{ "message": "mutations must be sent with POST",
+                                 "extensions": { "code": "VALIDATION" } }]
+                }));
+        }
+    }
+    execute(&state, &req, BatchRequest::Single(request)).await
+}
+
+async fn graphiql() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::html())
+        .body(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+async fn root() -> impl Responder {
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, "/graphiql"))
+        .finish()
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "alive" }))
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    match state.store.ping().await {
+        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready" })),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            HttpResponse::ServiceUnavailable().json(json!({ "status": "database unavailable" }))
+        }
+    }
+}

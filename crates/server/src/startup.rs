@@ -1,0 +1,160 @@
+//! Builds the application from a [`Config`] and runs it.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::{App, HttpServer, dev::Server, middleware::Logger, web};
+use anyhow::{Context, Result};
+use herlead_api::{ApiConfig, AuthConfig, Authenticator, build_schema};
+use herlead_store::Store;
+
+use crate::{
+    config::Config,
+    routes::{self, AppState},
+    secret::{self, SecretSource},
+};
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn connect_store(database_url: &str) -> Result<Store> {
+    let store = Store::connect(database_url).await.with_context(|| {
+        format!(
+            "cannot open the database at HERLEAD_DATABASE_URL ({})",
+            redact(database_url)
+        )
+    })?;
+    store
+        .migrate()
+        .await
+        .context("cannot apply database migrations")?;
+    Ok(store)
+}
+
+/// Hides the password of a database URL for log lines.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Store,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Opens the database (migrating it), resolves the JWT secret and binds the listener.
+    pub async fn build(config: &Config) -> Result<Application> {
+        let store = connect_store(&config.database_url).await?;
+        let (jwt_secret, source, path) =
+            secret::resolve(config.jwt_secret.clone(), &config.data_dir).with_context(|| {
+                format!(
+                    "cannot read or create the JWT secret in HERLEAD_DATA_DIR ({})",
+                    config.data_dir.display()
+                )
+            })?;
+        match source {
+            SecretSource::Generated => tracing::warn!(
+                path = %path.display(),
+                "no HERLEAD_JWT_SECRET set: generated one and saved it; set HERLEAD_JWT_SECRET in production"
+            ),
+            SecretSource::Loaded => {
+                tracing::info!(path = %path.display(), "using the saved JWT secret")
+            }
+            SecretSource::Configured => {}
+        }
+        let auth = Arc::new(
+            Authenticator::new(AuthConfig {
+                access_ttl: config.access_token_ttl,
+                refresh_ttl: config.refresh_token_ttl,
+                ..AuthConfig::with_secret(jwt_secret)
+            })
+            .map_err(anyhow::Error::msg)
+            .context("HERLEAD_JWT_SECRET")?,
+        );
+        let schema = build_schema(
+            store.clone(),
+            auth.clone(),
+            &ApiConfig {
+                max_depth: config.max_depth,
+                max_complexity: config.max_complexity,
+                introspection: config.introspection,
+            },
+        );
+        let listener = TcpListener::bind(config.bind)
+            .with_context(|| format!("cannot listen on HERLEAD_BIND ({})", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            schema,
+            auth,
+            store: store.clone(),
+        });
+        let body_limit = config.body_limit;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(body_limit))
+                .wrap(Logger::new("%U %s %b %Dms"))
+                .configure(routes::configure)
+        })
+        .shutdown_timeout(10);
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener)?.run();
+        Ok(Application {
+            port,
+            server,
+            store,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGINT/SIGTERM (finishing in-flight requests) or a stop through the
+    /// handle, then closes the database pool.
+    pub async fn run_until_stopped(self) -> Result<()> {
+        self.server.await?;
+        self.store.close().await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn test_redact_hides_the_password() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/herlead"),
+            "postgres://app:***@db:5432/herlead"
+        );
+        assert_eq!(
+            redact("sqlite://herlead.db?mode=rwc"),
+            "sqlite://herlead.db?mode=rwc"
+        );
+    }
+}
