@@ -102,9 +102,53 @@ async fn graphql_post(
     execute(&state, &req, batch).await
 }
 
+/// The parameters of a GraphQL GET request. The specification spells the operation name
+/// `operationName`; async-graphql's own parser only reads `operation_name`, so both are taken.
+#[derive(serde::Deserialize)]
+struct GetParams {
+    #[serde(default)]
+    query: String,
+    #[serde(rename = "operationName", alias = "operation_name")]
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+fn parse_get(query_string: &str) -> Result<async_graphql::Request, String> {
+    let params: GetParams = serde_urlencoded::from_str(query_string).map_err(|e| e.to_string())?;
+    let json = |what: &str, raw: Option<String>| -> Result<serde_json::Value, String> {
+        match raw {
+            Some(text) => serde_json::from_str(&text).map_err(|e| format!("invalid {what}: {e}")),
+            None => Ok(serde_json::Value::Object(Default::default())),
+        }
+    };
+    let variables = json("variables", params.variables)?;
+    let extensions = json("extensions", params.extensions)?;
+    let mut request = async_graphql::Request::new(params.query)
+        .variables(async_graphql::Variables::from_json(variables));
+    request.operation_name = params.operation_name;
+    request.extensions =
+        serde_json::from_value(extensions).map_err(|e| format!("invalid extensions: {e}"))?;
+    Ok(request)
+}
+
+/// The type of the operation a request would run, if it names one that exists.
+fn selected_operation(request: &async_graphql::Request) -> Option<OperationType> {
+    let document = parse_query(&request.query).ok()?;
+    let mut operations = document.operations.iter();
+    match &request.operation_name {
+        Some(wanted) => operations
+            .find(|(name, _)| name.is_some_and(|n| n.as_str() == wanted))
+            .map(|(_, op)| op.node.ty),
+        // Without a name, only a document with exactly one operation can run.
+        None if operations.len() == 1 => operations.next().map(|(_, op)| op.node.ty),
+        None => None,
+    }
+}
+
 /// GET /graphql?query=…: queries only; a mutation over GET runs nothing.
 async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+    let request = match parse_get(req.query_string()) {
         Ok(request) => request,
         Err(e) => {
             return request_error(
@@ -113,27 +157,16 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
             );
         }
     };
-    if let Ok(document) = parse_query(&request.query) {
-        let selected = document
-            .operations
-            .iter()
-            .find(|(name, _)| match (&request.operation_name, name) {
-                (Some(wanted), Some(name)) => wanted == name.as_str(),
-                (None, _) => true,
-                (Some(_), None) => false,
-            })
-            .map(|(_, op)| op.node.ty);
-        if matches!(
-            selected,
-            Some(OperationType::Mutation | OperationType::Subscription)
-        ) {
-            return HttpResponse::MethodNotAllowed()
-                .insert_header((header::ALLOW, "POST"))
-                .json(json!({
-                    "errors": [{ "message": "mutations must be sent with POST",
-                                 "extensions": { "code": "VALIDATION" } }]
-                }));
-        }
+    if matches!(
+        selected_operation(&request),
+        Some(OperationType::Mutation | OperationType::Subscription)
+    ) {
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "POST"))
+            .json(json!({
+                "errors": [{ "message": "mutations must be sent with POST",
+                             "extensions": { "code": "VALIDATION" } }]
+            }));
     }
     execute(&state, &req, BatchRequest::Single(request)).await
 }

@@ -184,6 +184,35 @@ async fn test_member_journey_over_http() {
         let body: Value = res.json().await.expect("json");
         assert_eq!(body["data"]["me"]["email"], "ada@example.org");
         assert_eq!(body["data"]["myProgress"]["steps"][0]["done"], 1);
+
+        // Named operations and variables over GET, spelled as the specification spells them.
+        let res = app
+            .client
+            .get(format!("{}/graphql", app.address))
+            .query(&[
+                ("query", "query A { me { email } } query B($a: Audience) { channels(audience: $a) { key } }"),
+                ("operationName", "B"),
+                ("variables", r#"{"a": "CREATIVE"}"#),
+            ])
+            .send()
+            .await
+            .expect("get");
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(
+            body["data"]["channels"].as_array().map(Vec::len),
+            Some(2),
+            "{body}"
+        );
+        let res = app
+            .client
+            .get(format!(
+                "{}/graphql?query=%7B%20me%20%7B%20email%20%7D%20%7D&variables=%7Bnope",
+                app.address
+            ))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(res.status(), 400);
         app.stop().await;
     }
 }
