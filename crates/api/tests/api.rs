@@ -630,6 +630,27 @@ async fn test_depth_limit_and_introspection_switch() {
 }
 
 #[tokio::test]
+async fn test_complexity_limit() {
+    let h = &harnesses_with(ApiConfig {
+        max_complexity: 5,
+        ..ApiConfig::default()
+    })
+    .await[0];
+    let res = h
+        .exec(
+            "{ playbook { version steps { key number title summary } } }",
+            json!({}),
+            None,
+        )
+        .await;
+    let (code, _, message) = only_error(&res);
+    assert_eq!(code, "VALIDATION");
+    assert!(message.to_lowercase().contains("complex"), "{message}");
+    let ok = h.exec("{ playbook { version } }", json!({}), None).await;
+    assert!(ok["errors"].is_null(), "{ok}");
+}
+
+#[tokio::test]
 async fn test_syntax_errors_carry_a_code() {
     let h = &harnesses().await[0];
     let res = h.exec("{ playbook { ", json!({}), None).await;

@@ -399,6 +399,25 @@ fn test_binary_fails_fast_on_bad_config_naming_the_setting() {
 }
 
 #[test]
+fn test_migrate_subcommand_creates_and_migrates_the_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    for _ in 0..2 {
+        let output = Command::new(env!("CARGO_BIN_EXE_herlead"))
+            .args(["migrate", "--database-url", &url])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run herlead");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert!(dir.path().join("m.db").exists());
+}
+
+#[test]
 fn test_export_schema_matches_the_checked_in_file() {
     let output = Command::new(env!("CARGO_BIN_EXE_herlead"))
         .arg("export-schema")
