@@ -41,8 +41,9 @@ python3 -c 'import json,sys
 for s in json.loads(sys.argv[1])["data"]["playbook"]["steps"]:
     print("   %s. %s (%d tasks)" % (s["number"], s["title"], len(s["tasks"])))' "$playbook"
 
-echo "4. Mark position.website done"
-gql 'mutation { setTaskStatus(input: {taskKey: "position.website", status: DONE, note: "https://ada.example.org"}) { status completedAt } }' '{}' "$token" >/dev/null
+echo "4. Record her website (position.website completes by itself) and mark a self-reported task done"
+gql 'mutation { updatePresence(input: {website: "https://ada.example.org"}) { website } }' '{}' "$token" >/dev/null
+gql 'mutation { setTaskStatus(input: {taskKey: "position.tell_your_story", status: DONE, note: "https://ada.example.org/about"}) { status completedAt } }' '{}' "$token" >/dev/null
 
 echo "5. Progress"
 progress=$(gql '{ myProgress { percent currentStep steps { step done total percent } } }' '{}' "$token")
@@ -51,5 +52,13 @@ p=json.loads(sys.argv[1])["data"]["myProgress"]
 print("   overall %s%%, current step %s" % (p["percent"], p["currentStep"]))
 for s in p["steps"]:
     print("   %-17s %s/%s (%s%%)" % (s["step"], s["done"], s["total"], s["percent"]))' "$progress"
-[ "$(field "$progress" data.myProgress.steps.0.done)" = 1 ] || { echo "progress did not move" >&2; exit 1; }
+[ "$(field "$progress" data.myProgress.steps.0.done)" = 2 ] || { echo "progress did not move" >&2; exit 1; }
+
+echo "6. Next best actions"
+recs=$(gql '{ recommendations(first: 3) { code message taskKey } socialCapital { total } }' '{}' "$token")
+python3 -c 'import json,sys
+d=json.loads(sys.argv[1])["data"]
+for r in d["recommendations"]:
+    print("   - %s" % r["message"])
+print("   social capital: %.1f / 100" % d["socialCapital"]["total"])' "$recs"
 echo "walkthrough passed"

@@ -48,9 +48,14 @@ pub enum ApiError {
     /// Not allowed.
     #[error("you are not allowed to do this")]
     Forbidden,
-    /// Not found (or hidden).
-    #[error("{0} not found")]
-    NotFound(&'static str),
+    /// Not found, or not the viewer's: the two are never told apart.
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for.
+        what: &'static str,
+        /// The input field that named it.
+        field: Option<&'static str>,
+    },
     /// Bad input.
     #[error("{}", .0.message)]
     Validation(ValidationError),
@@ -73,7 +78,7 @@ impl ApiError {
         match self {
             ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
             ApiError::Forbidden => ErrorCode::Forbidden,
-            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::NotFound { .. } => ErrorCode::NotFound,
             ApiError::Validation(_) => ErrorCode::Validation,
             ApiError::Conflict { .. } => ErrorCode::Conflict,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -101,6 +106,7 @@ impl ApiError {
         let field = match &self {
             ApiError::Validation(v) => Some(v.field),
             ApiError::Conflict { field, .. } => Some(*field),
+            ApiError::NotFound { field, .. } => *field,
             _ => None,
         };
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
@@ -109,6 +115,16 @@ impl ApiError {
                 ext.set("field", field);
             }
         })
+    }
+}
+
+impl ApiError {
+    /// Not found (or not the viewer's), naming the input field.
+    pub fn not_found(what: &'static str, field: &'static str) -> Self {
+        ApiError::NotFound {
+            what,
+            field: Some(field),
+        }
     }
 }
 
@@ -124,6 +140,10 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { what } => ApiError::Conflict {
                 field: what,
                 message: format!("this {what} is already registered"),
+            },
+            StoreError::NotFound { what, field } => ApiError::NotFound {
+                what,
+                field: Some(field),
             },
             other => ApiError::internal(other),
         }

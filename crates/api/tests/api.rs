@@ -128,7 +128,7 @@ async fn test_playbook_is_public_and_complete() {
         .iter()
         .flat_map(|s| s["tasks"].as_array().expect("tasks"))
         .collect();
-    assert_eq!(tasks.len(), 16);
+    assert_eq!(tasks.len(), 17);
     let meet_list = tasks
         .iter()
         .find(|t| t["key"] == "bring.meet_list")
@@ -188,7 +188,7 @@ async fn test_register_me_and_initial_progress() {
         let p = &progress["data"]["myProgress"];
         assert_eq!(p["percent"], 0);
         assert_eq!(p["currentStep"], "POSITION");
-        assert_eq!(p["steps"][0]["total"], 4);
+        assert_eq!(p["steps"][0]["total"], 5);
         assert_eq!(p["steps"][0]["tasks"][0]["status"], "NOT_STARTED");
     }
 }
@@ -363,20 +363,16 @@ async fn test_set_task_status_moves_progress_and_records_history() {
     for h in harnesses().await {
         let account = h.register("ada@example.org", "correct horse battery").await;
         let token = Some(account.access.as_str());
-        for key in ["position.website", "position.email_signature"] {
-            let res = h
-                .exec(
-                    SET_STATUS,
-                    json!({"i": {"taskKey": key, "status": "DONE", "note": " my site "}}),
-                    token,
-                )
-                .await;
-            let tp = &res["data"]["setTaskStatus"];
-            assert_eq!(tp["status"], "DONE", "{}: {res}", h.label());
-            assert_eq!(tp["note"], "my site");
-            assert_eq!(tp["task"]["step"], "POSITION");
-            assert!(tp["completedAt"].is_string());
-        }
+        let res = h
+            .exec(SET_STATUS, json!({"i": {"taskKey": "position.tell_your_story", "status": "DONE", "note": " ada.example.org/about "}}), token)
+            .await;
+        let tp = &res["data"]["setTaskStatus"];
+        assert_eq!(tp["status"], "DONE", "{}: {res}", h.label());
+        assert_eq!(tp["note"], "ada.example.org/about");
+        assert_eq!(tp["task"]["step"], "POSITION");
+        assert!(tp["completedAt"].is_string());
+
+        // AUTOMATIC tasks can be skipped, and handed back to their rule, but not marked done.
         let skip = h
             .exec(
                 SET_STATUS,
@@ -384,20 +380,44 @@ async fn test_set_task_status_moves_progress_and_records_history() {
                 token,
             )
             .await;
-        assert!(skip["errors"].is_null(), "{skip}");
+        assert_eq!(skip["data"]["setTaskStatus"]["status"], "SKIPPED", "{skip}");
         assert!(skip["data"]["setTaskStatus"]["completedAt"].is_null());
+        let forced = h
+            .exec(
+                SET_STATUS,
+                json!({"i": {"taskKey": "position.website", "status": "DONE"}}),
+                token,
+            )
+            .await;
+        let (code, field, _) = only_error(&forced);
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("VALIDATION", Some("status"))
+        );
 
         let progress = h.exec(PROGRESS, json!({}), token).await;
         let p = &progress["data"]["myProgress"];
-        assert_eq!(p["steps"][0]["done"], 2);
-        assert_eq!(p["steps"][0]["total"], 3);
-        assert_eq!(p["steps"][0]["percent"], 66);
-        assert_eq!(p["percent"], 13); // 2 of 15 counted tasks
+        assert_eq!(p["steps"][0]["done"], 1);
+        assert_eq!(p["steps"][0]["total"], 4);
+        assert_eq!(p["steps"][0]["percent"], 25);
+        assert_eq!(p["percent"], 6); // 1 of 16 counted tasks
         assert_eq!(p["currentStep"], "POSITION");
 
         let user_id = account.id.parse().expect("uuid");
         let events = h.db.store.progress_events(user_id).await.expect("events");
-        assert_eq!(events.len(), 3);
+        assert_eq!(events.len(), 2);
+
+        let unskip = h
+            .exec(
+                SET_STATUS,
+                json!({"i": {"taskKey": "position.consistent_profiles", "status": "NOT_STARTED"}}),
+                token,
+            )
+            .await;
+        assert_eq!(
+            unskip["data"]["setTaskStatus"]["status"], "NOT_STARTED",
+            "{unskip}"
+        );
     }
 }
 
@@ -443,7 +463,7 @@ async fn test_set_task_status_refuses_bad_input_and_changes_nothing() {
         let long_note = h
             .exec(
                 SET_STATUS,
-                json!({"i": {"taskKey": "position.website", "status": "DONE", "note": "n".repeat(2001)}}),
+                json!({"i": {"taskKey": "position.tell_your_story", "status": "DONE", "note": "n".repeat(2001)}}),
                 token,
             )
             .await;

@@ -109,27 +109,7 @@ pub struct DisplayName(String);
 impl DisplayName {
     /// Parses what a user typed into the `field` input.
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, ValidationError> {
-        let normalized: String = raw.nfkc().collect();
-        if normalized
-            .chars()
-            .any(|c| c.is_control() && !c.is_whitespace())
-        {
-            return Err(ValidationError::new(
-                field,
-                "a name cannot contain control characters",
-            ));
-        }
-        let folded = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
-        if folded.is_empty() {
-            return Err(ValidationError::new(field, "a name is required"));
-        }
-        if folded.chars().count() > DISPLAY_NAME_MAX_LEN {
-            return Err(ValidationError::new(
-                field,
-                format!("a name has at most {DISPLAY_NAME_MAX_LEN} characters"),
-            ));
-        }
-        Ok(Self(folded))
+        single_line(field, raw, DISPLAY_NAME_MAX_LEN, "a name").map(Self)
     }
 
     /// The normalized name.
@@ -138,10 +118,268 @@ impl DisplayName {
     }
 }
 
+/// Normalizes one line of user text: Unicode NFKC, no control characters, trimmed, inner runs
+/// of white space folded to one space, 1 to `max` characters. `what` names the value in
+/// messages ("a name").
+pub fn single_line(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    what: &str,
+) -> Result<String, ValidationError> {
+    let normalized: String = raw.nfkc().collect();
+    if normalized
+        .chars()
+        .any(|c| c.is_control() && !c.is_whitespace())
+    {
+        return Err(ValidationError::new(
+            field,
+            format!("{what} cannot contain control characters"),
+        ));
+    }
+    let folded = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.is_empty() {
+        return Err(ValidationError::new(field, format!("{what} is required")));
+    }
+    if folded.chars().count() > max {
+        return Err(ValidationError::new(
+            field,
+            format!("{what} has at most {max} characters"),
+        ));
+    }
+    Ok(folded)
+}
+
+/// Like [`single_line`], but blank input means "none".
+pub fn optional_line(
+    field: &'static str,
+    raw: Option<&str>,
+    max: usize,
+    what: &str,
+) -> Result<Option<String>, ValidationError> {
+    match raw {
+        Some(text) if !text.trim().is_empty() => single_line(field, text, max, what).map(Some),
+        _ => Ok(None),
+    }
+}
+
 impl fmt::Display for DisplayName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The longest URL accepted.
+pub const URL_MAX_LEN: usize = 2048;
+/// The longest handle accepted, in characters.
+pub const HANDLE_MAX_LEN: usize = 100;
+/// The longest tag accepted, in characters.
+pub const TAG_MAX_LEN: usize = 40;
+/// The most tags one item may carry.
+pub const TAGS_MAX: usize = 20;
+
+/// Query parameters that only track where a click came from; they never make two links
+/// different.
+const TRACKING_PARAMS: [&str; 11] = [
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "si", "ref", "ref_src",
+    "trk",
+];
+
+/// An absolute `http` or `https` URL with a host name. Input without a scheme
+/// (`ada.example.org`) is read as `https://`. Credentials in URLs are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HttpUrl(String);
+
+impl HttpUrl {
+    /// Parses what a user typed into the `field` input.
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self, ValidationError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(ValidationError::new(field, "a URL is required"));
+        }
+        if trimmed.len() > URL_MAX_LEN {
+            return Err(ValidationError::new(
+                field,
+                format!("a URL has at most {URL_MAX_LEN} characters"),
+            ));
+        }
+        let invalid = || {
+            ValidationError::new(
+                field,
+                "this is not a web address (expected https://example.org/…)",
+            )
+        };
+        let has_scheme = trimmed.contains("://");
+        let candidate = if has_scheme {
+            trimmed.to_owned()
+        } else {
+            format!("https://{trimmed}")
+        };
+        let url = url::Url::parse(&candidate).map_err(|_| invalid())?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(ValidationError::new(
+                field,
+                "only http and https links are accepted",
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(ValidationError::new(
+                field,
+                "a link cannot contain a user name or password",
+            ));
+        }
+        match url.host() {
+            Some(url::Host::Domain(domain)) if domain.contains('.') && !domain.ends_with('.') => {}
+            _ => return Err(invalid()),
+        }
+        if trimmed.chars().any(char::is_whitespace) {
+            return Err(invalid());
+        }
+        Ok(Self(url.to_string()))
+    }
+
+    /// Wraps a URL read back from storage, which was validated when it was written.
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
+    }
+
+    /// The URL as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The comparison key of this URL; see [`url_key`].
+    pub fn key(&self) -> String {
+        url_key(&self.0).unwrap_or_else(|| self.0.to_lowercase())
+    }
+}
+
+impl fmt::Display for HttpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A comparison key under which real-world spellings of one link agree: the scheme, a leading
+/// `www.`, the fragment, a trailing slash, tracking parameters (`utm_*`, `fbclid`, …), and
+/// case are ignored; remaining query parameters are sorted. `None` if it is not a web link.
+pub fn url_key(raw: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    if !trimmed.contains("://") && has_other_scheme(trimmed) {
+        return None;
+    }
+    let candidate = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = url::Url::parse(&candidate).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || !url.username().is_empty() {
+        return None;
+    }
+    let host = url.host_str()?.to_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
+    let path = url.path().trim_end_matches('/').to_lowercase();
+    let mut params: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| {
+            let k = k.to_lowercase();
+            !k.starts_with("utm_") && !TRACKING_PARAMS.contains(&k.as_str())
+        })
+        .map(|(k, v)| (k.to_lowercase(), v.into_owned()))
+        .collect();
+    params.sort();
+    let mut key = format!("{host}{path}");
+    if !params.is_empty() {
+        let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        key.push('?');
+        key.push_str(&query.join("&"));
+    }
+    Some(key)
+}
+
+/// Whether `text` starts with a non-web scheme such as `mailto:` or `tel:` (a colon before any
+/// slash, not followed by a port number).
+fn has_other_scheme(text: &str) -> bool {
+    match text.split_once(':') {
+        Some((scheme, rest)) => {
+            !scheme.contains('/')
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !rest.starts_with(|c: char| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// Every web link in a text or HTML fragment (such as an email signature), as written.
+pub fn links_in(text: &str) -> Vec<String> {
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    finder.url_must_have_scheme(false);
+    finder
+        .links(text)
+        .map(|link| link.as_str().trim_end_matches(['"', '\'', '>']).to_owned())
+        .collect()
+}
+
+/// A user name on a platform, without the leading `@`: 1 to [`HANDLE_MAX_LEN`] characters,
+/// no white space.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Handle(String);
+
+impl Handle {
+    /// Parses what a user typed into the `field` input.
+    pub fn parse(field: &'static str, raw: &str) -> Result<Self, ValidationError> {
+        let normalized: String = raw.trim().nfkc().collect();
+        let handle = normalized.strip_prefix('@').unwrap_or(&normalized);
+        if handle.is_empty() {
+            return Err(ValidationError::new(field, "a handle is required"));
+        }
+        if handle.chars().count() > HANDLE_MAX_LEN {
+            return Err(ValidationError::new(
+                field,
+                format!("a handle has at most {HANDLE_MAX_LEN} characters"),
+            ));
+        }
+        if handle.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ValidationError::new(
+                field,
+                "a handle cannot contain spaces",
+            ));
+        }
+        Ok(Self(handle.to_owned()))
+    }
+
+    /// Wraps a handle read back from storage.
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
+    }
+
+    /// The handle, without `@`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Parses a list of tags (causes, interests): each NFKC-normalized, lower-cased, trimmed, 1 to
+/// [`TAG_MAX_LEN`] characters; duplicates dropped, order kept; at most [`TAGS_MAX`].
+pub fn parse_tags(field: &'static str, raw: &[String]) -> Result<Vec<String>, ValidationError> {
+    let mut tags: Vec<String> = Vec::new();
+    for item in raw {
+        let tag = single_line(field, item, TAG_MAX_LEN, "a tag")?.to_lowercase();
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    if tags.len() > TAGS_MAX {
+        return Err(ValidationError::new(
+            field,
+            format!("at most {TAGS_MAX} tags are accepted"),
+        ));
+    }
+    Ok(tags)
 }
 
 /// Free text a user attaches to her work (at most [`NOTE_MAX_LEN`] characters, trimmed; line
@@ -197,6 +435,78 @@ impl Note {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_http_url_accepts_real_links_and_refuses_the_rest() {
+        let url = HttpUrl::parse("website", " ada.example.org ").expect("schemeless");
+        assert_eq!(url.as_str(), "https://ada.example.org/");
+        assert!(HttpUrl::parse("website", "http://ada.example.org/about?x=1").is_ok());
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "ftp://example.org/file",
+            "https://localhost/",
+            "https://user:pw@example.org/",
+            "https://exa mple.org",
+            "not a url",
+            "https://",
+        ] {
+            let err = HttpUrl::parse("website", bad).expect_err(bad);
+            assert_eq!(err.field, "website");
+        }
+        assert!(HttpUrl::parse("website", &format!("https://e.org/{}", "a".repeat(2048))).is_err());
+    }
+
+    #[test]
+    fn test_url_keys_match_near_duplicates_and_not_real_differences() {
+        let same = [
+            "https://www.linkedin.com/in/ada-lovelace/",
+            "http://linkedin.com/in/Ada-Lovelace",
+            "linkedin.com/in/ada-lovelace?utm_source=mail&fbclid=abc",
+            "https://LinkedIn.com/in/ada-lovelace#about",
+        ];
+        let keys: Vec<_> = same.iter().map(|u| url_key(u).expect(u)).collect();
+        assert!(keys.iter().all(|k| k == &keys[0]), "{keys:?}");
+        assert_ne!(
+            url_key("linkedin.com/in/ada"),
+            url_key("linkedin.com/in/grace")
+        );
+        assert_ne!(
+            url_key("example.org/?page=1"),
+            url_key("example.org/?page=2")
+        );
+        assert_eq!(url_key("mailto:ada@example.org"), None);
+    }
+
+    #[test]
+    fn test_links_are_found_in_text_and_html_signatures() {
+        let html = r#"Ada Lovelace | <a href="https://www.linkedin.com/in/ada">LinkedIn</a> · x.com/ada_l"#;
+        let links = links_in(html);
+        assert!(
+            links.iter().any(|l| l == "https://www.linkedin.com/in/ada"),
+            "{links:?}"
+        );
+        assert!(links.iter().any(|l| l == "x.com/ada_l"), "{links:?}");
+    }
+
+    #[test]
+    fn test_handles_and_tags() {
+        assert_eq!(
+            Handle::parse("handle", " @ada ").expect("ok").as_str(),
+            "ada"
+        );
+        assert!(Handle::parse("handle", "@").is_err());
+        assert!(Handle::parse("handle", "ada lovelace").is_err());
+        let tags = parse_tags(
+            "tags",
+            &["Climate ".into(), "climate".into(), "Girls in STEM".into()],
+        )
+        .expect("tags");
+        assert_eq!(tags, ["climate", "girls in stem"]);
+        let many: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
+        assert!(parse_tags("tags", &many).is_err());
+        assert!(parse_tags("tags", &["".into()]).is_err());
+    }
 
     #[test]
     fn test_email_is_trimmed_and_lowercased() {

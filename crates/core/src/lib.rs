@@ -12,10 +12,17 @@
 //! API exposes them without mirror types.
 
 pub mod channels;
+pub mod community;
 pub mod error;
 pub mod input;
+pub mod network;
 pub mod playbook;
+pub mod presence;
 pub mod progress;
+pub mod recommend;
+pub mod reconnect;
+pub mod rules;
+pub mod score;
 pub mod user;
 
 pub use channels::{Audience, Channel};

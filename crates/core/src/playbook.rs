@@ -249,6 +249,7 @@ mod tests {
         let playbook = Playbook::standard();
         for (key, target) in [
             ("position.website", None),
+            ("position.tell_your_story", None),
             ("position.email_signature", None),
             ("position.consistent_profiles", None),
             ("position.audience_channels", Some(1)),
@@ -275,7 +276,13 @@ mod tests {
             playbook.task("bring.meet_list").and_then(|t| t.target_max),
             Some(20)
         );
-        assert_eq!(playbook.tasks().count(), 16);
+        assert_eq!(playbook.tasks().count(), 17);
+        assert_eq!(
+            playbook
+                .task("position.tell_your_story")
+                .map(|t| t.completion),
+            Some(TaskCompletion::SelfReported)
+        );
     }
 
     #[test]

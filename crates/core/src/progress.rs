@@ -228,7 +228,7 @@ mod tests {
         assert_eq!(progress.current_step, Some(PlaybookStep::Position));
         assert_eq!(progress.steps.len(), 4);
         let first = &progress.steps[0];
-        assert_eq!((first.done, first.total, first.percent), (0, 4, 0));
+        assert_eq!((first.done, first.total, first.percent), (0, 5, 0));
         assert!(
             first
                 .tasks
@@ -249,9 +249,9 @@ mod tests {
             ],
         );
         let first = &progress.steps[0];
-        assert_eq!((first.done, first.total), (1, 3));
-        assert_eq!(first.percent, 33);
-        // 1 done of 15 counted tasks overall.
+        assert_eq!((first.done, first.total), (1, 4));
+        assert_eq!(first.percent, 25);
+        // 1 done of 16 counted tasks overall.
         assert_eq!(progress.percent, 6);
     }
 

@@ -157,7 +157,7 @@ async fn test_member_journey_over_http() {
         let (access, _) = app.register("ada@example.org").await;
         let (_, res) = app
             .post(
-                json!({"query": "mutation { setTaskStatus(input: {taskKey: \"position.website\", status: DONE}) { status } }"}),
+                json!({"query": "mutation { setTaskStatus(input: {taskKey: \"position.tell_your_story\", status: DONE}) { status } }"}),
                 Some(&access),
             )
             .await;

@@ -18,6 +18,14 @@ pub enum StoreError {
         /// What was duplicated, in the client's words (`email`).
         what: &'static str,
     },
+    /// The referenced item does not exist or is not the user's.
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for (`contact`, `community` …).
+        what: &'static str,
+        /// The input field that referenced it.
+        field: &'static str,
+    },
     /// Stored data does not decode into a domain value: a bug or manual tampering.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),

@@ -10,6 +10,8 @@ mod error;
 mod migration;
 mod progress;
 mod sessions;
+mod social;
+mod sync;
 #[cfg(feature = "test-util")]
 pub mod testing;
 mod users;
@@ -23,8 +25,9 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 
 pub use error::StoreError;
-pub use progress::{ProgressEvent, TaskStatusChange};
+pub use progress::{EventSource, ProgressEvent, TaskStatusChange};
 pub use sessions::{NewRefreshToken, RotateOutcome};
+pub use social::{ContactFilter, ContactPage, DeletedContact, PageRequest};
 pub use users::{NewUser, UserCredentials};
 
 /// The current time at the precision both engines store (microseconds), so that a value

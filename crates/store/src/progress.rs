@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use herlead_core::{TaskStatus, UserId, input::Note, progress::TaskRecord};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait, sea_query::OnConflict,
 };
 
 use crate::{
@@ -44,10 +44,129 @@ pub struct ProgressEvent {
     pub note: Option<Note>,
     /// When it happened.
     pub occurred_at: DateTime<Utc>,
+    /// Whether the member or a rule made the change.
+    pub source: EventSource,
 }
 
 fn parse_status(raw: &str) -> Result<TaskStatus, StoreError> {
     raw.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))
+}
+
+/// Who changed a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventSource {
+    /// The member, through `setTaskStatus`.
+    Member,
+    /// A rule, from her data.
+    Rule,
+}
+
+impl EventSource {
+    fn as_str(self) -> &'static str {
+        match self {
+            EventSource::Member => "MEMBER",
+            EventSource::Rule => "RULE",
+        }
+    }
+
+    fn parse(s: &str) -> EventSource {
+        if s == "RULE" {
+            EventSource::Rule
+        } else {
+            EventSource::Member
+        }
+    }
+}
+
+pub(crate) async fn record(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    key: &str,
+) -> Result<Option<TaskRecord>, StoreError> {
+    task_progress::Entity::find_by_id((user.0, key.to_owned()))
+        .one(conn)
+        .await?
+        .map(to_record)
+        .transpose()
+}
+
+pub(crate) async fn records(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Vec<TaskRecord>, StoreError> {
+    task_progress::Entity::find()
+        .filter(task_progress::Column::UserId.eq(user.0))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_record)
+        .collect()
+}
+
+/// Writes a status change and its history event, unless it changes nothing.
+pub(crate) async fn apply(
+    conn: &impl ConnectionTrait,
+    change: TaskStatusChange,
+    current: Option<TaskRecord>,
+    source: EventSource,
+) -> Result<TaskRecord, StoreError> {
+    let from = current
+        .as_ref()
+        .map_or(TaskStatus::NotStarted, |r| r.status);
+    if let Some(current) = &current
+        && current.status == change.status
+        && current.note == change.note
+    {
+        return Ok(current.clone());
+    }
+    let completed_at = match (change.status, &current) {
+        (TaskStatus::Done, Some(r)) if r.status == TaskStatus::Done => r.completed_at,
+        (TaskStatus::Done, _) => Some(change.now),
+        _ => None,
+    };
+    let note_text = change.note.as_ref().map(|n| n.as_str().to_owned());
+    task_progress::Entity::insert(task_progress::ActiveModel {
+        user_id: Set(change.user.0),
+        task_key: Set(change.task_key.clone()),
+        status: Set(change.status.as_str().to_owned()),
+        note: Set(note_text.clone()),
+        updated_at: Set(change.now),
+        completed_at: Set(completed_at),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            task_progress::Column::UserId,
+            task_progress::Column::TaskKey,
+        ])
+        .update_columns([
+            task_progress::Column::Status,
+            task_progress::Column::Note,
+            task_progress::Column::UpdatedAt,
+            task_progress::Column::CompletedAt,
+        ])
+        .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    progress_event::Entity::insert(progress_event::ActiveModel {
+        user_id: Set(change.user.0),
+        task_key: Set(change.task_key.clone()),
+        from_status: Set(from.as_str().to_owned()),
+        to_status: Set(change.status.as_str().to_owned()),
+        note: Set(note_text),
+        occurred_at: Set(change.now),
+        source: Set(source.as_str().to_owned()),
+        ..Default::default()
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(TaskRecord {
+        task_key: change.task_key,
+        status: change.status,
+        note: change.note,
+        updated_at: change.now,
+        completed_at,
+    })
 }
 
 fn to_record(model: task_progress::Model) -> Result<TaskRecord, StoreError> {
@@ -63,85 +182,26 @@ fn to_record(model: task_progress::Model) -> Result<TaskRecord, StoreError> {
 impl Store {
     /// Everything recorded about the user's tasks.
     pub async fn task_records(&self, user: UserId) -> Result<Vec<TaskRecord>, StoreError> {
-        task_progress::Entity::find()
-            .filter(task_progress::Column::UserId.eq(user.0))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_record)
-            .collect()
+        records(&self.db, user).await
     }
 
-    /// Sets a task's status and note. When either changes, the row is upserted and a history
-    /// event appended in the same transaction; an identical repeat writes nothing.
+    /// Sets a task's status and note as the member asked, then lets the rules re-evaluate
+    /// (so un-skipping an AUTOMATIC task hands it back to its rule), in one transaction. When
+    /// nothing changes, nothing is written.
     pub async fn set_task_status(
         &self,
         mut change: TaskStatusChange,
     ) -> Result<TaskRecord, StoreError> {
         change.now = crate::db_time(change.now);
         let txn = self.db.begin().await?;
-        let current = task_progress::Entity::find_by_id((change.user.0, change.task_key.clone()))
-            .one(&txn)
-            .await?
-            .map(to_record)
-            .transpose()?;
-        let from = current
-            .as_ref()
-            .map_or(TaskStatus::NotStarted, |r| r.status);
-        if let Some(current) = &current
-            && current.status == change.status
-            && current.note == change.note
-        {
-            return Ok(current.clone());
-        }
-        let completed_at = match (change.status, &current) {
-            (TaskStatus::Done, Some(r)) if r.status == TaskStatus::Done => r.completed_at,
-            (TaskStatus::Done, _) => Some(change.now),
-            _ => None,
-        };
-        let note_text = change.note.as_ref().map(|n| n.as_str().to_owned());
-        task_progress::Entity::insert(task_progress::ActiveModel {
-            user_id: Set(change.user.0),
-            task_key: Set(change.task_key.clone()),
-            status: Set(change.status.as_str().to_owned()),
-            note: Set(note_text.clone()),
-            updated_at: Set(change.now),
-            completed_at: Set(completed_at),
-        })
-        .on_conflict(
-            OnConflict::columns([
-                task_progress::Column::UserId,
-                task_progress::Column::TaskKey,
-            ])
-            .update_columns([
-                task_progress::Column::Status,
-                task_progress::Column::Note,
-                task_progress::Column::UpdatedAt,
-                task_progress::Column::CompletedAt,
-            ])
-            .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
-        progress_event::Entity::insert(progress_event::ActiveModel {
-            user_id: Set(change.user.0),
-            task_key: Set(change.task_key.clone()),
-            from_status: Set(from.as_str().to_owned()),
-            to_status: Set(change.status.as_str().to_owned()),
-            note: Set(note_text),
-            occurred_at: Set(change.now),
-            ..Default::default()
-        })
-        .exec_without_returning(&txn)
-        .await?;
+        let current = record(&txn, change.user, &change.task_key).await?;
+        let key = change.task_key.clone();
+        let (user, now) = (change.user, change.now);
+        let written = apply(&txn, change, current, EventSource::Member).await?;
+        crate::sync::sync(&txn, user, now).await?;
+        let result = record(&txn, user, &key).await?.unwrap_or(written);
         txn.commit().await?;
-        Ok(TaskRecord {
-            task_key: change.task_key,
-            status: change.status,
-            note: change.note,
-            updated_at: change.now,
-            completed_at,
-        })
+        Ok(result)
     }
 
     /// The user's progress history, oldest first.
@@ -161,6 +221,7 @@ impl Store {
                     task_key: m.task_key,
                     note: m.note.map(Note::from_stored),
                     occurred_at: m.occurred_at,
+                    source: EventSource::parse(&m.source),
                 })
             })
             .collect()

@@ -223,7 +223,7 @@ async fn test_task_status_history_is_appended_in_the_same_transaction() {
         let id = member(store, "ada@example.org", "t1").await;
         let change = |status, note: Option<&str>| TaskStatusChange {
             user: id,
-            task_key: "position.website".into(),
+            task_key: "position.tell_your_story".into(),
             status,
             note: note.map(|n| {
                 Note::parse_optional("note", Some(n))
@@ -287,7 +287,7 @@ async fn test_foreign_keys_are_enforced() {
             .store
             .set_task_status(TaskStatusChange {
                 user: UserId::new(),
-                task_key: "position.website".into(),
+                task_key: "position.tell_your_story".into(),
                 status: TaskStatus::Done,
                 note: None,
                 now: Utc::now(),

@@ -1,12 +1,13 @@
 //! Root query and mutation types.
 
+mod social;
 mod types;
 
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result};
 use herlead_core::{
-    Audience, Playbook, Role, channels,
+    Audience, Playbook, Role, TaskStatus, channels,
     input::{DisplayName, Email, Note, PASSWORD_MAX_LEN, Password},
     progress::{Progress, TaskProgress},
 };
@@ -23,7 +24,7 @@ use crate::{
 /// Refresh tokens are 43 characters; anything much longer is not one of ours.
 const MAX_REFRESH_TOKEN_LEN: usize = 256;
 
-fn services<'a>(ctx: &Context<'a>) -> (&'a Store, &'a Arc<Authenticator>) {
+pub(crate) fn services<'a>(ctx: &Context<'a>) -> (&'a Store, &'a Arc<Authenticator>) {
     // Both are attached by `build_schema`; their absence is a programming error.
     (
         ctx.data_unchecked::<Store>(),
@@ -31,7 +32,7 @@ fn services<'a>(ctx: &Context<'a>) -> (&'a Store, &'a Arc<Authenticator>) {
     )
 }
 
-fn viewer(ctx: &Context<'_>) -> Result<Viewer> {
+pub(crate) fn viewer(ctx: &Context<'_>) -> Result<Viewer> {
     ctx.data_opt::<Session>()
         .copied()
         .unwrap_or(Session::Anonymous)
@@ -63,11 +64,19 @@ fn refresh_token_input(raw: &str) -> Result<&str> {
 }
 
 /// Read operations.
+#[derive(async_graphql::MergedObject, Debug, Default)]
+pub struct Query(AccountQuery, social::SocialQuery);
+
+/// Write operations.
+#[derive(async_graphql::MergedObject, Debug, Default)]
+pub struct Mutation(AccountMutation, social::SocialMutation);
+
+/// Playbook, account and progress reads.
 #[derive(Debug, Default)]
-pub struct Query;
+pub struct AccountQuery;
 
 #[Object]
-impl Query {
+impl AccountQuery {
     /// The playbook: steps, tasks and guidance. Public.
     async fn playbook(&self) -> PlaybookView {
         PlaybookView(Playbook::standard())
@@ -107,12 +116,12 @@ impl Query {
     }
 }
 
-/// Write operations.
+/// Account and progress writes.
 #[derive(Debug, Default)]
-pub struct Mutation;
+pub struct AccountMutation;
 
 #[Object]
-impl Mutation {
+impl AccountMutation {
     /// Creates a member account and signs her in.
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
         let email = Email::parse("email", &input.email).gql()?;
@@ -263,6 +272,15 @@ impl Mutation {
                 )
             })
             .gql()?;
+        if task.completion == herlead_core::TaskCompletion::Automatic
+            && !matches!(input.status, TaskStatus::Skipped | TaskStatus::NotStarted)
+        {
+            return Err(ApiError::Validation(herlead_core::ValidationError::new(
+                "status",
+                "this task completes by itself from your data; you can only skip it (SKIPPED) or hand it back to its rule (NOT_STARTED)",
+            ))
+            .into_graphql());
+        }
         let note = Note::parse_optional("note", input.note.as_deref()).gql()?;
         let (store, _) = services(ctx);
         let record = store

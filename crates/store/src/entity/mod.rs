@@ -1,5 +1,12 @@
 //! sea-orm entities. Private to this crate: callers get core types.
 
+pub(crate) mod community;
+pub(crate) mod contact;
+pub(crate) mod interaction;
+pub(crate) mod meeting;
+pub(crate) mod meeting_attendee;
+pub(crate) mod presence;
+pub(crate) mod profile;
 pub(crate) mod progress_event;
 pub(crate) mod refresh_token;
 pub(crate) mod task_progress;

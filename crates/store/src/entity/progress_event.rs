@@ -11,6 +11,7 @@ pub struct Model {
     pub to_status: String,
     pub note: Option<String>,
     pub occurred_at: DateTimeUtc,
+    pub source: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_initial;
+mod m20261127_000002_social;
 
 /// Applies the migrations in order; see [`crate::Store::migrate`].
 #[derive(Debug)]
@@ -12,6 +13,9 @@ pub(crate) struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_initial::Migration)]
+        vec![
+            Box::new(m20261127_000001_initial::Migration),
+            Box::new(m20261127_000002_social::Migration),
+        ]
     }
 }

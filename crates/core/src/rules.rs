@@ -1,0 +1,350 @@
+//! The rules that complete AUTOMATIC tasks from what she has recorded.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::{
+    community::{Community, CommunityKind, Meeting, counts_as_real_world, is_real_world},
+    network::{
+        Contact, Interaction, Scope, Sector, Stage, ValuesAlignment, derived_stage,
+        preceded_by_give,
+    },
+    playbook::{Playbook, TaskCompletion},
+    presence::{FindingCode, Presence, Profile, check_consistency, on_audience_channel},
+    progress::{TaskRecord, TaskStatus},
+};
+
+/// Everything a user has recorded: the input of rules, recommendations and the score.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// Website, signature, audiences.
+    pub presence: Presence,
+    /// Social profiles.
+    pub profiles: Vec<Profile>,
+    /// Contacts.
+    pub contacts: Vec<Contact>,
+    /// Interactions with contacts.
+    pub interactions: Vec<Interaction>,
+    /// Communities.
+    pub communities: Vec<Community>,
+    /// Meetings of those communities.
+    pub meetings: Vec<Meeting>,
+}
+
+impl Snapshot {
+    /// How many meetings each contact attended.
+    pub fn meetings_attended(&self) -> HashMap<Uuid, usize> {
+        let mut counts = HashMap::new();
+        for meeting in &self.meetings {
+            for attendee in &meeting.attendees {
+                *counts.entry(*attendee).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    /// The stage of every contact: hers if she set one, else the one her history implies.
+    pub fn stages(&self) -> HashMap<Uuid, Stage> {
+        let attended = self.meetings_attended();
+        self.contacts
+            .iter()
+            .map(|c| {
+                let stage = c.stage_override.unwrap_or_else(|| {
+                    derived_stage(
+                        c.id,
+                        &self.interactions,
+                        attended.get(&c.id).copied().unwrap_or(0),
+                    )
+                });
+                (c.id, stage)
+            })
+            .collect()
+    }
+
+    /// Contacts on her meet list.
+    pub fn meet_list(&self) -> impl Iterator<Item = &Contact> {
+        self.contacts.iter().filter(|c| c.on_meet_list)
+    }
+}
+
+/// Where one AUTOMATIC task's rule stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleResult {
+    /// The task.
+    pub task_key: &'static str,
+    /// How far along: a count toward `target`.
+    pub current: u32,
+    /// What completes it.
+    pub target: u32,
+    /// Whether the rule is met.
+    pub met: bool,
+}
+
+impl RuleResult {
+    fn new(task_key: &'static str, current: usize, target: usize, met: bool) -> Self {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            task_key,
+            current: clamp(current),
+            target: clamp(target),
+            met,
+        }
+    }
+
+    fn at_least(task_key: &'static str, current: usize, target: usize) -> Self {
+        Self::new(task_key, current, target, current >= target)
+    }
+
+    /// The status this rule gives its task.
+    pub fn status(&self) -> TaskStatus {
+        if self.met {
+            TaskStatus::Done
+        } else if self.current > 0 {
+            TaskStatus::InProgress
+        } else {
+            TaskStatus::NotStarted
+        }
+    }
+}
+
+/// The guide's numbers.
+pub mod targets {
+    /// Top people of her industry per scope.
+    pub const TOP_PER_SCOPE: usize = 5;
+    /// Sectors to cover: public, private, academia, nonprofit, media.
+    pub const SECTORS: usize = 5;
+    /// Smallest meet list.
+    pub const MEET_LIST_MIN: usize = 15;
+    /// Largest meet list.
+    pub const MEET_LIST_MAX: usize = 20;
+    /// Real-world communities to belong to.
+    pub const COMMUNITIES: usize = 5;
+}
+
+fn bool_count(b: bool) -> usize {
+    usize::from(b)
+}
+
+/// Evaluates every rule at `now`.
+pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
+    use targets::*;
+    let findings = check_consistency(&s.presence, &s.profiles);
+    let has = |code: FindingCode| findings.iter().any(|f| f.code == code);
+    let stages = s.stages();
+    let meet_list: Vec<&Contact> = s.meet_list().collect();
+    let top = |scope: Scope| {
+        s.contacts
+            .iter()
+            .filter(|c| c.in_her_industry && c.scope == scope)
+            .count()
+    };
+    let sectors: HashSet<Sector> = s.contacts.iter().map(|c| c.sector).collect();
+    let connected = meet_list
+        .iter()
+        .filter(|c| stages.get(&c.id).is_some_and(|st| *st >= Stage::Connected))
+        .count();
+    let values_known = meet_list
+        .iter()
+        .filter(|c| c.values != ValuesAlignment::Unknown)
+        .count();
+    let gives = s.interactions.iter().filter(|i| i.kind.is_give()).count();
+    let asks_without_give = s
+        .interactions
+        .iter()
+        .filter(|i| {
+            i.kind.is_ask() && !preceded_by_give(&s.interactions, i.contact_id, i.occurred_at)
+        })
+        .count();
+    let given_meet_list: HashSet<Uuid> = s
+        .interactions
+        .iter()
+        .filter(|i| i.kind.is_give() && meet_list.iter().any(|c| c.id == i.contact_id))
+        .map(|i| i.contact_id)
+        .collect();
+    let competitors: HashSet<Uuid> = s
+        .contacts
+        .iter()
+        .filter(|c| c.competitor)
+        .map(|c| c.id)
+        .collect();
+    let endorsed_competitor = s
+        .interactions
+        .iter()
+        .any(|i| i.kind.is_endorsement() && competitors.contains(&i.contact_id));
+    let online: HashSet<Uuid> = s
+        .communities
+        .iter()
+        .filter(|c| c.kind != CommunityKind::InPerson)
+        .map(|c| c.id)
+        .collect();
+    let online_met = s
+        .meetings
+        .iter()
+        .filter(|m| online.contains(&m.community_id) && counts_as_real_world(m, now))
+        .count();
+    let real_world = s
+        .communities
+        .iter()
+        .filter(|c| is_real_world(c.id, &s.meetings, now))
+        .count();
+    let profile_count = s.profiles.len();
+    let meet = meet_list.len();
+
+    vec![
+        RuleResult::at_least(
+            "position.website",
+            bool_count(s.presence.website.is_some()),
+            1,
+        ),
+        RuleResult::new(
+            "position.email_signature",
+            bool_count(s.presence.email_signature.is_some()),
+            1,
+            s.presence.email_signature.is_some()
+                && profile_count > 0
+                && !has(FindingCode::SignatureMissingProfile),
+        ),
+        // One profile is trivially consistent; the rule needs two to compare.
+        RuleResult::new(
+            "position.consistent_profiles",
+            profile_count.min(2),
+            2,
+            profile_count >= 2
+                && !findings
+                    .iter()
+                    .any(|f| f.code != FindingCode::SignatureMissingProfile),
+        ),
+        RuleResult::at_least(
+            "position.audience_channels",
+            bool_count(on_audience_channel(&s.presence, &s.profiles)),
+            1,
+        ),
+        RuleResult::at_least("bring.top5_city", top(Scope::City), TOP_PER_SCOPE),
+        RuleResult::at_least("bring.top5_country", top(Scope::Country), TOP_PER_SCOPE),
+        RuleResult::at_least("bring.top5_global", top(Scope::Global), TOP_PER_SCOPE),
+        RuleResult::at_least("bring.cross_sector", sectors.len(), SECTORS),
+        RuleResult::new(
+            "bring.meet_list",
+            meet,
+            MEET_LIST_MIN,
+            (MEET_LIST_MIN..=MEET_LIST_MAX).contains(&meet),
+        ),
+        RuleResult::new(
+            "bring.connect",
+            connected,
+            meet.max(MEET_LIST_MIN),
+            meet >= MEET_LIST_MIN && connected == meet,
+        ),
+        RuleResult::new(
+            "dialogue.values_check",
+            values_known,
+            meet.max(1),
+            meet > 0 && values_known == meet,
+        ),
+        RuleResult::new(
+            "dialogue.give_first",
+            bool_count(gives > 0),
+            1,
+            gives > 0 && asks_without_give == 0,
+        ),
+        RuleResult::at_least("dialogue.amplify", given_meet_list.len(), MEET_LIST_MIN),
+        RuleResult::at_least(
+            "dialogue.endorse_competitor",
+            bool_count(endorsed_competitor),
+            1,
+        ),
+        RuleResult::at_least("act.in_person", online_met, 1),
+        RuleResult::at_least("act.five_communities", real_world, COMMUNITIES),
+    ]
+}
+
+/// The status changes that bring AUTOMATIC tasks in line with their rules. Tasks she skipped
+/// stay skipped; tasks without a rule are left alone.
+pub fn plan_sync(
+    playbook: &Playbook,
+    results: &[RuleResult],
+    records: &[TaskRecord],
+) -> Vec<(&'static str, TaskStatus)> {
+    let current: HashMap<&str, TaskStatus> = records
+        .iter()
+        .map(|r| (r.task_key.as_str(), r.status))
+        .collect();
+    results
+        .iter()
+        .filter(|r| {
+            playbook
+                .task(r.task_key)
+                .is_some_and(|t| t.completion == TaskCompletion::Automatic)
+        })
+        .filter_map(|r| {
+            let now = current.get(r.task_key).copied().unwrap_or_default();
+            let wanted = r.status();
+            (now != TaskStatus::Skipped && now != wanted).then_some((r.task_key, wanted))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_every_automatic_task_has_exactly_one_rule() {
+        let results = evaluate(&Snapshot::default(), Utc::now());
+        let keys: Vec<&str> = results.iter().map(|r| r.task_key).collect();
+        let unique: HashSet<&str> = keys.iter().copied().collect();
+        assert_eq!(unique.len(), keys.len());
+        for task in Playbook::standard().tasks() {
+            let has_rule = unique.contains(task.key.as_str());
+            assert_eq!(
+                has_rule,
+                task.completion == TaskCompletion::Automatic,
+                "{}",
+                task.key
+            );
+        }
+        for key in unique {
+            assert!(Playbook::standard().task(key).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn test_empty_snapshot_meets_nothing() {
+        for r in evaluate(&Snapshot::default(), Utc::now()) {
+            assert!(!r.met, "{}", r.task_key);
+            assert_eq!(r.status(), TaskStatus::NotStarted, "{}", r.task_key);
+        }
+    }
+
+    #[test]
+    fn test_plan_sync_respects_skips_and_only_changes_what_differs() {
+        let results = vec![
+            RuleResult::at_least("position.website", 1, 1),
+            RuleResult::at_least("bring.top5_city", 2, 5),
+            RuleResult::at_least("bring.top5_country", 0, 5),
+            RuleResult::at_least("act.in_person", 1, 1),
+        ];
+        let record = |key: &str, status| TaskRecord {
+            task_key: key.into(),
+            status,
+            note: None,
+            updated_at: Utc::now(),
+            completed_at: None,
+        };
+        let records = vec![
+            record("position.website", TaskStatus::Done),
+            record("bring.top5_country", TaskStatus::Done),
+            record("act.in_person", TaskStatus::Skipped),
+        ];
+        let plan = plan_sync(Playbook::standard(), &results, &records);
+        assert_eq!(
+            plan,
+            vec![
+                ("bring.top5_city", TaskStatus::InProgress),
+                ("bring.top5_country", TaskStatus::NotStarted),
+            ]
+        );
+    }
+}

@@ -1,0 +1,30 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "contacts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub name_search: String,
+    pub sector: String,
+    pub scope: String,
+    pub industry: Option<String>,
+    pub in_her_industry: bool,
+    pub on_meet_list: bool,
+    pub competitor: bool,
+    pub values_alignment: String,
+    pub tags: String,
+    pub links: String,
+    pub stage_override: Option<String>,
+    pub stage: String,
+    pub cadence_days: Option<i32>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,52 @@
+//! Keeps AUTOMATIC tasks and contact stages in line with the data, inside the transaction of
+//! the write that changed it.
+
+use chrono::{DateTime, Utc};
+use herlead_core::{Playbook, UserId, rules};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+
+use crate::{
+    StoreError,
+    entity::contact,
+    progress::{self, EventSource},
+    social::load_snapshot,
+};
+
+/// Re-evaluates every rule for `user` at `now` and writes what changed: task statuses (with
+/// history events marked as the rule's) and derived contact stages.
+pub(crate) async fn sync(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (snapshot, stored_stages) = load_snapshot(conn, user).await?;
+    let results = rules::evaluate(&snapshot, now);
+    let records = progress::records(conn, user).await?;
+    for (task_key, status) in rules::plan_sync(Playbook::standard(), &results, &records) {
+        let current = records.iter().find(|r| r.task_key == task_key).cloned();
+        let note = current.as_ref().and_then(|r| r.note.clone());
+        progress::apply(
+            conn,
+            crate::TaskStatusChange {
+                user,
+                task_key: task_key.to_owned(),
+                status,
+                note,
+                now,
+            },
+            current,
+            EventSource::Rule,
+        )
+        .await?;
+    }
+    for (id, stage) in snapshot.stages() {
+        if stored_stages.get(&id).map(String::as_str) != Some(stage.as_str()) {
+            contact::Entity::update_many()
+                .col_expr(contact::Column::Stage, Expr::value(stage.as_str()))
+                .filter(contact::Column::Id.eq(id))
+                .exec(conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
