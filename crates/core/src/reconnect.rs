@@ -27,7 +27,7 @@ pub fn default_cadence_days(stage: Stage) -> Option<u32> {
 pub struct Reconnect {
     /// Who.
     pub contact_id: Uuid,
-    /// The last interaction or meeting together (or when she was added, if nothing since).
+    /// The last interaction or meeting together (when she added them, if nothing is logged).
     pub last_touch: DateTime<Utc>,
     /// The cadence in force, in days.
     pub cadence_days: u32,
@@ -65,11 +65,9 @@ pub fn due_to_reconnect(s: &Snapshot, now: DateTime<Utc>) -> Vec<Reconnect> {
                 .filter(|m| m.attendees.contains(&c.id) && m.occurred_at <= now)
                 .map(|m| m.occurred_at)
                 .max();
-            let last_touch = [Some(c.created_at), last_interaction, last_meeting]
-                .into_iter()
-                .flatten()
-                .max()
-                .unwrap_or(c.created_at);
+            // Logged history wins over the date she added them, which may be later than a
+            // touch she logs after the fact.
+            let last_touch = last_interaction.max(last_meeting).unwrap_or(c.created_at);
             let due_at = last_touch + Duration::days(i64::from(cadence));
             (due_at <= now).then(|| Reconnect {
                 contact_id: c.id,
