@@ -307,14 +307,9 @@ impl Authenticator {
 
     /// Hashes a new password with argon2id, off the async executor.
     pub async fn hash_password(&self, password: &Password) -> Result<String, ApiError> {
-        let password = password.expose().to_owned();
-        self.blocking(move || {
-            Argon2::default()
-                .hash_password(password.as_bytes())
-                .map(|hash| hash.to_string())
-                .map_err(|e| ApiError::Internal(format!("password hashing failed: {e}").into()))
-        })
-        .await?
+        let password = password.clone();
+        self.blocking(move || hash_password_blocking(&password))
+            .await?
     }
 
     /// Checks a password against a stored hash. With no hash (unknown email) it checks against
@@ -365,6 +360,15 @@ impl Authenticator {
             .await
             .map_err(ApiError::internal)
     }
+}
+
+/// Hashes a password with argon2id (OWASP parameters) on the calling thread; for command-line
+/// tools. Servers use [`Authenticator::hash_password`].
+pub fn hash_password_blocking(password: &Password) -> Result<String, ApiError> {
+    Argon2::default()
+        .hash_password(password.expose().as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|e| ApiError::Internal(format!("password hashing failed: {e}").into()))
 }
 
 /// A fresh opaque token: 256 random bits, base64url without padding.

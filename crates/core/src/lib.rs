@@ -12,6 +12,7 @@
 //! API exposes them without mirror types.
 
 pub mod channels;
+pub mod cohort;
 pub mod community;
 pub mod error;
 pub mod input;

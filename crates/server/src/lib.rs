@@ -3,6 +3,7 @@
 //! The binary `herlead` (see `main.rs`) is a thin CLI over this library, so integration tests
 //! start the very same application on port 0.
 
+pub mod admin;
 pub mod config;
 mod routes;
 pub mod secret;

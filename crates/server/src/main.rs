@@ -26,6 +26,35 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Manage roles on this server's database.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator, reading the password from standard input; an existing
+    /// account with this email is promoted instead.
+    CreateAdmin {
+        /// The administrator's email.
+        #[arg(long)]
+        email: String,
+        /// The name to show.
+        #[arg(long, default_value = "Administrator")]
+        display_name: String,
+    },
+    /// Make an existing account a coach.
+    GrantCoach {
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+    },
+    /// Make a coach a member again.
+    RevokeCoach {
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -49,6 +78,7 @@ fn main() -> ExitCode {
             })
         }),
         Command::Serve => actix_web::rt::System::new().block_on(serve(config)),
+        Command::Admin(command) => runtime().and_then(|rt| rt.block_on(admin(&config, command))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -71,6 +101,30 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = format!("http://{}:{}", config.bind.ip(), app.port());
     tracing::info!("HerLead is listening on {addr}; GraphiQL at {addr}/graphiql");
     app.run_until_stopped().await
+}
+
+async fn admin(config: &Config, command: AdminCommand) -> anyhow::Result<()> {
+    let store = connect_store(&config.database_url).await?;
+    let message = match command {
+        AdminCommand::CreateAdmin {
+            email,
+            display_name,
+        } => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            let password = line.trim_end_matches(['\r', '\n']);
+            let password = (!password.is_empty()).then_some(password);
+            herlead_server::admin::create_admin(&store, &email, &display_name, password).await?
+        }
+        AdminCommand::GrantCoach { email } => {
+            herlead_server::admin::set_coach(&store, &email, true).await?
+        }
+        AdminCommand::RevokeCoach { email } => {
+            herlead_server::admin::set_coach(&store, &email, false).await?
+        }
+    };
+    std::io::stderr().write_all(format!("{message}\n").as_bytes())?;
+    Ok(())
 }
 
 fn export_schema(out: Option<PathBuf>) -> anyhow::Result<()> {

@@ -32,6 +32,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(graphql_get))
             .default_service(web::to(method_not_allowed)),
     )
+    .route("/graphql/ws", web::get().to(graphql_ws))
+    .route("/cohorts/{id}/dashboard.csv", web::get().to(dashboard_csv))
     .route("/graphiql", web::get().to(graphiql))
     .route("/", web::get().to(root))
     .route("/healthz", web::get().to(healthz))
@@ -172,9 +174,86 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
 }
 
 async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(ContentType::html())
-        .body(GraphiQLSource::build().endpoint("/graphql").finish())
+    HttpResponse::Ok().content_type(ContentType::html()).body(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish(),
+    )
+}
+
+/// The bearer credentials of a `connection_init` payload: `{"Authorization": "Bearer …"}`
+/// (any case) or `{"token": "…"}`.
+fn init_authorization(payload: &serde_json::Value) -> Option<String> {
+    let object = payload.as_object()?;
+    if let Some(value) = object
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        .and_then(|(_, v)| v.as_str())
+    {
+        return Some(value.to_owned());
+    }
+    object
+        .get("token")
+        .and_then(|v| v.as_str())
+        .map(|t| format!("Bearer {t}"))
+}
+
+/// GET /graphql/ws: subscriptions over WebSocket (`graphql-transport-ws`, and the legacy
+/// `graphql-ws`), authenticated in `connection_init`. A refused token closes the connection.
+async fn graphql_ws(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
+    let auth = state.auth.clone();
+    async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone())
+        .on_connection_init(move |value| async move {
+            let session = auth.session(init_authorization(&value).as_deref());
+            if let herlead_api::Session::Refused(_) = session {
+                return Err(async_graphql::Error::new("the access token is not valid"));
+            }
+            let mut data = async_graphql::Data::default();
+            data.insert(session);
+            Ok(data)
+        })
+        .start(&req, payload)
+}
+
+/// GET /cohorts/{id}/dashboard.csv: a coach's cohort dashboard for spreadsheets.
+async fn dashboard_csv(
+    req: HttpRequest,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("invalid"));
+    match herlead_api::export::dashboard_csv(&state.store, &state.auth, header, &path).await {
+        Ok(csv) => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"cohort-dashboard.csv\"",
+            ))
+            .body(csv),
+        Err(err) => {
+            let status = match err.code() {
+                herlead_api::ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+                herlead_api::ErrorCode::NotFound => StatusCode::NOT_FOUND,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            let code = err.code().as_str();
+            let message = err.to_string();
+            if status == StatusCode::INTERNAL_SERVER_ERROR {
+                drop(err.into_graphql());
+            }
+            HttpResponse::build(status).json(json!({
+                "errors": [{ "message": message, "extensions": { "code": code } }]
+            }))
+        }
+    }
 }
 
 async fn root() -> impl Responder {

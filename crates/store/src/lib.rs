@@ -5,8 +5,10 @@
 //! errors stay inside this crate. Every write that touches more than one row runs in one
 //! transaction.
 
+mod cohorts;
 mod entity;
 mod error;
+mod events;
 mod migration;
 mod progress;
 mod sessions;
@@ -24,7 +26,9 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+pub use cohorts::CohortMember;
 pub use error::StoreError;
+pub use events::Event;
 pub use progress::{EventSource, ProgressEvent, TaskStatusChange};
 pub use sessions::{NewRefreshToken, RotateOutcome};
 pub use social::{ContactFilter, ContactPage, DeletedContact, PageRequest};
@@ -55,6 +59,8 @@ pub enum Backend {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    events: std::sync::Arc<events::Hub>,
 }
 
 impl Store {
@@ -85,10 +91,20 @@ impl Store {
         } else {
             options.max_connections(16);
         }
-        let db = Database::connect(options)
+        let mut db = Database::connect(options)
             .await
             .map_err(StoreError::Connect)?;
-        Ok(Store { db, backend })
+        let statements = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        Ok(Store {
+            db,
+            backend,
+            statements,
+            events: events::Hub::new(url, backend),
+        })
     }
 
     /// Applies pending migrations. Safe to run again: applied ones are skipped.
@@ -101,6 +117,12 @@ impl Store {
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.ping().await.map_err(StoreError::from)
+    }
+
+    /// Live change notifications: this process's writes on SQLite, every replica's on
+    /// PostgreSQL (through LISTEN/NOTIFY, started on first use).
+    pub async fn subscribe(&self) -> Result<tokio::sync::broadcast::Receiver<Event>, StoreError> {
+        self.events.subscribe().await
     }
 
     /// The engine behind this store.

@@ -62,7 +62,8 @@ pub enum EventSource {
 }
 
 impl EventSource {
-    fn as_str(self) -> &'static str {
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
         match self {
             EventSource::Member => "MEMBER",
             EventSource::Rule => "RULE",
@@ -109,7 +110,7 @@ pub(crate) async fn apply(
     change: TaskStatusChange,
     current: Option<TaskRecord>,
     source: EventSource,
-) -> Result<TaskRecord, StoreError> {
+) -> Result<(TaskRecord, Option<crate::Event>), StoreError> {
     let from = current
         .as_ref()
         .map_or(TaskStatus::NotStarted, |r| r.status);
@@ -117,7 +118,7 @@ pub(crate) async fn apply(
         && current.status == change.status
         && current.note == change.note
     {
-        return Ok(current.clone());
+        return Ok((current.clone(), None));
     }
     let completed_at = match (change.status, &current) {
         (TaskStatus::Done, Some(r)) if r.status == TaskStatus::Done => r.completed_at,
@@ -160,16 +161,27 @@ pub(crate) async fn apply(
     })
     .exec_without_returning(conn)
     .await?;
-    Ok(TaskRecord {
-        task_key: change.task_key,
-        status: change.status,
-        note: change.note,
-        updated_at: change.now,
-        completed_at,
-    })
+    let event = crate::Event::Progress {
+        user: change.user.0,
+        task_key: change.task_key.clone(),
+        from: from.as_str().to_owned(),
+        to: change.status.as_str().to_owned(),
+        at: change.now,
+        source: source.as_str().to_owned(),
+    };
+    Ok((
+        TaskRecord {
+            task_key: change.task_key,
+            status: change.status,
+            note: change.note,
+            updated_at: change.now,
+            completed_at,
+        },
+        Some(event),
+    ))
 }
 
-fn to_record(model: task_progress::Model) -> Result<TaskRecord, StoreError> {
+pub(crate) fn to_record(model: task_progress::Model) -> Result<TaskRecord, StoreError> {
     Ok(TaskRecord {
         status: parse_status(&model.status)?,
         task_key: model.task_key,
@@ -197,10 +209,13 @@ impl Store {
         let current = record(&txn, change.user, &change.task_key).await?;
         let key = change.task_key.clone();
         let (user, now) = (change.user, change.now);
-        let written = apply(&txn, change, current, EventSource::Member).await?;
-        crate::sync::sync(&txn, user, now).await?;
+        let (written, event) = apply(&txn, change, current, EventSource::Member).await?;
+        let mut events: Vec<crate::Event> = event.into_iter().collect();
+        events.extend(crate::sync::sync(&txn, user, now).await?);
         let result = record(&txn, user, &key).await?.unwrap_or(written);
+        self.events.notify_in(&txn, &events).await?;
         txn.commit().await?;
+        self.events.after_commit(events);
         Ok(result)
     }
 

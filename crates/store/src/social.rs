@@ -46,7 +46,7 @@ fn url(text: Option<String>) -> Option<HttpUrl> {
     text.map(HttpUrl::from_stored)
 }
 
-fn to_presence(m: presence::Model) -> Result<Presence, StoreError> {
+pub(crate) fn to_presence(m: presence::Model) -> Result<Presence, StoreError> {
     Ok(Presence {
         website: url(m.website),
         email_signature: m.email_signature,
@@ -54,7 +54,7 @@ fn to_presence(m: presence::Model) -> Result<Presence, StoreError> {
     })
 }
 
-fn to_profile(m: profile::Model) -> Result<Profile, StoreError> {
+pub(crate) fn to_profile(m: profile::Model) -> Result<Profile, StoreError> {
     Ok(Profile {
         id: m.id,
         platform: Platform::parse(&m.platform).ok_or_else(|| corrupt("platform", m.id))?,
@@ -67,7 +67,7 @@ fn to_profile(m: profile::Model) -> Result<Profile, StoreError> {
     })
 }
 
-fn to_contact(m: contact::Model) -> Result<(Contact, String), StoreError> {
+pub(crate) fn to_contact(m: contact::Model) -> Result<(Contact, String), StoreError> {
     let id = m.id;
     let links: Vec<String> = json_list(&m.links, id)?;
     Ok((
@@ -95,7 +95,7 @@ fn to_contact(m: contact::Model) -> Result<(Contact, String), StoreError> {
     ))
 }
 
-fn to_interaction(m: interaction::Model) -> Result<Interaction, StoreError> {
+pub(crate) fn to_interaction(m: interaction::Model) -> Result<Interaction, StoreError> {
     Ok(Interaction {
         id: m.id,
         contact_id: m.contact_id,
@@ -105,7 +105,7 @@ fn to_interaction(m: interaction::Model) -> Result<Interaction, StoreError> {
     })
 }
 
-fn to_community(m: community::Model) -> Result<Community, StoreError> {
+pub(crate) fn to_community(m: community::Model) -> Result<Community, StoreError> {
     Ok(Community {
         id: m.id,
         name: m.name,
@@ -355,8 +355,10 @@ impl Store {
     ) -> Result<T, StoreError> {
         let txn = self.db.begin().await?;
         let value = work(&txn).await?;
-        sync(&txn, user, now).await?;
+        let events = sync(&txn, user, now).await?;
+        self.events.notify_in(&txn, &events).await?;
         txn.commit().await?;
+        self.events.after_commit(events);
         Ok(value)
     }
 

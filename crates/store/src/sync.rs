@@ -18,14 +18,15 @@ pub(crate) async fn sync(
     conn: &impl ConnectionTrait,
     user: UserId,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<Vec<crate::Event>, StoreError> {
+    let mut events = Vec::new();
     let (snapshot, stored_stages) = load_snapshot(conn, user).await?;
     let results = rules::evaluate(&snapshot, now);
     let records = progress::records(conn, user).await?;
     for (task_key, status) in rules::plan_sync(Playbook::standard(), &results, &records) {
         let current = records.iter().find(|r| r.task_key == task_key).cloned();
         let note = current.as_ref().and_then(|r| r.note.clone());
-        progress::apply(
+        let (_, event) = progress::apply(
             conn,
             crate::TaskStatusChange {
                 user,
@@ -38,6 +39,7 @@ pub(crate) async fn sync(
             EventSource::Rule,
         )
         .await?;
+        events.extend(event);
     }
     for (id, stage) in snapshot.stages() {
         if stored_stages.get(&id).map(String::as_str) != Some(stage.as_str()) {
@@ -48,5 +50,5 @@ pub(crate) async fn sync(
                 .await?;
         }
     }
-    Ok(())
+    Ok(events)
 }

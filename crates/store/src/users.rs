@@ -46,12 +46,12 @@ pub(crate) fn to_user(model: user::Model) -> Result<User, StoreError> {
 }
 
 impl Store {
-    /// Creates an account and its first session in one transaction. A taken email is
-    /// [`StoreError::Conflict`] and writes nothing.
+    /// Creates an account and, when given, its first session in one transaction. A taken
+    /// email is [`StoreError::Conflict`] and writes nothing.
     pub async fn create_user(
         &self,
         mut new: NewUser,
-        session: NewRefreshToken,
+        session: Option<NewRefreshToken>,
     ) -> Result<User, StoreError> {
         new.now = crate::db_time(new.now);
         let id = new.id;
@@ -69,7 +69,9 @@ impl Store {
             .exec_without_returning(&txn)
             .await
             .map_err(|e| StoreError::unique(e, "email"))?;
-        sessions::insert(&txn, id, session).await?;
+        if let Some(session) = session {
+            sessions::insert(&txn, id, session).await?;
+        }
         txn.commit().await?;
         Ok(User {
             id,

@@ -32,7 +32,7 @@ fn token(hash: &str) -> NewRefreshToken {
 
 async fn member(store: &Store, email: &str, hash: &str) -> UserId {
     store
-        .create_user(new_user(email), token(hash))
+        .create_user(new_user(email), Some(token(hash)))
         .await
         .expect("create user")
         .id
@@ -65,12 +65,12 @@ async fn test_duplicate_email_is_a_conflict_and_writes_nothing() {
     for db in testing::all().await {
         let store = &db.store;
         let first = store
-            .create_user(new_user("ada@example.org"), token("h1"))
+            .create_user(new_user("ada@example.org"), Some(token("h1")))
             .await
             .expect("first");
         assert_eq!(first.email.as_str(), "ada@example.org");
         let err = store
-            .create_user(new_user("ADA@example.org"), token("h2"))
+            .create_user(new_user("ADA@example.org"), Some(token("h2")))
             .await
             .expect_err("duplicate");
         assert!(

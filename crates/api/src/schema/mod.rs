@@ -1,7 +1,11 @@
 //! Root query and mutation types.
 
-mod social;
+mod coach;
+mod live;
+pub(crate) mod social;
 mod types;
+
+pub use live::Subscription;
 
 use std::sync::Arc;
 
@@ -65,11 +69,15 @@ fn refresh_token_input(raw: &str) -> Result<&str> {
 
 /// Read operations.
 #[derive(async_graphql::MergedObject, Debug, Default)]
-pub struct Query(AccountQuery, social::SocialQuery);
+pub struct Query(AccountQuery, social::SocialQuery, coach::CoachQuery);
 
 /// Write operations.
 #[derive(async_graphql::MergedObject, Debug, Default)]
-pub struct Mutation(AccountMutation, social::SocialMutation);
+pub struct Mutation(
+    AccountMutation,
+    social::SocialMutation,
+    coach::CoachMutation,
+);
 
 /// Playbook, account and progress reads.
 #[derive(Debug, Default)]
@@ -148,11 +156,11 @@ impl AccountMutation {
                     role: Role::Member,
                     now,
                 },
-                NewRefreshToken {
+                Some(NewRefreshToken {
                     token_hash: tokens.refresh.hash.clone(),
                     now,
                     expires_at: tokens.refresh.expires_at,
-                },
+                }),
             )
             .await
             .gql()?;

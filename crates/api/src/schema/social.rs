@@ -37,19 +37,19 @@ const ATTENDEES_MAX: usize = 200;
 pub const PAGE_MAX: i32 = 100;
 const PAGE_DEFAULT: i32 = 20;
 
-fn invalid(field: &'static str, message: &str) -> async_graphql::Error {
+pub(crate) fn invalid(field: &'static str, message: &str) -> async_graphql::Error {
     ApiError::Validation(ValidationError::new(field, message)).into_graphql()
 }
 
-fn parse_id(field: &'static str, id: &ID) -> Result<Uuid> {
+pub(crate) fn parse_id(field: &'static str, id: &ID) -> Result<Uuid> {
     Uuid::parse_str(id.as_str()).map_err(|_| invalid(field, "this is not a valid id"))
 }
 
-fn gid(id: Uuid) -> ID {
+pub(crate) fn gid(id: Uuid) -> ID {
     ID(id.to_string())
 }
 
-fn store<'a>(ctx: &Context<'a>) -> &'a Store {
+pub(crate) fn store<'a>(ctx: &Context<'a>) -> &'a Store {
     services(ctx).0
 }
 
@@ -532,6 +532,18 @@ pub struct SocialCapitalView {
     collective_action: SubScoreView,
 }
 
+impl From<&herlead_core::score::SocialCapital> for SocialCapitalView {
+    fn from(score: &herlead_core::score::SocialCapital) -> Self {
+        Self {
+            total: score.total,
+            presence: (&score.presence).into(),
+            reach: (&score.reach).into(),
+            reciprocity: (&score.reciprocity).into(),
+            collective_action: (&score.collective_action).into(),
+        }
+    }
+}
+
 /// A contact due for a touch.
 #[derive(SimpleObject)]
 pub struct ReconnectItem {
@@ -712,7 +724,7 @@ pub struct LogMeetingInput {
 // ---------------------------------------------------------------------------------------
 // Resolvers
 
-fn page_size(field: &'static str, value: Option<i32>) -> Result<Option<u64>> {
+pub(crate) fn page_size(field: &'static str, value: Option<i32>) -> Result<Option<u64>> {
     match value {
         None => Ok(None),
         Some(n) if (0..=PAGE_MAX).contains(&n) => Ok(Some(u64::try_from(n).unwrap_or(0))),
@@ -894,14 +906,7 @@ impl SocialQuery {
     async fn social_capital(&self, ctx: &Context<'_>) -> Result<SocialCapitalView> {
         let v = viewer(ctx)?;
         let snapshot = store(ctx).snapshot(v.user_id).await.gql()?;
-        let score = social_capital(&snapshot, Utc::now());
-        Ok(SocialCapitalView {
-            total: score.total,
-            presence: (&score.presence).into(),
-            reach: (&score.reach).into(),
-            reciprocity: (&score.reciprocity).into(),
-            collective_action: (&score.collective_action).into(),
-        })
+        Ok((&social_capital(&snapshot, Utc::now())).into())
     }
 
     /// Contacts due for a touch, most overdue first (default 20, at most 100).

@@ -1,10 +1,14 @@
 //! sea-orm entities. Private to this crate: callers get core types.
 
+pub(crate) mod cohort;
+pub(crate) mod cohort_coach;
+pub(crate) mod cohort_member;
 pub(crate) mod community;
 pub(crate) mod contact;
 pub(crate) mod interaction;
 pub(crate) mod meeting;
 pub(crate) mod meeting_attendee;
+pub(crate) mod nudge;
 pub(crate) mod presence;
 pub(crate) mod profile;
 pub(crate) mod progress_event;

@@ -1,0 +1,106 @@
+//! The coach dashboard of one cohort, computed once per request from set-based reads: the
+//! number of SQL statements does not grow with the number of members.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use herlead_core::{
+    UserId,
+    cohort::{Aggregates, Cohort, MemberSummary, aggregate, at_risk_order, summarize},
+    network::Stage,
+    rules::Snapshot,
+};
+use herlead_store::{CohortMember, Store, StoreError};
+
+/// One member's row.
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    /// Her membership (account, sharing level, join date).
+    pub member: CohortMember,
+    /// Progress, score, activity, stall flag, top recommendation.
+    pub summary: MemberSummary,
+    /// Contact names, sectors and stages — only when she shares them.
+    pub shared_contacts: Option<Vec<SharedContact>>,
+}
+
+/// A contact as a coach may see it: name, sector, stage. Nothing else.
+#[derive(Debug, Clone)]
+pub struct SharedContact {
+    /// Name.
+    pub name: String,
+    /// Sector.
+    pub sector: herlead_core::network::Sector,
+    /// Stage.
+    pub stage: Stage,
+}
+
+/// The whole dashboard.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    /// Members, most at risk first.
+    pub rows: Vec<MemberRow>,
+    /// Cohort-wide figures.
+    pub aggregates: Aggregates,
+}
+
+/// Loads and computes the dashboard at `now`.
+pub async fn load(
+    store: &Store,
+    cohort: &Cohort,
+    now: DateTime<Utc>,
+) -> Result<Dashboard, StoreError> {
+    let members = store.cohort_members(cohort.id).await?;
+    let ids: Vec<UserId> = members.iter().map(|m| m.user.id).collect();
+    let mut snapshots = store.snapshots_for(&ids).await?;
+    let records = store.records_for(&ids).await?;
+    let activity = store.last_activity_for(&ids).await?;
+    let mut rows: Vec<MemberRow> = members
+        .into_iter()
+        .map(|member| {
+            let id = member.user.id;
+            let snapshot = snapshots.remove(&id).unwrap_or_default();
+            let last = activity
+                .get(&id)
+                .copied()
+                .map_or(member.joined_at, |a| a.max(member.joined_at));
+            let summary = summarize(
+                id,
+                &snapshot,
+                records.get(&id).map_or(&[][..], Vec::as_slice),
+                last,
+                cohort.stall_days,
+                now,
+            );
+            let shared_contacts = (member.sharing
+                == herlead_core::cohort::SharingLevel::ProgressAndContacts)
+                .then(|| shared(&snapshot));
+            snapshots.insert(id, snapshot);
+            MemberRow {
+                member,
+                summary,
+                shared_contacts,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| at_risk_order(&a.summary, &b.summary));
+    let summaries: Vec<MemberSummary> = rows.iter().map(|r| r.summary.clone()).collect();
+    let snapshot_refs: Vec<&Snapshot> = rows
+        .iter()
+        .filter_map(|r| snapshots.get(&r.member.user.id))
+        .collect();
+    let aggregates = aggregate(&summaries, &snapshot_refs);
+    Ok(Dashboard { rows, aggregates })
+}
+
+fn shared(snapshot: &Snapshot) -> Vec<SharedContact> {
+    let stages: HashMap<_, _> = snapshot.stages();
+    snapshot
+        .contacts
+        .iter()
+        .map(|c| SharedContact {
+            name: c.name.clone(),
+            sector: c.sector,
+            stage: stages.get(&c.id).copied().unwrap_or(Stage::Identified),
+        })
+        .collect()
+}

@@ -1,0 +1,136 @@
+//! Subscriptions: live cohort activity for coaches, and nudges for members. Every event is
+//! checked against the subscriber's rights when it arrives, so leaving a cohort or losing the
+//! coach role stops the flow at once.
+
+use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
+use futures_util::{Stream, stream};
+use herlead_core::{Role, TaskStatus, UserId};
+use herlead_store::{Event, Store};
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+use uuid::Uuid;
+
+use super::{
+    coach::{NudgeView, coached},
+    social::store,
+    viewer,
+};
+use crate::error::GqlResult;
+
+/// A change in a member's progress, as her coaches see it (never her notes).
+#[derive(SimpleObject, Clone)]
+pub struct ActivityEvent {
+    /// The member.
+    member_id: ID,
+    /// Her name.
+    display_name: String,
+    /// The task.
+    task_key: String,
+    /// Status before.
+    from: TaskStatus,
+    /// Status after.
+    to: TaskStatus,
+    /// When.
+    at: DateTime<Utc>,
+    /// Whether she set it (`MEMBER`) or her data did (`RULE`).
+    source: String,
+}
+
+/// Waits for the next event, skipping over a lag (a slow subscriber misses events rather
+/// than stalling everyone); `None` when the channel closes.
+async fn next(rx: &mut Receiver<Event>) -> Option<Event> {
+    loop {
+        match rx.recv().await {
+            Ok(event) => return Some(event),
+            Err(RecvError::Lagged(missed)) => {
+                tracing::warn!(missed, "a subscriber fell behind; events were skipped");
+            }
+            Err(RecvError::Closed) => return None,
+        }
+    }
+}
+
+async fn activity(
+    store: &Store,
+    cohort: Uuid,
+    coach: UserId,
+    event: Event,
+) -> Option<ActivityEvent> {
+    let Event::Progress {
+        user,
+        task_key,
+        from,
+        to,
+        at,
+        source,
+    } = event
+    else {
+        return None;
+    };
+    let member = UserId(user);
+    // Rights are re-checked for every event.
+    let still_coach = store.user_by_id(coach).await.ok()??.role == Role::Coach
+        && store.is_coach(cohort, coach).await.ok()?;
+    if !still_coach || store.membership(cohort, member).await.ok()?.is_none() {
+        return None;
+    }
+    let who = store.user_by_id(member).await.ok()??;
+    Some(ActivityEvent {
+        member_id: ID(user.to_string()),
+        display_name: who.display_name.as_str().to_owned(),
+        task_key,
+        from: from.parse().ok()?,
+        to: to.parse().ok()?,
+        at,
+        source,
+    })
+}
+
+/// Live updates.
+#[derive(Debug, Default)]
+pub struct Subscription;
+
+#[Subscription]
+impl Subscription {
+    /// COACH: task status changes of the members of a cohort she coaches, as they happen.
+    async fn cohort_activity(
+        &self,
+        ctx: &Context<'_>,
+        cohort_id: ID,
+    ) -> Result<impl Stream<Item = ActivityEvent> + use<>> {
+        let (coach, cohort) = coached(ctx, &cohort_id, "cohortId").await?;
+        let store = store(ctx).clone();
+        let rx = store.subscribe().await.gql()?;
+        Ok(stream::unfold(
+            (rx, store),
+            move |(mut rx, store)| async move {
+                loop {
+                    let event = next(&mut rx).await?;
+                    if let Some(item) = activity(&store, cohort.id, coach, event).await {
+                        return Some((item, (rx, store)));
+                    }
+                }
+            },
+        ))
+    }
+
+    /// Her nudges, as coaches send them.
+    async fn my_nudges(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = NudgeView> + use<>> {
+        let me = viewer(ctx)?.user_id;
+        let store = store(ctx).clone();
+        let rx = store.subscribe().await.gql()?;
+        Ok(stream::unfold(
+            (rx, store),
+            move |(mut rx, store)| async move {
+                loop {
+                    if let Event::Nudge { member, nudge } = next(&mut rx).await?
+                        && member == me.0
+                        && let Ok(Some(n)) = store.nudge(me, nudge).await
+                    {
+                        return Some((NudgeView::from(n), (rx, store)));
+                    }
+                }
+            },
+        ))
+    }
+}

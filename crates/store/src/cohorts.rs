@@ -1,0 +1,629 @@
+//! Cohorts, coaches, members, nudges, and the set-based reads behind the coach dashboard: the
+//! number of statements they run does not depend on the number of members.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use herlead_core::{
+    Role, User, UserId,
+    cohort::{Cohort, Nudge, SharingLevel},
+    community::Meeting,
+    input::Note,
+    progress::TaskRecord,
+    rules::Snapshot,
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use crate::{
+    Store, StoreError, db_time,
+    entity::{
+        cohort, cohort_coach, cohort_member, community, contact, interaction, meeting,
+        meeting_attendee, nudge, presence, profile, progress_event, task_progress, user,
+    },
+    users::to_user,
+};
+
+/// A member of a cohort as listed to its coaches.
+#[derive(Debug, Clone)]
+pub struct CohortMember {
+    /// Her account.
+    pub user: User,
+    /// What she shares.
+    pub sharing: SharingLevel,
+    /// When she joined.
+    pub joined_at: DateTime<Utc>,
+}
+
+fn to_cohort(m: cohort::Model) -> Cohort {
+    Cohort {
+        id: m.id,
+        name: m.name,
+        description: m.description,
+        starts_on: m.starts_on,
+        ends_on: m.ends_on,
+        stall_days: u32::try_from(m.stall_days).unwrap_or(0),
+        invite_code: m.invite_code,
+        invite_expires_at: m.invite_expires_at,
+        created_at: m.created_at,
+    }
+}
+
+fn to_nudge(m: nudge::Model) -> Nudge {
+    Nudge {
+        id: m.id,
+        cohort_id: m.cohort_id,
+        coach_id: UserId(m.coach_id),
+        member_id: UserId(m.member_id),
+        message: m.message,
+        task_key: m.task_key,
+        created_at: m.created_at,
+        read_at: m.read_at,
+    }
+}
+
+fn sharing(raw: &str) -> Result<SharingLevel, StoreError> {
+    SharingLevel::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("sharing level {raw}")))
+}
+
+impl Store {
+    /// Changes a user's role. Returns whether the user exists.
+    pub async fn set_role(&self, user: UserId, role: Role) -> Result<bool, StoreError> {
+        let updated = user::Entity::update_many()
+            .col_expr(user::Column::Role, Expr::value(role.as_str()))
+            .col_expr(user::Column::UpdatedAt, Expr::value(crate::now()))
+            .filter(user::Column::Id.eq(user.0))
+            .exec(&self.db)
+            .await?;
+        Ok(updated.rows_affected == 1)
+    }
+
+    /// Creates a cohort with `owner` as its first coach.
+    pub async fn create_cohort(&self, owner: UserId, value: Cohort) -> Result<Cohort, StoreError> {
+        let txn = self.db.begin().await?;
+        let now = crate::now();
+        cohort::Entity::insert(cohort::ActiveModel {
+            id: Set(value.id),
+            name: Set(value.name.clone()),
+            description: Set(value.description.clone()),
+            starts_on: Set(value.starts_on),
+            ends_on: Set(value.ends_on),
+            stall_days: Set(i32::try_from(value.stall_days).unwrap_or(i32::MAX)),
+            invite_code: Set(value.invite_code.clone()),
+            invite_expires_at: Set(db_time(value.invite_expires_at)),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await
+        .map_err(|e| StoreError::unique(e, "invite code"))?;
+        cohort_coach::Entity::insert(cohort_coach::ActiveModel {
+            cohort_id: Set(value.id),
+            user_id: Set(owner.0),
+            is_owner: Set(true),
+            added_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(Cohort {
+            created_at: now,
+            invite_expires_at: db_time(value.invite_expires_at),
+            ..value
+        })
+    }
+
+    /// Saves a cohort's name, description, dates, stall threshold and invite.
+    pub async fn update_cohort(&self, value: &Cohort) -> Result<(), StoreError> {
+        cohort::Entity::update_many()
+            .col_expr(cohort::Column::Name, Expr::value(value.name.clone()))
+            .col_expr(
+                cohort::Column::Description,
+                Expr::value(value.description.clone()),
+            )
+            .col_expr(cohort::Column::StartsOn, Expr::value(value.starts_on))
+            .col_expr(cohort::Column::EndsOn, Expr::value(value.ends_on))
+            .col_expr(
+                cohort::Column::StallDays,
+                Expr::value(i32::try_from(value.stall_days).unwrap_or(i32::MAX)),
+            )
+            .col_expr(
+                cohort::Column::InviteCode,
+                Expr::value(value.invite_code.clone()),
+            )
+            .col_expr(
+                cohort::Column::InviteExpiresAt,
+                Expr::value(db_time(value.invite_expires_at)),
+            )
+            .filter(cohort::Column::Id.eq(value.id))
+            .exec(&self.db)
+            .await
+            .map_err(|e| StoreError::unique(e, "invite code"))?;
+        Ok(())
+    }
+
+    /// A cohort by id.
+    pub async fn cohort(&self, id: Uuid) -> Result<Option<Cohort>, StoreError> {
+        Ok(cohort::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .map(to_cohort))
+    }
+
+    /// The cohort an invite code belongs to (expired or not).
+    pub async fn cohort_by_invite(&self, code: &str) -> Result<Option<Cohort>, StoreError> {
+        Ok(cohort::Entity::find()
+            .filter(cohort::Column::InviteCode.eq(code))
+            .one(&self.db)
+            .await?
+            .map(to_cohort))
+    }
+
+    /// Whether `user` coaches `cohort`.
+    pub async fn is_coach(&self, cohort: Uuid, user: UserId) -> Result<bool, StoreError> {
+        Ok(cohort_coach::Entity::find_by_id((cohort, user.0))
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+
+    /// Cohorts the user coaches, oldest first.
+    pub async fn coached_cohorts(&self, user: UserId) -> Result<Vec<Cohort>, StoreError> {
+        let ids: Vec<Uuid> = cohort_coach::Entity::find()
+            .filter(cohort_coach::Column::UserId.eq(user.0))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|c| c.cohort_id)
+            .collect();
+        self.cohorts_by_ids(ids).await
+    }
+
+    /// Cohorts the user belongs to, with what she shares in each.
+    pub async fn joined_cohorts(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<(Cohort, SharingLevel)>, StoreError> {
+        let rows = cohort_member::Entity::find()
+            .filter(cohort_member::Column::UserId.eq(user.0))
+            .all(&self.db)
+            .await?;
+        let levels: HashMap<Uuid, String> = rows
+            .iter()
+            .map(|r| (r.cohort_id, r.sharing.clone()))
+            .collect();
+        let cohorts = self
+            .cohorts_by_ids(levels.keys().copied().collect())
+            .await?;
+        cohorts
+            .into_iter()
+            .map(|c| {
+                let level = sharing(levels.get(&c.id).map_or("PROGRESS", String::as_str))?;
+                Ok((c, level))
+            })
+            .collect()
+    }
+
+    async fn cohorts_by_ids(&self, ids: Vec<Uuid>) -> Result<Vec<Cohort>, StoreError> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(cohort::Entity::find()
+            .filter(cohort::Column::Id.is_in(ids))
+            .order_by_asc(cohort::Column::CreatedAt)
+            .order_by_asc(cohort::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_cohort)
+            .collect())
+    }
+
+    /// The coaches of a cohort, owner first.
+    pub async fn cohort_coaches(&self, cohort: Uuid) -> Result<Vec<(User, bool)>, StoreError> {
+        let rows = cohort_coach::Entity::find()
+            .filter(cohort_coach::Column::CohortId.eq(cohort))
+            .order_by_desc(cohort_coach::Column::IsOwner)
+            .order_by_asc(cohort_coach::Column::AddedAt)
+            .all(&self.db)
+            .await?;
+        let owners: HashMap<Uuid, bool> = rows.iter().map(|r| (r.user_id, r.is_owner)).collect();
+        let users = self
+            .users_by_ids(rows.iter().map(|r| r.user_id).collect())
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                users
+                    .get(&r.user_id)
+                    .map(|u| (u.clone(), owners[&r.user_id]))
+            })
+            .collect())
+    }
+
+    async fn users_by_ids(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, User>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| to_user(m).map(|u| (u.id.0, u)))
+            .collect()
+    }
+
+    /// Adds a co-coach. Already a coach is a conflict.
+    pub async fn add_coach(&self, cohort: Uuid, user: UserId) -> Result<(), StoreError> {
+        cohort_coach::Entity::insert(cohort_coach::ActiveModel {
+            cohort_id: Set(cohort),
+            user_id: Set(user.0),
+            is_owner: Set(false),
+            added_at: Set(crate::now()),
+        })
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(|e| StoreError::unique(e, "coach"))?;
+        Ok(())
+    }
+
+    /// Adds a member. Already a member is a conflict.
+    pub async fn join_cohort(
+        &self,
+        cohort: Uuid,
+        user: UserId,
+        level: SharingLevel,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        let now = crate::now();
+        cohort_member::Entity::insert(cohort_member::ActiveModel {
+            cohort_id: Set(cohort),
+            user_id: Set(user.0),
+            sharing: Set(level.as_str().into()),
+            joined_at: Set(now),
+        })
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(|e| StoreError::unique(e, "membership"))?;
+        Ok(now)
+    }
+
+    /// Removes a member. Returns whether she was one.
+    pub async fn leave_cohort(&self, cohort: Uuid, user: UserId) -> Result<bool, StoreError> {
+        Ok(cohort_member::Entity::delete_many()
+            .filter(cohort_member::Column::CohortId.eq(cohort))
+            .filter(cohort_member::Column::UserId.eq(user.0))
+            .exec(&self.db)
+            .await?
+            .rows_affected
+            == 1)
+    }
+
+    /// Changes what a member shares. Returns whether she is a member.
+    pub async fn set_sharing(
+        &self,
+        cohort: Uuid,
+        user: UserId,
+        level: SharingLevel,
+    ) -> Result<bool, StoreError> {
+        Ok(cohort_member::Entity::update_many()
+            .col_expr(cohort_member::Column::Sharing, Expr::value(level.as_str()))
+            .filter(cohort_member::Column::CohortId.eq(cohort))
+            .filter(cohort_member::Column::UserId.eq(user.0))
+            .exec(&self.db)
+            .await?
+            .rows_affected
+            == 1)
+    }
+
+    /// What a member shares with a cohort, if she is in it.
+    pub async fn membership(
+        &self,
+        cohort: Uuid,
+        user: UserId,
+    ) -> Result<Option<SharingLevel>, StoreError> {
+        cohort_member::Entity::find_by_id((cohort, user.0))
+            .one(&self.db)
+            .await?
+            .map(|m| sharing(&m.sharing))
+            .transpose()
+    }
+
+    /// Every member of a cohort (two statements, whatever the size).
+    pub async fn cohort_members(&self, cohort: Uuid) -> Result<Vec<CohortMember>, StoreError> {
+        let rows = cohort_member::Entity::find()
+            .filter(cohort_member::Column::CohortId.eq(cohort))
+            .order_by_asc(cohort_member::Column::JoinedAt)
+            .all(&self.db)
+            .await?;
+        let users = self
+            .users_by_ids(rows.iter().map(|r| r.user_id).collect())
+            .await?;
+        rows.into_iter()
+            .filter_map(|r| {
+                let user = users.get(&r.user_id)?.clone();
+                Some(sharing(&r.sharing).map(|sharing| CohortMember {
+                    user,
+                    sharing,
+                    joined_at: r.joined_at,
+                }))
+            })
+            .collect()
+    }
+
+    /// The data of many users at once, in a fixed number of statements.
+    pub async fn snapshots_for(
+        &self,
+        users: &[UserId],
+    ) -> Result<HashMap<UserId, Snapshot>, StoreError> {
+        let ids: Vec<Uuid> = users.iter().map(|u| u.0).collect();
+        let mut out: HashMap<UserId, Snapshot> =
+            users.iter().map(|u| (*u, Snapshot::default())).collect();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let conn = &self.db;
+        for m in presence::Entity::find()
+            .filter(presence::Column::UserId.is_in(ids.clone()))
+            .all(conn)
+            .await?
+        {
+            let user = UserId(m.user_id);
+            if let Some(s) = out.get_mut(&user) {
+                s.presence = crate::social::to_presence(m)?;
+            }
+        }
+        for m in profile::Entity::find()
+            .filter(profile::Column::UserId.is_in(ids.clone()))
+            .order_by_asc(profile::Column::Id)
+            .all(conn)
+            .await?
+        {
+            let user = UserId(m.user_id);
+            let p = crate::social::to_profile(m)?;
+            if let Some(s) = out.get_mut(&user) {
+                s.profiles.push(p);
+            }
+        }
+        for m in contact::Entity::find()
+            .filter(contact::Column::UserId.is_in(ids.clone()))
+            .order_by_asc(contact::Column::Id)
+            .all(conn)
+            .await?
+        {
+            let user = UserId(m.user_id);
+            let (c, _) = crate::social::to_contact(m)?;
+            if let Some(s) = out.get_mut(&user) {
+                s.contacts.push(c);
+            }
+        }
+        for m in interaction::Entity::find()
+            .filter(interaction::Column::UserId.is_in(ids.clone()))
+            .order_by_asc(interaction::Column::OccurredAt)
+            .order_by_asc(interaction::Column::Id)
+            .all(conn)
+            .await?
+        {
+            let user = UserId(m.user_id);
+            let i = crate::social::to_interaction(m)?;
+            if let Some(s) = out.get_mut(&user) {
+                s.interactions.push(i);
+            }
+        }
+        for m in community::Entity::find()
+            .filter(community::Column::UserId.is_in(ids.clone()))
+            .order_by_asc(community::Column::Id)
+            .all(conn)
+            .await?
+        {
+            let user = UserId(m.user_id);
+            let c = crate::social::to_community(m)?;
+            if let Some(s) = out.get_mut(&user) {
+                s.communities.push(c);
+            }
+        }
+        let meetings = meeting::Entity::find()
+            .filter(meeting::Column::UserId.is_in(ids.clone()))
+            .order_by_desc(meeting::Column::OccurredAt)
+            .all(conn)
+            .await?;
+        let mut attendees: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        // Attendees of these users' meetings, through a subquery rather than an id list.
+        for a in meeting_attendee::Entity::find()
+            .filter(
+                meeting_attendee::Column::MeetingId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(meeting::Column::Id)
+                        .from(meeting::Entity)
+                        .and_where(meeting::Column::UserId.is_in(ids.clone()))
+                        .to_owned(),
+                ),
+            )
+            .all(conn)
+            .await?
+        {
+            attendees
+                .entry(a.meeting_id)
+                .or_default()
+                .push(a.contact_id);
+        }
+        for m in meetings {
+            let user = UserId(m.user_id);
+            if let Some(s) = out.get_mut(&user) {
+                let mut who = attendees.remove(&m.id).unwrap_or_default();
+                who.sort();
+                s.meetings.push(Meeting {
+                    id: m.id,
+                    community_id: m.community_id,
+                    occurred_at: m.occurred_at,
+                    in_person: m.in_person,
+                    attendees: who,
+                    notes: m.notes.map(Note::from_stored),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The task records of many users at once (one statement).
+    pub async fn records_for(
+        &self,
+        users: &[UserId],
+    ) -> Result<HashMap<UserId, Vec<TaskRecord>>, StoreError> {
+        let mut out: HashMap<UserId, Vec<TaskRecord>> =
+            users.iter().map(|u| (*u, vec![])).collect();
+        if users.is_empty() {
+            return Ok(out);
+        }
+        for m in task_progress::Entity::find()
+            .filter(
+                task_progress::Column::UserId.is_in(users.iter().map(|u| u.0).collect::<Vec<_>>()),
+            )
+            .all(&self.db)
+            .await?
+        {
+            let user = UserId(m.user_id);
+            let record = crate::progress::to_record(m)?;
+            if let Some(list) = out.get_mut(&user) {
+                list.push(record);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Each user's latest activity: the newest progress event or logged interaction (two
+    /// grouped statements).
+    pub async fn last_activity_for(
+        &self,
+        users: &[UserId],
+    ) -> Result<HashMap<UserId, DateTime<Utc>>, StoreError> {
+        let mut out = HashMap::new();
+        if users.is_empty() {
+            return Ok(out);
+        }
+        let ids: Vec<Uuid> = users.iter().map(|u| u.0).collect();
+        let events: Vec<(Uuid, Option<DateTime<Utc>>)> = progress_event::Entity::find()
+            .select_only()
+            .column(progress_event::Column::UserId)
+            .column_as(progress_event::Column::OccurredAt.max(), "latest")
+            .filter(progress_event::Column::UserId.is_in(ids.clone()))
+            .group_by(progress_event::Column::UserId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let logged: Vec<(Uuid, Option<DateTime<Utc>>)> = interaction::Entity::find()
+            .select_only()
+            .column(interaction::Column::UserId)
+            .column_as(interaction::Column::CreatedAt.max(), "latest")
+            .filter(interaction::Column::UserId.is_in(ids))
+            .group_by(interaction::Column::UserId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        for (id, at) in events.into_iter().chain(logged) {
+            if let Some(at) = at {
+                let entry = out.entry(UserId(id)).or_insert(at);
+                if at > *entry {
+                    *entry = at;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores nudges (one per member) in one transaction.
+    pub async fn add_nudges(&self, nudges: &[Nudge]) -> Result<(), StoreError> {
+        if nudges.is_empty() {
+            return Ok(());
+        }
+        let txn = self.db.begin().await?;
+        nudge::Entity::insert_many(nudges.iter().map(|n| nudge::ActiveModel {
+            id: Set(n.id),
+            cohort_id: Set(n.cohort_id),
+            coach_id: Set(n.coach_id.0),
+            member_id: Set(n.member_id.0),
+            message: Set(n.message.clone()),
+            task_key: Set(n.task_key.clone()),
+            created_at: Set(db_time(n.created_at)),
+            read_at: Set(None),
+        }))
+        .exec_without_returning(&txn)
+        .await?;
+        let events: Vec<crate::Event> = nudges
+            .iter()
+            .map(|n| crate::Event::Nudge {
+                member: n.member_id.0,
+                nudge: n.id,
+            })
+            .collect();
+        self.events.notify_in(&txn, &events).await?;
+        txn.commit().await?;
+        self.events.after_commit(events);
+        Ok(())
+    }
+
+    /// One nudge of a member.
+    pub async fn nudge(&self, member: UserId, id: Uuid) -> Result<Option<Nudge>, StoreError> {
+        Ok(nudge::Entity::find_by_id(id)
+            .filter(nudge::Column::MemberId.eq(member.0))
+            .one(&self.db)
+            .await?
+            .map(to_nudge))
+    }
+
+    /// A member's nudges, newest first.
+    pub async fn nudges_for(
+        &self,
+        member: UserId,
+        unread_only: bool,
+    ) -> Result<Vec<Nudge>, StoreError> {
+        let mut query = nudge::Entity::find().filter(nudge::Column::MemberId.eq(member.0));
+        if unread_only {
+            query = query.filter(nudge::Column::ReadAt.is_null());
+        }
+        Ok(query
+            .order_by_desc(nudge::Column::CreatedAt)
+            .order_by_desc(nudge::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_nudge)
+            .collect())
+    }
+
+    /// Marks one of her nudges read; returns it, or `None` when it is not hers.
+    pub async fn mark_nudge_read(
+        &self,
+        member: UserId,
+        id: Uuid,
+    ) -> Result<Option<Nudge>, StoreError> {
+        let now = crate::now();
+        nudge::Entity::update_many()
+            .col_expr(nudge::Column::ReadAt, Expr::value(now))
+            .filter(nudge::Column::Id.eq(id))
+            .filter(nudge::Column::MemberId.eq(member.0))
+            .filter(nudge::Column::ReadAt.is_null())
+            .exec(&self.db)
+            .await?;
+        Ok(nudge::Entity::find_by_id(id)
+            .filter(nudge::Column::MemberId.eq(member.0))
+            .one(&self.db)
+            .await?
+            .map(to_nudge))
+    }
+
+    /// Statements run through this store's pool since it was opened (for tests and metrics).
+    pub fn statement_count(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// A user by email (for admin commands and co-coach invitations).
+    pub async fn user_by_email(
+        &self,
+        email: &herlead_core::input::Email,
+    ) -> Result<Option<User>, StoreError> {
+        Ok(self.credentials_by_email(email).await?.map(|c| c.user))
+    }
+}
