@@ -2,6 +2,7 @@
 //! `HERLEAD_TEST_POSTGRES_URL` is set). One binary, a module per area.
 
 mod account;
+mod coach;
 mod journey;
 mod social;
 
@@ -100,6 +101,14 @@ impl Harness {
                 )
             })
             .collect()
+    }
+
+    /// Registers a user and gives her `role` directly in the database (as `herlead admin` does).
+    pub(crate) async fn with_role(&self, email: &str, role: herlead_core::Role) -> Account {
+        let account = self.register(email, "correct horse battery").await;
+        let id = account.id.parse().expect("uuid");
+        assert!(self.db.store.set_role(id, role).await.expect("role"));
+        account
     }
 
     pub(crate) async fn user_count(&self) -> u64 {

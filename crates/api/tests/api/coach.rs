@@ -1,0 +1,532 @@
+//! Coaches and cohorts: roles, invites, membership and sharing, the dashboard and its query
+//! count, nudges, and live activity.
+
+use std::time::Duration;
+
+use async_graphql::{Request, Variables};
+use futures_util::StreamExt;
+use herlead_core::{
+    Role, UserId,
+    cohort::SharingLevel,
+    input::{DisplayName, Email},
+};
+use herlead_store::NewUser;
+use serde_json::{Value, json};
+
+use crate::*;
+
+const CREATE: &str = "mutation { createCohort(input: {name: \"Spring cohort\", stallDays: 14}) { id inviteCode inviteExpiresAt } }";
+
+pub(crate) async fn cohort(h: &Harness, coach: &str) -> (String, String) {
+    let data = h.ok(CREATE, json!({}), coach).await;
+    (
+        data["createCohort"]["id"].as_str().expect("id").to_owned(),
+        data["createCohort"]["inviteCode"]
+            .as_str()
+            .expect("code")
+            .to_owned(),
+    )
+}
+
+pub(crate) async fn join(h: &Harness, token: &str, code: &str, sharing: &str) {
+    h.ok(
+        "mutation($c: String!, $s: SharingLevel!) { joinCohort(code: $c, sharing: $s) { id sharing } }",
+        json!({"c": code, "s": sharing}),
+        token,
+    )
+    .await;
+}
+
+const DASHBOARD: &str = "query($id: ID!) { cohort(id: $id) { name members(first: 50) { edges { node { id displayName sharing stalled topRecommendation progress { percent currentStep } score { total reach { score } } contacts { name sector stage } } } pageInfo { hasNextPage } } aggregates { members stalled scoreAverage perStep { step members } taskCompletion { taskKey done counted rate } sectorCoverage { sector members } scoreDistribution { from to members } } } }";
+
+#[tokio::test]
+async fn test_roles_are_granted_by_admins_only() {
+    for h in harnesses().await {
+        let admin = h.with_role("admin@example.org", Role::Admin).await;
+        let member = h.register("ada@example.org", "correct horse battery").await;
+        let grant = "mutation($id: ID!) { grantCoach(userId: $id) { id role } }";
+        let res = h
+            .exec(grant, json!({"id": member.id}), Some(&member.access))
+            .await;
+        assert_eq!(only_error(&res).0, "FORBIDDEN", "{}: {res}", h.label());
+        // A member cannot create cohorts …
+        let res = h.exec(CREATE, json!({}), Some(&member.access)).await;
+        assert_eq!(only_error(&res).0, "FORBIDDEN");
+        // … until an admin makes her a coach; the role is read fresh, no new token needed.
+        let data = h.ok(grant, json!({"id": member.id}), &admin.access).await;
+        assert_eq!(data["grantCoach"]["role"], "COACH");
+        let (id, _) = cohort(&h, &member.access).await;
+        let res = h
+            .ok(
+                "mutation($id: ID!) { revokeCoach(userId: $id) { role } }",
+                json!({"id": member.id}),
+                &admin.access,
+            )
+            .await;
+        assert_eq!(res["revokeCoach"]["role"], "MEMBER");
+        let res = h
+            .exec(DASHBOARD, json!({"id": id}), Some(&member.access))
+            .await;
+        assert_eq!(
+            only_error(&res).0,
+            "NOT_FOUND",
+            "a revoked coach loses her cohorts at once"
+        );
+        let unknown = h
+            .exec(
+                grant,
+                json!({"id": "01890000-0000-7000-8000-000000000000"}),
+                Some(&admin.access),
+            )
+            .await;
+        assert_eq!(only_error(&unknown).0, "NOT_FOUND");
+    }
+}
+
+#[tokio::test]
+async fn test_invites_membership_sharing_and_the_dashboard() {
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let (id, code) = cohort(&h, &coach.access).await;
+        assert_eq!(code.len(), 10);
+        let ada = h.register("ada@example.org", "correct horse battery").await;
+        let grace = h
+            .register("grace@example.org", "correct horse battery")
+            .await;
+        join(&h, &ada.access, &code.to_lowercase(), "PROGRESS").await;
+        join(&h, &grace.access, &code, "PROGRESS_AND_CONTACTS").await;
+        let again = h
+            .exec(
+                "mutation($c: String!) { joinCohort(code: $c) { id } }",
+                json!({"c": code}),
+                Some(&ada.access),
+            )
+            .await;
+        assert_eq!(only_error(&again).0, "CONFLICT");
+        for token in [&ada.access, &grace.access] {
+            h.ok("mutation { addContact(input: {name: \"Maria Ressa\", sector: MEDIA, scope: GLOBAL}) { id } }", json!({}), token).await;
+            h.ok("mutation { updatePresence(input: {website: \"https://example.org\"}) { website } }", json!({}), token).await;
+        }
+        h.ok(
+            "mutation { setTaskStatus(input: {taskKey: \"position.tell_your_story\", status: DONE, note: \"private note\"}) { status } }",
+            json!({}),
+            &grace.access,
+        )
+        .await;
+
+        let data = h.ok(DASHBOARD, json!({"id": id}), &coach.access).await;
+        let members = data["cohort"]["members"]["edges"]
+            .as_array()
+            .expect("edges");
+        assert_eq!(members.len(), 2, "{}: {data}", h.label());
+        let by_id = |uid: &str| {
+            members
+                .iter()
+                .find(|e| e["node"]["id"] == uid)
+                .expect("member")["node"]
+                .clone()
+        };
+        let a = by_id(&ada.id);
+        let g = by_id(&grace.id);
+        assert!(a["contacts"].is_null(), "PROGRESS hides contacts: {a}");
+        assert_eq!(
+            g["contacts"],
+            json!([{"name": "Maria Ressa", "sector": "MEDIA", "stage": "IDENTIFIED"}])
+        );
+        assert!(
+            !serde_json::to_string(&data)
+                .expect("json")
+                .contains("private note")
+        );
+        // Least progress first.
+        assert_eq!(members[0]["node"]["id"], ada.id.as_str());
+        let agg = &data["cohort"]["aggregates"];
+        assert_eq!(agg["members"], 2);
+        assert_eq!(agg["perStep"][0], json!({"step": "POSITION", "members": 2}));
+        let website = agg["taskCompletion"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|t| t["taskKey"] == "position.website")
+            .expect("task");
+        assert_eq!(website["rate"], 1.0);
+        let media = agg["sectorCoverage"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|s| s["sector"] == "MEDIA")
+            .expect("media");
+        assert_eq!(media["members"], 2);
+
+        // She changes her mind; the coach sees less at once.
+        h.ok(
+            "mutation($id: ID!) { setSharing(cohortId: $id, sharing: PROGRESS) }",
+            json!({"id": id}),
+            &grace.access,
+        )
+        .await;
+        let data = h.ok(DASHBOARD, json!({"id": id}), &coach.access).await;
+        assert!(
+            data["cohort"]["members"]["edges"]
+                .as_array()
+                .expect("edges")
+                .iter()
+                .all(|e| e["node"]["contacts"].is_null())
+        );
+
+        // Leaving and removal.
+        h.ok(
+            "mutation($id: ID!) { leaveCohort(cohortId: $id) }",
+            json!({"id": id}),
+            &ada.access,
+        )
+        .await;
+        let res = h
+            .exec(
+                "mutation($id: ID!) { leaveCohort(cohortId: $id) }",
+                json!({"id": id}),
+                Some(&ada.access),
+            )
+            .await;
+        assert_eq!(only_error(&res).0, "NOT_FOUND");
+        h.ok(
+            "mutation($c: ID!, $u: ID!) { removeMember(cohortId: $c, userId: $u) }",
+            json!({"c": id, "u": grace.id}),
+            &coach.access,
+        )
+        .await;
+        let data = h.ok(DASHBOARD, json!({"id": id}), &coach.access).await;
+        assert_eq!(data["cohort"]["aggregates"]["members"], 0);
+
+        // Rotating the code retires the old one.
+        let rotated = h
+            .ok("mutation($id: ID!) { rotateInviteCode(cohortId: $id, validDays: 1) { inviteCode } }", json!({"id": id}), &coach.access)
+            .await;
+        let new_code = rotated["rotateInviteCode"]["inviteCode"]
+            .as_str()
+            .expect("code")
+            .to_owned();
+        assert_ne!(new_code, code);
+        let old = h
+            .exec(
+                "mutation($c: String!) { joinCohort(code: $c) { id } }",
+                json!({"c": code}),
+                Some(&ada.access),
+            )
+            .await;
+        let (c, f, _) = only_error(&old);
+        assert_eq!((c.as_str(), f.as_deref()), ("NOT_FOUND", Some("code")));
+        let bad_days = h.exec("mutation($id: ID!) { rotateInviteCode(cohortId: $id, validDays: 0) { inviteCode } }", json!({"id": id}), Some(&coach.access)).await;
+        assert_eq!(only_error(&bad_days).1.as_deref(), Some("validDays"));
+    }
+}
+
+#[tokio::test]
+async fn test_expired_codes_bad_dates_and_co_coaches() {
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let other = h.with_role("co@example.org", Role::Coach).await;
+        let member = h.register("ada@example.org", "correct horse battery").await;
+        let (id, code) = cohort(&h, &coach.access).await;
+        let cohort_id = id.parse().expect("uuid");
+        let mut stored =
+            h.db.store
+                .cohort(cohort_id)
+                .await
+                .expect("q")
+                .expect("cohort");
+        stored.invite_expires_at = chrono::Utc::now() - chrono::Duration::hours(1);
+        h.db.store.update_cohort(&stored).await.expect("update");
+        let res = h
+            .exec(
+                "mutation($c: String!) { joinCohort(code: $c) { id } }",
+                json!({"c": code}),
+                Some(&member.access),
+            )
+            .await;
+        let (c, f, m) = only_error(&res);
+        assert_eq!(
+            (c.as_str(), f.as_deref()),
+            ("VALIDATION", Some("code")),
+            "{m}"
+        );
+        assert!(m.contains("expired"));
+
+        let bad = h
+            .exec("mutation { createCohort(input: {name: \"X\", startsOn: \"2026-05-01\", endsOn: \"2026-04-01\"}) { id } }", json!({}), Some(&coach.access))
+            .await;
+        assert_eq!(only_error(&bad).1.as_deref(), Some("endsOn"));
+        let bad = h
+            .exec(
+                "mutation { createCohort(input: {name: \"X\", stallDays: 0}) { id } }",
+                json!({}),
+                Some(&coach.access),
+            )
+            .await;
+        assert_eq!(only_error(&bad).1.as_deref(), Some("stallDays"));
+
+        // A co-coach must be a coach; once added she sees the dashboard.
+        let res = h.exec("mutation($id: ID!) { addCoCoach(cohortId: $id, email: \"ada@example.org\") { id } }", json!({"id": id}), Some(&coach.access)).await;
+        assert_eq!(only_error(&res).1.as_deref(), Some("email"));
+        let before = h
+            .exec(DASHBOARD, json!({"id": id}), Some(&other.access))
+            .await;
+        assert_eq!(only_error(&before).0, "NOT_FOUND");
+        h.ok("mutation($id: ID!) { addCoCoach(cohortId: $id, email: \"CO@example.org\") { coaches { displayName owner } } }", json!({"id": id}), &coach.access).await;
+        let after = h.ok(DASHBOARD, json!({"id": id}), &other.access).await;
+        assert_eq!(after["cohort"]["name"], "Spring cohort");
+        let dup = h.exec("mutation($id: ID!) { addCoCoach(cohortId: $id, email: \"co@example.org\") { id } }", json!({"id": id}), Some(&coach.access)).await;
+        assert_eq!(only_error(&dup).0, "CONFLICT");
+    }
+}
+
+#[tokio::test]
+async fn test_nudges_to_one_member_or_every_stalled_member() {
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let (id, code) = cohort(&h, &coach.access).await;
+        let ada = h.register("ada@example.org", "correct horse battery").await;
+        let eve = h.register("eve@example.org", "correct horse battery").await;
+        join(&h, &ada.access, &code, "PROGRESS").await;
+        let send =
+            "mutation($i: NudgeInput!) { sendNudge(input: $i) { id memberId message taskKey } }";
+        let sent = h
+            .ok(send, json!({"i": {"cohortId": id, "memberId": ada.id, "message": "Time to add your website!", "taskKey": "position.website"}}), &coach.access)
+            .await;
+        let nudge_id = sent["sendNudge"][0]["id"].as_str().expect("id").to_owned();
+        let mine = h
+            .ok(
+                "{ myNudges(unreadOnly: true) { id message taskKey readAt } }",
+                json!({}),
+                &ada.access,
+            )
+            .await;
+        assert_eq!(mine["myNudges"][0]["message"], "Time to add your website!");
+        // Nobody else can read or mark it.
+        let theirs = h.ok("{ myNudges { id } }", json!({}), &eve.access).await;
+        assert_eq!(theirs["myNudges"], json!([]));
+        let steal = h
+            .exec(
+                "mutation($id: ID!) { markNudgeRead(id: $id) { id } }",
+                json!({"id": nudge_id}),
+                Some(&eve.access),
+            )
+            .await;
+        assert_eq!(only_error(&steal).0, "NOT_FOUND");
+        let read = h
+            .ok(
+                "mutation($id: ID!) { markNudgeRead(id: $id) { readAt } }",
+                json!({"id": nudge_id}),
+                &ada.access,
+            )
+            .await;
+        assert!(read["markNudgeRead"]["readAt"].is_string());
+        assert_eq!(
+            h.ok(
+                "{ myNudges(unreadOnly: true) { id } }",
+                json!({}),
+                &ada.access
+            )
+            .await["myNudges"],
+            json!([])
+        );
+
+        // Nudging someone outside the cohort, or with no target, is refused.
+        let res = h
+            .exec(
+                send,
+                json!({"i": {"cohortId": id, "memberId": eve.id, "message": "hi"}}),
+                Some(&coach.access),
+            )
+            .await;
+        assert_eq!(only_error(&res).1.as_deref(), Some("memberId"));
+        let res = h
+            .exec(
+                send,
+                json!({"i": {"cohortId": id, "message": "hi"}}),
+                Some(&coach.access),
+            )
+            .await;
+        assert_eq!(only_error(&res).0, "VALIDATION");
+        let res = h.exec(send, json!({"i": {"cohortId": id, "memberId": ada.id, "message": "hi", "taskKey": "nope"}}), Some(&coach.access)).await;
+        assert_eq!(only_error(&res).1.as_deref(), Some("taskKey"));
+
+        // Nobody is stalled yet (she just joined), so a stalled-only nudge reaches no one.
+        let none = h
+            .ok(
+                send,
+                json!({"i": {"cohortId": id, "stalledOnly": true, "message": "We miss you"}}),
+                &coach.access,
+            )
+            .await;
+        assert_eq!(none["sendNudge"], json!([]));
+        let mut c =
+            h.db.store
+                .cohort(id.parse().expect("uuid"))
+                .await
+                .expect("q")
+                .expect("c");
+        c.stall_days = 1;
+        h.db.store.update_cohort(&c).await.expect("update");
+        let tomorrow = chrono::Utc::now() + chrono::Duration::days(3);
+        let dash = herlead_api::dashboard::load(&h.db.store, &c, tomorrow)
+            .await
+            .expect("dashboard");
+        assert!(
+            dash.rows.iter().all(|r| r.summary.stalled),
+            "quiet for 3 days with a 1-day threshold"
+        );
+    }
+}
+
+/// Seeds `n` members straight into the store (no password hashing) with a little data each.
+async fn seed_members(h: &Harness, cohort: uuid::Uuid, n: usize, tag: &str) {
+    for i in 0..n {
+        let user =
+            h.db.store
+                .create_user(
+                    NewUser {
+                        id: UserId::new(),
+                        email: Email::parse("email", &format!("m{i}.{tag}@example.org"))
+                            .expect("email"),
+                        display_name: DisplayName::parse("displayName", &format!("Member {i}"))
+                            .expect("name"),
+                        password_hash: "$argon2id$unused".into(),
+                        role: Role::Member,
+                        now: herlead_store::now(),
+                    },
+                    None,
+                )
+                .await
+                .expect("user");
+        let level = if i % 2 == 0 {
+            SharingLevel::Progress
+        } else {
+            SharingLevel::ProgressAndContacts
+        };
+        h.db.store
+            .join_cohort(cohort, user.id, level)
+            .await
+            .expect("join");
+        if i % 3 == 0 {
+            h.db.store
+                .add_contact(
+                    user.id,
+                    herlead_core::network::Contact {
+                        id: uuid::Uuid::now_v7(),
+                        name: format!("Contact of {i}"),
+                        sector: herlead_core::network::Sector::Media,
+                        scope: herlead_core::network::Scope::City,
+                        industry: None,
+                        in_her_industry: true,
+                        on_meet_list: true,
+                        competitor: false,
+                        values: herlead_core::network::ValuesAlignment::Unknown,
+                        tags: vec![],
+                        links: vec![],
+                        stage_override: None,
+                        cadence_days: None,
+                        created_at: herlead_store::now(),
+                    },
+                )
+                .await
+                .expect("contact");
+        }
+    }
+}
+
+#[tokio::test]
+async fn test_dashboard_statement_count_does_not_grow_with_the_cohort() {
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let mut counts = Vec::new();
+        for (n, tag) in [(10, "small"), (1000, "large")] {
+            let (id, _) = cohort(&h, &coach.access).await;
+            seed_members(&h, id.parse().expect("uuid"), n, tag).await;
+            let before = h.db.store.statement_count();
+            let data = h.ok(DASHBOARD, json!({"id": id}), &coach.access).await;
+            counts.push(h.db.store.statement_count() - before);
+            assert_eq!(data["cohort"]["aggregates"]["members"], n, "{}", h.label());
+            let page = data["cohort"]["members"]["edges"]
+                .as_array()
+                .expect("edges")
+                .len();
+            assert_eq!(page, n.min(50));
+            assert_eq!(data["cohort"]["members"]["pageInfo"]["hasNextPage"], n > 50);
+        }
+        assert_eq!(
+            counts[0],
+            counts[1],
+            "{}: statements for 10 vs 1,000 members: {counts:?}",
+            h.label()
+        );
+        assert!(counts[0] > 0);
+    }
+}
+
+#[tokio::test]
+async fn test_cohort_activity_and_nudge_subscriptions() {
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let (id, code) = cohort(&h, &coach.access).await;
+        let ada = h.register("ada@example.org", "correct horse battery").await;
+        let outsider = h.register("eve@example.org", "correct horse battery").await;
+        join(&h, &ada.access, &code, "PROGRESS").await;
+
+        let session = |token: &str| h.auth.session(Some(&format!("Bearer {token}")));
+        // Streams subscribe when first polled: poll them on their own tasks from the start.
+        let activity = h.schema.execute_stream(
+            Request::new("subscription($id: ID!) { cohortActivity(cohortId: $id) { memberId displayName taskKey from to source } }")
+                .variables(Variables::from_json(json!({"id": id})))
+                .data(session(&coach.access)),
+        );
+        let nudges = h.schema.execute_stream(
+            Request::new("subscription { myNudges { message } }").data(session(&ada.access)),
+        );
+        let activity = tokio::spawn(async move { activity.take(1).collect::<Vec<_>>().await });
+        let nudges = tokio::spawn(async move { nudges.take(1).collect::<Vec<_>>().await });
+        // Let both subscriptions register before anything happens.
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+
+        // An outsider's progress never reaches the coach; Ada's does, rule-driven or not.
+        h.ok("mutation { updatePresence(input: {website: \"https://eve.example.org\"}) { website } }", json!({}), &outsider.access).await;
+        h.ok("mutation { updatePresence(input: {website: \"https://ada.example.org\"}) { website } }", json!({}), &ada.access).await;
+        let event = tokio::time::timeout(Duration::from_secs(10), activity)
+            .await
+            .expect("an activity event arrives")
+            .expect("task");
+        let value: Value = serde_json::to_value(&event[0]).expect("json");
+        assert_eq!(
+            value["data"]["cohortActivity"],
+            json!({"memberId": ada.id, "displayName": "Ada Lovelace", "taskKey": "position.website", "from": "NOT_STARTED", "to": "DONE", "source": "RULE"}),
+            "{}",
+            h.label()
+        );
+
+        h.ok(
+            "mutation($i: NudgeInput!) { sendNudge(input: $i) { id } }",
+            json!({"i": {"cohortId": id, "memberId": ada.id, "message": "Lovely website!"}}),
+            &coach.access,
+        )
+        .await;
+        let nudge = tokio::time::timeout(Duration::from_secs(10), nudges)
+            .await
+            .expect("a nudge arrives")
+            .expect("task");
+        let value: Value = serde_json::to_value(&nudge[0]).expect("json");
+        assert_eq!(value["data"]["myNudges"]["message"], "Lovely website!");
+
+        // Subscribing to someone else's cohort fails up front.
+        let mut denied = h.schema.execute_stream(
+            Request::new("subscription($id: ID!) { cohortActivity(cohortId: $id) { taskKey } }")
+                .variables(Variables::from_json(json!({"id": id})))
+                .data(session(&outsider.access)),
+        );
+        let first = denied.next().await.expect("an error response");
+        let value: Value = serde_json::to_value(&first).expect("json");
+        assert_eq!(
+            value["errors"][0]["extensions"]["code"], "NOT_FOUND",
+            "{value}"
+        );
+    }
+}
