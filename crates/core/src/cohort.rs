@@ -82,7 +82,7 @@ pub struct Nudge {
 pub struct MemberSummary {
     /// Who.
     pub user_id: UserId,
-    /// Her progress through the playbook.
+    /// Her progress through the playbook, without her notes.
     pub progress: Progress,
     /// Her social capital.
     pub score: SocialCapital,
@@ -108,9 +108,14 @@ pub fn summarize(
         .filter(|r| r.status == TaskStatus::Skipped)
         .map(|r| r.task_key.clone())
         .collect();
+    // Her notes are hers: a coach sees statuses and times, never the text.
+    let mut progress = Progress::compute(Playbook::standard(), records);
+    for task in progress.steps.iter_mut().flat_map(|s| s.tasks.iter_mut()) {
+        task.note = None;
+    }
     MemberSummary {
         user_id,
-        progress: Progress::compute(Playbook::standard(), records),
+        progress,
         score: social_capital(snapshot, now),
         last_activity,
         stalled: now - last_activity > Duration::days(i64::from(stall_days)),

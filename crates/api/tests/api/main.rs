@@ -4,6 +4,7 @@
 mod account;
 mod coach;
 mod journey;
+mod matrix;
 mod social;
 
 use std::sync::Arc;
