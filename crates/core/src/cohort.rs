@@ -56,6 +56,43 @@ pub struct Cohort {
     pub created_at: DateTime<Utc>,
 }
 
+/// A task a coach adds to her cohort; members mark it themselves (SELF_REPORTED).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CohortTask {
+    /// Identifier.
+    pub id: Uuid,
+    /// The cohort.
+    pub cohort_id: Uuid,
+    /// Short title.
+    pub title: String,
+    /// What to do and why.
+    pub guidance: Option<String>,
+    /// The playbook step it belongs to.
+    pub step: PlaybookStep,
+    /// When it is due.
+    pub due_on: Option<NaiveDate>,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+}
+
+impl CohortTask {
+    /// The key its status changes carry in activity feeds: `cohort.<id>`.
+    pub fn key(&self) -> String {
+        format!("cohort.{}", self.id)
+    }
+}
+
+/// Where one member stands on one cohort task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CohortTaskState {
+    /// Its status (NOT_STARTED when nothing was recorded).
+    pub status: TaskStatus,
+    /// When it last changed.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// When it was completed, while DONE.
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
 /// A coach's message to a member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nudge {

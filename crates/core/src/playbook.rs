@@ -42,6 +42,21 @@ impl PlaybookStep {
         }
     }
 
+    /// The stable storage name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaybookStep::Position => "POSITION",
+            PlaybookStep::BringTogether => "BRING_TOGETHER",
+            PlaybookStep::Dialogue => "DIALOGUE",
+            PlaybookStep::ActCollectively => "ACT_COLLECTIVELY",
+        }
+    }
+
+    /// Parses a storage name.
+    pub fn parse(s: &str) -> Option<PlaybookStep> {
+        PlaybookStep::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
     /// The prefix every task key of this step starts with.
     pub fn key_prefix(self) -> &'static str {
         match self {

@@ -9,8 +9,8 @@ use async_graphql::{
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use herlead_core::{
-    PlaybookStep, Role, User, UserId,
-    cohort::{Cohort, Nudge, STALL_DAYS_MAX, SharingLevel},
+    PlaybookStep, Role, TaskStatus, User, UserId,
+    cohort::{Cohort, CohortTask, CohortTaskState, Nudge, STALL_DAYS_MAX, SharingLevel},
     input::{Email, optional_line, single_line},
     network::{Sector, Stage},
     recommend::RecommendationCode,
@@ -393,6 +393,26 @@ impl CohortView {
         }
         Ok(conn)
     }
+    /// The cohort's own tasks, with their completion.
+    async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<CohortTaskCompletion>> {
+        Ok(store(ctx)
+            .cohort_task_completion(self.cohort.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(|(task, done, counted)| CohortTaskCompletion {
+                task: task.into(),
+                done: int(done),
+                counted: int(counted),
+                rate: if counted == 0 {
+                    0.0
+                } else {
+                    f64::from(done) / f64::from(counted)
+                },
+            })
+            .collect())
+    }
+
     /// Cohort-wide figures.
     async fn aggregates(&self, ctx: &Context<'_>) -> Result<CohortAggregates> {
         let dash = self.dashboard(ctx).await?;
@@ -444,6 +464,87 @@ impl CohortView {
                 .collect(),
         })
     }
+}
+
+/// A task a coach added to a cohort; members mark it themselves.
+#[derive(SimpleObject)]
+#[graphql(name = "CohortTask")]
+pub struct CohortTaskView {
+    id: ID,
+    /// The cohort.
+    cohort_id: ID,
+    /// The key its status changes carry in activity feeds (`cohort.<id>`).
+    key: String,
+    /// Short title.
+    title: String,
+    /// What to do and why.
+    guidance: Option<String>,
+    /// The playbook step it belongs to.
+    step: PlaybookStep,
+    /// When it is due.
+    due_on: Option<NaiveDate>,
+}
+
+impl From<CohortTask> for CohortTaskView {
+    fn from(t: CohortTask) -> Self {
+        Self {
+            id: gid(t.id),
+            cohort_id: gid(t.cohort_id),
+            key: t.key(),
+            title: t.title,
+            guidance: t.guidance,
+            step: t.step,
+            due_on: t.due_on,
+        }
+    }
+}
+
+/// Where she stands on a cohort task.
+#[derive(SimpleObject)]
+pub struct CohortTaskProgress {
+    /// The task.
+    task: CohortTaskView,
+    /// Her status.
+    status: TaskStatus,
+    /// When it last changed.
+    updated_at: Option<DateTime<Utc>>,
+    /// When she completed it.
+    completed_at: Option<DateTime<Utc>>,
+}
+
+fn task_progress((task, state): (CohortTask, CohortTaskState)) -> CohortTaskProgress {
+    CohortTaskProgress {
+        task: task.into(),
+        status: state.status,
+        updated_at: state.updated_at,
+        completed_at: state.completed_at,
+    }
+}
+
+/// How many members finished a cohort task.
+#[derive(SimpleObject)]
+pub struct CohortTaskCompletion {
+    /// The task.
+    task: CohortTaskView,
+    /// Members who finished it.
+    done: i32,
+    /// Members for whom it counts (not skipped).
+    counted: i32,
+    /// done ÷ counted (0 when nobody counts).
+    rate: f64,
+}
+
+/// A new cohort task.
+#[derive(InputObject)]
+pub struct CohortTaskInput {
+    /// Short title (up to 120 characters).
+    title: String,
+    /// What to do and why (up to 2,000 characters).
+    guidance: Option<String>,
+    /// The playbook step it belongs to.
+    step: PlaybookStep,
+    /// When it is due.
+    due_on: Option<NaiveDate>,
 }
 
 /// A coach's message.
@@ -574,6 +675,20 @@ impl CoachQuery {
     async fn cohort(&self, ctx: &Context<'_>, id: ID) -> Result<CohortView> {
         let (_, cohort) = coached(ctx, &id, "id").await?;
         Ok(CohortView::new(cohort))
+    }
+
+    /// The tasks her coaches added to her cohorts, soonest due first, with her status on
+    /// each. They sit beside the playbook's tasks in their step; the playbook's percent counts
+    /// only its own tasks.
+    async fn my_cohort_tasks(&self, ctx: &Context<'_>) -> Result<Vec<CohortTaskProgress>> {
+        let v = viewer(ctx)?;
+        Ok(store(ctx)
+            .member_cohort_tasks(v.user_id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(task_progress)
+            .collect())
     }
 
     /// Her nudges, newest first.
@@ -837,6 +952,44 @@ impl CoachMutation {
             .collect();
         s.add_nudges(&nudges).await.gql()?;
         Ok(nudges.into_iter().map(NudgeView::from).collect())
+    }
+
+    /// Adds a task (SELF_REPORTED) to a cohort she coaches.
+    async fn add_cohort_task(
+        &self,
+        ctx: &Context<'_>,
+        cohort_id: ID,
+        input: CohortTaskInput,
+    ) -> Result<CohortTaskView> {
+        let (coach, cohort) = coached(ctx, &cohort_id, "cohortId").await?;
+        let task = CohortTask {
+            id: Uuid::now_v7(),
+            cohort_id: cohort.id,
+            title: single_line("title", &input.title, 120, "a title").gql()?,
+            guidance: optional_line("guidance", input.guidance.as_deref(), 2000, "guidance")
+                .gql()?,
+            step: input.step,
+            due_on: input.due_on,
+            created_at: Utc::now(),
+        };
+        Ok(store(ctx).add_cohort_task(&task, coach).await.gql()?.into())
+    }
+
+    /// Sets her status on a task of one of her cohorts.
+    async fn set_cohort_task_status(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        status: TaskStatus,
+    ) -> Result<CohortTaskProgress> {
+        let v = viewer(ctx)?;
+        let id = parse_id("taskId", &task_id)?;
+        store(ctx)
+            .set_cohort_task_status(v.user_id, id, status)
+            .await
+            .gql()?
+            .map(task_progress)
+            .ok_or_else(|| ApiError::not_found("cohort task", "taskId").into_graphql())
     }
 
     /// Marks one of her nudges read.

@@ -530,3 +530,85 @@ async fn test_cohort_activity_and_nudge_subscriptions() {
         );
     }
 }
+
+#[tokio::test]
+async fn test_cohort_tasks_appear_for_members_and_report_completion() {
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let (id, code) = cohort(&h, &coach.access).await;
+        let ada = h.register("ada@example.org", "correct horse battery").await;
+        let grace = h
+            .register("grace@example.org", "correct horse battery")
+            .await;
+        let eve = h.register("eve@example.org", "correct horse battery").await;
+        join(&h, &ada.access, &code, "PROGRESS").await;
+        join(&h, &grace.access, &code, "PROGRESS").await;
+        let add = "mutation($c: ID!, $i: CohortTaskInput!) { addCohortTask(cohortId: $c, input: $i) { id key step dueOn } }";
+        let task = h
+            .ok(add, json!({"c": id, "i": {"title": "Post your tagline in the group", "step": "POSITION", "dueOn": "2026-12-15"}}), &coach.access)
+            .await["addCohortTask"]
+            .clone();
+        let task_id = task["id"].as_str().expect("id").to_owned();
+        assert_eq!(task["key"], format!("cohort.{task_id}"));
+        let res = h
+            .exec(
+                add,
+                json!({"c": id, "i": {"title": "", "step": "POSITION"}}),
+                Some(&coach.access),
+            )
+            .await;
+        assert_eq!(only_error(&res).1.as_deref(), Some("title"));
+        let res = h
+            .exec(
+                add,
+                json!({"c": id, "i": {"title": "Sneaky", "step": "POSITION"}}),
+                Some(&ada.access),
+            )
+            .await;
+        assert_eq!(only_error(&res).0, "NOT_FOUND");
+
+        let mine = h
+            .ok(
+                "{ myCohortTasks { status task { id title step dueOn } } }",
+                json!({}),
+                &ada.access,
+            )
+            .await;
+        assert_eq!(
+            mine["myCohortTasks"][0]["status"],
+            "NOT_STARTED",
+            "{}: {mine}",
+            h.label()
+        );
+        assert_eq!(
+            mine["myCohortTasks"][0]["task"]["title"],
+            "Post your tagline in the group"
+        );
+        assert_eq!(
+            h.ok("{ myCohortTasks { status } }", json!({}), &eve.access)
+                .await["myCohortTasks"],
+            json!([])
+        );
+
+        let set = "mutation($t: ID!, $s: TaskStatus!) { setCohortTaskStatus(taskId: $t, status: $s) { status completedAt } }";
+        let done = h
+            .ok(set, json!({"t": task_id, "s": "DONE"}), &ada.access)
+            .await;
+        assert!(done["setCohortTaskStatus"]["completedAt"].is_string());
+        h.ok(set, json!({"t": task_id, "s": "SKIPPED"}), &grace.access)
+            .await;
+        let res = h
+            .exec(set, json!({"t": task_id, "s": "DONE"}), Some(&eve.access))
+            .await;
+        assert_eq!(
+            only_error(&res).0,
+            "NOT_FOUND",
+            "a task of a cohort she is not in"
+        );
+
+        let tasks = h.ok("query($id: ID!) { cohort(id: $id) { tasks { task { title } done counted rate } } }", json!({"id": id}), &coach.access).await;
+        assert_eq!(tasks["cohort"]["tasks"][0]["done"], 1);
+        assert_eq!(tasks["cohort"]["tasks"][0]["counted"], 1);
+        assert_eq!(tasks["cohort"]["tasks"][0]["rate"], 1.0);
+    }
+}

@@ -3,6 +3,8 @@
 pub(crate) mod cohort;
 pub(crate) mod cohort_coach;
 pub(crate) mod cohort_member;
+pub(crate) mod cohort_task;
+pub(crate) mod cohort_task_status;
 pub(crate) mod community;
 pub(crate) mod contact;
 pub(crate) mod interaction;

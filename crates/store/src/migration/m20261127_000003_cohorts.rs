@@ -1,4 +1,4 @@
-//! Coaching: cohorts, their coaches and members, and nudges.
+//! Coaching: cohorts, their coaches and members, cohort tasks, and nudges.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -41,6 +41,29 @@ enum CohortMembers {
     UserId,
     Sharing,
     JoinedAt,
+}
+
+#[derive(DeriveIden)]
+enum CohortTasks {
+    Table,
+    Id,
+    CohortId,
+    Title,
+    Guidance,
+    Step,
+    DueOn,
+    CreatedBy,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum CohortTaskStatuses {
+    Table,
+    TaskId,
+    UserId,
+    Status,
+    UpdatedAt,
+    CompletedAt,
 }
 
 #[derive(DeriveIden)]
@@ -159,6 +182,65 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table(CohortTasks::Table)
+                    .col(pk_uuid(CohortTasks::Id))
+                    .col(uuid(CohortTasks::CohortId))
+                    .col(string_len(CohortTasks::Title, 120))
+                    .col(text_null(CohortTasks::Guidance))
+                    .col(string_len(CohortTasks::Step, 32))
+                    .col(date_null(CohortTasks::DueOn))
+                    .col(uuid(CohortTasks::CreatedBy))
+                    .col(timestamp_with_time_zone(CohortTasks::CreatedAt))
+                    .foreign_key(&mut fk(
+                        (CohortTasks::Table, CohortTasks::CohortId),
+                        (Cohorts::Table, Cohorts::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        (CohortTasks::Table, CohortTasks::CreatedBy),
+                        (Users::Table, Users::Id),
+                    ))
+                    .take(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_cohort_tasks_cohort")
+                    .table(CohortTasks::Table)
+                    .col(CohortTasks::CohortId)
+                    .take(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(CohortTaskStatuses::Table)
+                    .col(uuid(CohortTaskStatuses::TaskId))
+                    .col(uuid(CohortTaskStatuses::UserId))
+                    .col(string_len(CohortTaskStatuses::Status, 16))
+                    .col(timestamp_with_time_zone(CohortTaskStatuses::UpdatedAt))
+                    .col(timestamp_with_time_zone_null(
+                        CohortTaskStatuses::CompletedAt,
+                    ))
+                    .primary_key(
+                        Index::create()
+                            .col(CohortTaskStatuses::TaskId)
+                            .col(CohortTaskStatuses::UserId),
+                    )
+                    .foreign_key(&mut fk(
+                        (CohortTaskStatuses::Table, CohortTaskStatuses::TaskId),
+                        (CohortTasks::Table, CohortTasks::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        (CohortTaskStatuses::Table, CohortTaskStatuses::UserId),
+                        (Users::Table, Users::Id),
+                    ))
+                    .take(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
                     .table(Nudges::Table)
                     .col(pk_uuid(Nudges::Id))
                     .col(uuid(Nudges::CohortId))
@@ -199,6 +281,8 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             Nudges::Table.into_iden(),
+            CohortTaskStatuses::Table.into_iden(),
+            CohortTasks::Table.into_iden(),
             CohortMembers::Table.into_iden(),
             CohortCoaches::Table.into_iden(),
             Cohorts::Table.into_iden(),
