@@ -63,6 +63,29 @@ impl Snapshot {
             .collect()
     }
 
+    /// Communities that met in person within the last 12 months at `now`.
+    pub fn real_world_communities(&self, now: DateTime<Utc>) -> usize {
+        self.communities
+            .iter()
+            .filter(|c| is_real_world(c.id, &self.meetings, now))
+            .count()
+    }
+
+    /// In-person meetings of ONLINE or HYBRID communities within the last 12 months at `now`:
+    /// online communities taken into the real world.
+    pub fn online_communities_met_in_person(&self, now: DateTime<Utc>) -> usize {
+        let online: HashSet<Uuid> = self
+            .communities
+            .iter()
+            .filter(|c| c.kind != CommunityKind::InPerson)
+            .map(|c| c.id)
+            .collect();
+        self.meetings
+            .iter()
+            .filter(|m| online.contains(&m.community_id) && counts_as_real_world(m, now))
+            .count()
+    }
+
     /// Contacts on her meet list.
     pub fn meet_list(&self) -> impl Iterator<Item = &Contact> {
         self.contacts.iter().filter(|c| c.on_meet_list)
@@ -173,22 +196,8 @@ pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
         .interactions
         .iter()
         .any(|i| i.kind.is_endorsement() && competitors.contains(&i.contact_id));
-    let online: HashSet<Uuid> = s
-        .communities
-        .iter()
-        .filter(|c| c.kind != CommunityKind::InPerson)
-        .map(|c| c.id)
-        .collect();
-    let online_met = s
-        .meetings
-        .iter()
-        .filter(|m| online.contains(&m.community_id) && counts_as_real_world(m, now))
-        .count();
-    let real_world = s
-        .communities
-        .iter()
-        .filter(|c| is_real_world(c.id, &s.meetings, now))
-        .count();
+    let online_met = s.online_communities_met_in_person(now);
+    let real_world = s.real_world_communities(now);
     let profile_count = s.profiles.len();
     let meet = meet_list.len();
 

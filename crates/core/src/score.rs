@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
-    community::{CommunityKind, CommunityRole, counts_as_real_world, is_real_world},
+    community::CommunityRole,
     network::{Scope, Sector, preceded_by_give},
     presence::{FindingCode, check_consistency, on_audience_channel},
     rules::{Snapshot, targets},
@@ -315,22 +315,8 @@ fn reciprocity(s: &Snapshot) -> SubScore {
 }
 
 fn collective_action(s: &Snapshot, now: DateTime<Utc>) -> SubScore {
-    let real_world = s
-        .communities
-        .iter()
-        .filter(|c| is_real_world(c.id, &s.meetings, now))
-        .count();
-    let online: HashSet<Uuid> = s
-        .communities
-        .iter()
-        .filter(|c| c.kind != CommunityKind::InPerson)
-        .map(|c| c.id)
-        .collect();
-    let online_met = s
-        .meetings
-        .iter()
-        .filter(|m| online.contains(&m.community_id) && counts_as_real_world(m, now))
-        .count();
+    let real_world = s.real_world_communities(now);
+    let online_met = s.online_communities_met_in_person(now);
     let best_role = s.communities.iter().map(|c| c.role).max();
     let role_value = match best_role {
         None => 0.0,

@@ -7,8 +7,6 @@ use chrono::{DateTime, Utc};
 use herlead_core::{
     Role, User, UserId,
     cohort::{Cohort, Nudge, SharingLevel},
-    community::Meeting,
-    input::Note,
     progress::TaskRecord,
     rules::Snapshot,
 };
@@ -21,8 +19,8 @@ use uuid::Uuid;
 use crate::{
     Store, StoreError, db_time,
     entity::{
-        cohort, cohort_coach, cohort_member, community, contact, interaction, meeting,
-        meeting_attendee, nudge, presence, profile, progress_event, task_progress, user,
+        cohort, cohort_coach, cohort_member, interaction, nudge, progress_event, task_progress,
+        user,
     },
     users::to_user,
 };
@@ -358,113 +356,7 @@ impl Store {
         &self,
         users: &[UserId],
     ) -> Result<HashMap<UserId, Snapshot>, StoreError> {
-        let ids: Vec<Uuid> = users.iter().map(|u| u.0).collect();
-        let mut out: HashMap<UserId, Snapshot> =
-            users.iter().map(|u| (*u, Snapshot::default())).collect();
-        if ids.is_empty() {
-            return Ok(out);
-        }
-        let conn = &self.db;
-        for m in presence::Entity::find()
-            .filter(presence::Column::UserId.is_in(ids.clone()))
-            .all(conn)
-            .await?
-        {
-            let user = UserId(m.user_id);
-            if let Some(s) = out.get_mut(&user) {
-                s.presence = crate::social::to_presence(m)?;
-            }
-        }
-        for m in profile::Entity::find()
-            .filter(profile::Column::UserId.is_in(ids.clone()))
-            .order_by_asc(profile::Column::Id)
-            .all(conn)
-            .await?
-        {
-            let user = UserId(m.user_id);
-            let p = crate::social::to_profile(m)?;
-            if let Some(s) = out.get_mut(&user) {
-                s.profiles.push(p);
-            }
-        }
-        for m in contact::Entity::find()
-            .filter(contact::Column::UserId.is_in(ids.clone()))
-            .order_by_asc(contact::Column::Id)
-            .all(conn)
-            .await?
-        {
-            let user = UserId(m.user_id);
-            let (c, _) = crate::social::to_contact(m)?;
-            if let Some(s) = out.get_mut(&user) {
-                s.contacts.push(c);
-            }
-        }
-        for m in interaction::Entity::find()
-            .filter(interaction::Column::UserId.is_in(ids.clone()))
-            .order_by_asc(interaction::Column::OccurredAt)
-            .order_by_asc(interaction::Column::Id)
-            .all(conn)
-            .await?
-        {
-            let user = UserId(m.user_id);
-            let i = crate::social::to_interaction(m)?;
-            if let Some(s) = out.get_mut(&user) {
-                s.interactions.push(i);
-            }
-        }
-        for m in community::Entity::find()
-            .filter(community::Column::UserId.is_in(ids.clone()))
-            .order_by_asc(community::Column::Id)
-            .all(conn)
-            .await?
-        {
-            let user = UserId(m.user_id);
-            let c = crate::social::to_community(m)?;
-            if let Some(s) = out.get_mut(&user) {
-                s.communities.push(c);
-            }
-        }
-        let meetings = meeting::Entity::find()
-            .filter(meeting::Column::UserId.is_in(ids.clone()))
-            .order_by_desc(meeting::Column::OccurredAt)
-            .all(conn)
-            .await?;
-        let mut attendees: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-        // Attendees of these users' meetings, through a subquery rather than an id list.
-        for a in meeting_attendee::Entity::find()
-            .filter(
-                meeting_attendee::Column::MeetingId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(meeting::Column::Id)
-                        .from(meeting::Entity)
-                        .and_where(meeting::Column::UserId.is_in(ids.clone()))
-                        .to_owned(),
-                ),
-            )
-            .all(conn)
-            .await?
-        {
-            attendees
-                .entry(a.meeting_id)
-                .or_default()
-                .push(a.contact_id);
-        }
-        for m in meetings {
-            let user = UserId(m.user_id);
-            if let Some(s) = out.get_mut(&user) {
-                let mut who = attendees.remove(&m.id).unwrap_or_default();
-                who.sort();
-                s.meetings.push(Meeting {
-                    id: m.id,
-                    community_id: m.community_id,
-                    occurred_at: m.occurred_at,
-                    in_person: m.in_person,
-                    attendees: who,
-                    notes: m.notes.map(Note::from_stored),
-                });
-            }
-        }
-        Ok(out)
+        Ok(crate::social::load_snapshots(&self.db, users).await?.0)
     }
 
     /// The task records of many users at once (one statement).

@@ -121,69 +121,100 @@ pub(crate) async fn load_snapshot(
     conn: &impl ConnectionTrait,
     user: UserId,
 ) -> Result<(Snapshot, HashMap<Uuid, String>), StoreError> {
-    let presence = presence::Entity::find_by_id(user.0)
-        .one(conn)
+    let (mut snapshots, stages) = load_snapshots(conn, &[user]).await?;
+    Ok((snapshots.remove(&user).unwrap_or_default(), stages))
+}
+
+/// Loads the data of many users with one statement per table, whatever their number, with
+/// the stage stored for each contact.
+pub(crate) async fn load_snapshots(
+    conn: &impl ConnectionTrait,
+    users: &[UserId],
+) -> Result<(HashMap<UserId, Snapshot>, HashMap<Uuid, String>), StoreError> {
+    let ids: Vec<Uuid> = users.iter().map(|u| u.0).collect();
+    let mut out: HashMap<UserId, Snapshot> =
+        users.iter().map(|u| (*u, Snapshot::default())).collect();
+    let mut stages = HashMap::new();
+    if ids.is_empty() {
+        return Ok((out, stages));
+    }
+    for m in presence::Entity::find()
+        .filter(presence::Column::UserId.is_in(ids.clone()))
+        .all(conn)
         .await?
-        .map(to_presence)
-        .transpose()?
-        .unwrap_or_default();
-    let profiles = profile::Entity::find()
-        .filter(profile::Column::UserId.eq(user.0))
+    {
+        let user = UserId(m.user_id);
+        let value = to_presence(m)?;
+        if let Some(s) = out.get_mut(&user) {
+            s.presence = value;
+        }
+    }
+    for m in profile::Entity::find()
+        .filter(profile::Column::UserId.is_in(ids.clone()))
         .order_by_asc(profile::Column::Id)
         .all(conn)
         .await?
-        .into_iter()
-        .map(to_profile)
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut stages = HashMap::new();
-    let mut contacts = Vec::new();
+    {
+        let user = UserId(m.user_id);
+        let value = to_profile(m)?;
+        if let Some(s) = out.get_mut(&user) {
+            s.profiles.push(value);
+        }
+    }
     for m in contact::Entity::find()
-        .filter(contact::Column::UserId.eq(user.0))
+        .filter(contact::Column::UserId.is_in(ids.clone()))
         .order_by_asc(contact::Column::Id)
         .all(conn)
         .await?
     {
-        let (c, stage) = to_contact(m)?;
-        stages.insert(c.id, stage);
-        contacts.push(c);
+        let user = UserId(m.user_id);
+        let (value, stage) = to_contact(m)?;
+        stages.insert(value.id, stage);
+        if let Some(s) = out.get_mut(&user) {
+            s.contacts.push(value);
+        }
     }
-    let interactions = interaction::Entity::find()
-        .filter(interaction::Column::UserId.eq(user.0))
+    for m in interaction::Entity::find()
+        .filter(interaction::Column::UserId.is_in(ids.clone()))
         .order_by_asc(interaction::Column::OccurredAt)
         .order_by_asc(interaction::Column::Id)
         .all(conn)
         .await?
-        .into_iter()
-        .map(to_interaction)
-        .collect::<Result<Vec<_>, _>>()?;
-    let communities = community::Entity::find()
-        .filter(community::Column::UserId.eq(user.0))
+    {
+        let user = UserId(m.user_id);
+        let value = to_interaction(m)?;
+        if let Some(s) = out.get_mut(&user) {
+            s.interactions.push(value);
+        }
+    }
+    for m in community::Entity::find()
+        .filter(community::Column::UserId.is_in(ids.clone()))
         .order_by_asc(community::Column::Id)
         .all(conn)
         .await?
-        .into_iter()
-        .map(to_community)
-        .collect::<Result<Vec<_>, _>>()?;
-    let meetings = load_meetings(conn, user, None).await?;
-    Ok((
-        Snapshot {
-            presence,
-            profiles,
-            contacts,
-            interactions,
-            communities,
-            meetings,
-        },
-        stages,
-    ))
+    {
+        let user = UserId(m.user_id);
+        let value = to_community(m)?;
+        if let Some(s) = out.get_mut(&user) {
+            s.communities.push(value);
+        }
+    }
+    for (user, meeting) in load_meetings_of(conn, ids, None).await? {
+        if let Some(s) = out.get_mut(&user) {
+            s.meetings.push(meeting);
+        }
+    }
+    Ok((out, stages))
 }
 
-async fn load_meetings(
+/// Meetings of the given users (optionally of one community), newest first, with attendees:
+/// two statements.
+async fn load_meetings_of(
     conn: &impl ConnectionTrait,
-    user: UserId,
+    users: Vec<Uuid>,
     community_id: Option<Uuid>,
-) -> Result<Vec<Meeting>, StoreError> {
-    let mut query = meeting::Entity::find().filter(meeting::Column::UserId.eq(user.0));
+) -> Result<Vec<(UserId, Meeting)>, StoreError> {
+    let mut query = meeting::Entity::find().filter(meeting::Column::UserId.is_in(users.clone()));
     if let Some(id) = community_id {
         query = query.filter(meeting::Column::CommunityId.eq(id));
     }
@@ -192,11 +223,19 @@ async fn load_meetings(
         .order_by_asc(meeting::Column::Id)
         .all(conn)
         .await?;
-    let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
     let mut attendees: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    if !ids.is_empty() {
+    if !models.is_empty() {
+        // Attendees of these users' meetings, through a sub-query rather than an id list.
         for a in meeting_attendee::Entity::find()
-            .filter(meeting_attendee::Column::MeetingId.is_in(ids))
+            .filter(
+                meeting_attendee::Column::MeetingId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(meeting::Column::Id)
+                        .from(meeting::Entity)
+                        .and_where(meeting::Column::UserId.is_in(users))
+                        .to_owned(),
+                ),
+            )
             .order_by_asc(meeting_attendee::Column::ContactId)
             .all(conn)
             .await?
@@ -209,14 +248,31 @@ async fn load_meetings(
     }
     Ok(models
         .into_iter()
-        .map(|m| Meeting {
-            attendees: attendees.remove(&m.id).unwrap_or_default(),
-            id: m.id,
-            community_id: m.community_id,
-            occurred_at: m.occurred_at,
-            in_person: m.in_person,
-            notes: m.notes.map(Note::from_stored),
+        .map(|m| {
+            (
+                UserId(m.user_id),
+                Meeting {
+                    attendees: attendees.remove(&m.id).unwrap_or_default(),
+                    id: m.id,
+                    community_id: m.community_id,
+                    occurred_at: m.occurred_at,
+                    in_person: m.in_person,
+                    notes: m.notes.map(Note::from_stored),
+                },
+            )
         })
+        .collect())
+}
+
+async fn load_meetings(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    community_id: Option<Uuid>,
+) -> Result<Vec<Meeting>, StoreError> {
+    Ok(load_meetings_of(conn, vec![user.0], community_id)
+        .await?
+        .into_iter()
+        .map(|(_, m)| m)
         .collect())
 }
 
