@@ -290,6 +290,22 @@ fn int(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
+/// The order of a cohort's member list.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MemberSort {
+    /// Stalled first, then least progress, then longest quiet.
+    #[default]
+    AtRisk,
+    /// Alphabetical by name.
+    Name,
+    /// Most progress first.
+    Progress,
+    /// Highest social capital first.
+    Score,
+    /// Most recent activity first.
+    RecentActivity,
+}
+
 /// A cohort as its coaches see it.
 pub struct CohortView {
     cohort: Cohort,
@@ -364,13 +380,14 @@ impl CohortView {
             })
             .collect())
     }
-    /// Members, most at risk first (stalled, then least progress, then longest quiet), paged
-    /// (at most 100 a page; the cursor is a position).
+    /// Members, most at risk first unless `sort` says otherwise (ties keep the at-risk
+    /// order), paged (at most 100 a page; the cursor is a position in this order).
     async fn members(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(default)] sort: MemberSort,
     ) -> Result<Connection<String, CohortMemberView>> {
         let size = page_size("first", first)?.unwrap_or(50);
         let start = match after {
@@ -381,11 +398,27 @@ impl CohortView {
                 .map_err(|_| invalid("after", "this is not a cursor of this list"))?,
         };
         let dash = self.dashboard(ctx).await?;
+        let mut rows: Vec<&dashboard::MemberRow> = dash.rows.iter().collect();
+        match sort {
+            MemberSort::AtRisk => {}
+            MemberSort::Name => rows.sort_by_cached_key(|r| {
+                herlead_core::presence::text_key(r.member.user.display_name.as_str())
+            }),
+            MemberSort::Progress => {
+                rows.sort_by_key(|r| std::cmp::Reverse(r.summary.progress.percent))
+            }
+            MemberSort::Score => {
+                rows.sort_by(|a, b| b.summary.score.total.total_cmp(&a.summary.score.total))
+            }
+            MemberSort::RecentActivity => {
+                rows.sort_by_key(|r| std::cmp::Reverse(r.summary.last_activity))
+            }
+        }
         let end = start
             .saturating_add(usize::try_from(size).unwrap_or(usize::MAX))
-            .min(dash.rows.len());
-        let mut conn = Connection::new(start > 0, end < dash.rows.len());
-        for (i, row) in dash.rows.iter().enumerate().take(end).skip(start) {
+            .min(rows.len());
+        let mut conn = Connection::new(start > 0, end < rows.len());
+        for (i, row) in rows.into_iter().enumerate().take(end).skip(start) {
             conn.edges.push(Edge::new(
                 i.to_string(),
                 CohortMemberView { row: row.clone() },

@@ -138,8 +138,26 @@ async fn test_invites_membership_sharing_and_the_dashboard() {
                 .expect("json")
                 .contains("private note")
         );
-        // Least progress first.
+        // Least progress first; other orders on request.
         assert_eq!(members[0]["node"]["id"], ada.id.as_str());
+        let by_progress = h
+            .ok("query($id: ID!) { cohort(id: $id) { members(sort: PROGRESS) { edges { node { id } } } } }", json!({"id": id}), &coach.access)
+            .await;
+        assert_eq!(
+            by_progress["cohort"]["members"]["edges"][0]["node"]["id"],
+            grace.id.as_str()
+        );
+        let page = h
+            .ok("query($id: ID!) { cohort(id: $id) { members(first: 1, after: \"0\") { edges { node { id } } pageInfo { hasNextPage hasPreviousPage } } } }", json!({"id": id}), &coach.access)
+            .await;
+        assert_eq!(
+            page["cohort"]["members"]["edges"][0]["node"]["id"],
+            grace.id.as_str()
+        );
+        assert_eq!(
+            page["cohort"]["members"]["pageInfo"]["hasPreviousPage"],
+            true
+        );
         let agg = &data["cohort"]["aggregates"];
         assert_eq!(agg["members"], 2);
         assert_eq!(agg["perStep"][0], json!({"step": "POSITION", "members": 2}));
