@@ -13,6 +13,9 @@ use crate::{
     secret::{self, SecretSource},
 };
 
+/// A handle that stops a running server.
+pub type ServerHandle = actix_web::dev::ServerHandle;
+
 /// Connects to the configured database and applies pending migrations.
 pub async fn connect_store(database_url: &str) -> Result<Store> {
     let store = Store::connect(database_url).await.with_context(|| {

@@ -1,0 +1,723 @@
+//! What the SDK returns: core's enums, exposed as they are, and records shaped like the
+//! server's answers. Times are RFC 3339 strings.
+
+use herlead_core as core;
+use serde::{Deserialize, Serialize};
+
+// Core's enums, exposed to foreign languages without mirror types (uniffi remote types).
+
+/// One of the four steps of the playbook.
+pub type PlaybookStep = core::PlaybookStep;
+#[uniffi::remote(Enum)]
+pub enum PlaybookStep {
+    Position,
+    BringTogether,
+    Dialogue,
+    ActCollectively,
+}
+
+/// How a task gets done.
+pub type TaskCompletion = core::TaskCompletion;
+#[uniffi::remote(Enum)]
+pub enum TaskCompletion {
+    Automatic,
+    SelfReported,
+}
+
+/// Where a task stands.
+pub type TaskStatus = core::TaskStatus;
+#[uniffi::remote(Enum)]
+pub enum TaskStatus {
+    NotStarted,
+    InProgress,
+    Done,
+    Skipped,
+}
+
+/// What an account may do.
+pub type Role = core::Role;
+#[uniffi::remote(Enum)]
+pub enum Role {
+    Member,
+    Coach,
+    Admin,
+}
+
+/// An audience she speaks to.
+pub type Audience = core::Audience;
+#[uniffi::remote(Enum)]
+pub enum Audience {
+    Entrepreneur,
+    Creative,
+    PublicSector,
+    GameChanger,
+    Women,
+}
+
+/// Where a profile lives.
+pub type Platform = core::presence::Platform;
+#[uniffi::remote(Enum)]
+pub enum Platform {
+    Linkedin,
+    X,
+    Instagram,
+    Facebook,
+    Tiktok,
+    Youtube,
+    Github,
+    Medium,
+    Micromentor,
+    Angellist,
+    Gust,
+    Seedinvest,
+    Connectamericas,
+    CreativeMornings,
+    Behance,
+    Nova,
+    SharedValueInitiative,
+    GlobalCitizen,
+    Horyou,
+    LeanIn,
+    Levo,
+    Other,
+}
+
+/// What a consistency finding is about.
+pub type FindingCode = core::presence::FindingCode;
+#[uniffi::remote(Enum)]
+pub enum FindingCode {
+    NameMismatch,
+    PictureMismatch,
+    TaglineMismatch,
+    WebsiteLinkMismatch,
+    MissingWebsiteLink,
+    SignatureMissingProfile,
+    TaglineTooLong,
+}
+
+/// Where a contact has influence.
+pub type Sector = core::network::Sector;
+#[uniffi::remote(Enum)]
+pub enum Sector {
+    Public,
+    Private,
+    Academia,
+    Nonprofit,
+    Media,
+}
+
+/// How far a contact's influence reaches.
+pub type Scope = core::network::Scope;
+#[uniffi::remote(Enum)]
+pub enum Scope {
+    City,
+    Country,
+    Global,
+}
+
+/// Whether a contact's values meet hers.
+pub type ValuesAlignment = core::network::ValuesAlignment;
+#[uniffi::remote(Enum)]
+pub enum ValuesAlignment {
+    Unknown,
+    Aligned,
+    NotAligned,
+}
+
+/// How far a relationship has come.
+pub type Stage = core::network::Stage;
+#[uniffi::remote(Enum)]
+pub enum Stage {
+    Identified,
+    Connected,
+    Engaged,
+    Reciprocating,
+    Met,
+    Collaborating,
+}
+
+/// Something she did with or for a contact.
+pub type InteractionKind = core::network::InteractionKind;
+#[uniffi::remote(Enum)]
+pub enum InteractionKind {
+    SharedPost,
+    AdvocatedCause,
+    SharedEvent,
+    SharedArticle,
+    Endorsed,
+    Reviewed,
+    Introduced,
+    AskedIntro,
+    AskedHelp,
+    AskedEndorsement,
+    AskedOther,
+    Connected,
+    MetInPerson,
+}
+
+/// What an ask may warn about.
+pub type WarningCode = core::network::WarningCode;
+#[uniffi::remote(Enum)]
+pub enum WarningCode {
+    GiveFirst,
+    ValuesUnknown,
+}
+
+/// Where a community gathers.
+pub type CommunityKind = core::community::CommunityKind;
+#[uniffi::remote(Enum)]
+pub enum CommunityKind {
+    Online,
+    InPerson,
+    Hybrid,
+}
+
+/// Her role in a community.
+pub type CommunityRole = core::community::CommunityRole;
+#[uniffi::remote(Enum)]
+pub enum CommunityRole {
+    Member,
+    Contributor,
+    Organizer,
+}
+
+/// What she shares with a cohort's coaches.
+pub type SharingLevel = core::cohort::SharingLevel;
+#[uniffi::remote(Enum)]
+pub enum SharingLevel {
+    Progress,
+    ProgressAndContacts,
+}
+
+/// What a recommendation asks her to do.
+pub type RecommendationCode = core::recommend::RecommendationCode;
+#[uniffi::remote(Enum)]
+pub enum RecommendationCode {
+    AddWebsite,
+    WriteSignature,
+    LinkProfileInSignature,
+    AddProfile,
+    FixProfile,
+    ChooseAudiences,
+    JoinChannel,
+    FindTopCity,
+    FindTopCountry,
+    FindTopGlobal,
+    AddSector,
+    GrowMeetList,
+    TrimMeetList,
+    Connect,
+    CheckValues,
+    GiveBeforeAsking,
+    Give,
+    EndorseCompetitor,
+    MeetInPerson,
+    JoinCommunity,
+    Reconnect,
+}
+
+/// What a recommendation concerns.
+pub type EntityKind = core::recommend::EntityKind;
+#[uniffi::remote(Enum)]
+pub enum EntityKind {
+    Profile,
+    Contact,
+    Community,
+}
+
+macro_rules! records {
+    ($($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* })*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+            #[serde(rename_all = "camelCase")]
+            pub struct $name { $($(#[$fmeta])* pub $field: $ty,)* }
+        )*
+    };
+}
+
+records! {
+    /// A HerLead account.
+    pub struct User {
+        /// Stable id.
+        pub id: String,
+        /// Lower-cased email.
+        pub email: String,
+        /// The name shown in the app.
+        pub display_name: String,
+        /// What she may do.
+        pub role: Role,
+        /// When the account was created.
+        pub created_at: String,
+    }
+
+    /// One thing to do in the playbook.
+    pub struct Task {
+        /// Stable key such as `position.website`.
+        pub key: String,
+        /// Its step.
+        pub step: PlaybookStep,
+        /// Short title.
+        pub title: String,
+        /// What to do and why.
+        pub guidance: String,
+        /// How it gets done.
+        pub completion: TaskCompletion,
+        /// The number to reach, if any.
+        pub target: Option<i32>,
+        /// The upper end of a target range, if any.
+        pub target_max: Option<i32>,
+    }
+
+    /// One of the four steps.
+    pub struct Step {
+        /// Which step.
+        pub key: PlaybookStep,
+        /// 1 to 4.
+        pub number: i32,
+        /// Short title.
+        pub title: String,
+        /// What the step achieves.
+        pub summary: String,
+        /// Its tasks, in order.
+        pub tasks: Vec<Task>,
+    }
+
+    /// The playbook.
+    pub struct Playbook {
+        /// Content version.
+        pub version: String,
+        /// The four steps.
+        pub steps: Vec<Step>,
+    }
+
+    /// The key of a task, inside progress answers.
+    pub struct TaskRef {
+        /// The task's key.
+        pub key: String,
+    }
+
+    /// Where one task stands.
+    pub struct TaskProgress {
+        /// The task.
+        pub task: TaskRef,
+        /// Its status.
+        pub status: TaskStatus,
+        /// Her note.
+        pub note: Option<String>,
+        /// When it last changed.
+        pub updated_at: Option<String>,
+        /// When it was completed.
+        pub completed_at: Option<String>,
+    }
+
+    /// Progress through one step.
+    pub struct StepProgress {
+        /// Which step.
+        pub step: PlaybookStep,
+        /// Tasks done.
+        pub done: i32,
+        /// Tasks that count (not skipped).
+        pub total: i32,
+        /// 0 to 100.
+        pub percent: i32,
+        /// Each task.
+        pub tasks: Vec<TaskProgress>,
+    }
+
+    /// Progress through the playbook.
+    pub struct Progress {
+        /// 0 to 100.
+        pub percent: i32,
+        /// The first step with open tasks; none when finished.
+        pub current_step: Option<PlaybookStep>,
+        /// The four steps.
+        pub steps: Vec<StepProgress>,
+    }
+
+    /// One of her social profiles.
+    pub struct Profile {
+        /// Stable id.
+        pub id: String,
+        /// Where it lives.
+        pub platform: Platform,
+        /// Her handle there.
+        pub handle: String,
+        /// Its address.
+        pub url: String,
+        /// The name shown.
+        pub display_name: Option<String>,
+        /// The tagline.
+        pub tagline: Option<String>,
+        /// The picture's address.
+        pub picture_url: Option<String>,
+        /// The website link shown.
+        pub website_link: Option<String>,
+    }
+
+    /// A new profile.
+    pub struct ProfileInput {
+        /// Where it lives.
+        pub platform: Platform,
+        /// Her handle there.
+        pub handle: String,
+        /// Its address.
+        pub url: String,
+        /// The name shown.
+        pub display_name: Option<String>,
+        /// The tagline.
+        pub tagline: Option<String>,
+        /// The picture's address.
+        pub picture_url: Option<String>,
+        /// The website link shown.
+        pub website_link: Option<String>,
+    }
+
+    /// Something to fix so every profile tells the same story.
+    pub struct ConsistencyFinding {
+        /// What kind of problem.
+        pub code: FindingCode,
+        /// The profiles involved.
+        pub profile_ids: Vec<String>,
+        /// How to fix it.
+        pub fix: String,
+    }
+
+    /// Her website, signature, audiences and profiles.
+    pub struct Presence {
+        /// Her website.
+        pub website: Option<String>,
+        /// Her email signature.
+        pub email_signature: Option<String>,
+        /// Her audiences.
+        pub audiences: Vec<Audience>,
+        /// Her profiles.
+        pub profiles: Vec<Profile>,
+        /// What to fix.
+        pub findings: Vec<ConsistencyFinding>,
+    }
+
+    /// A person in her network.
+    pub struct Contact {
+        /// Stable id.
+        pub id: String,
+        /// Name.
+        pub name: String,
+        /// Sector.
+        pub sector: Sector,
+        /// Scope.
+        pub scope: Scope,
+        /// Industry.
+        pub industry: Option<String>,
+        /// In her industry.
+        pub in_her_industry: bool,
+        /// On her meet list.
+        pub on_meet_list: bool,
+        /// A competitor.
+        pub competitor: bool,
+        /// Values alignment.
+        pub values: ValuesAlignment,
+        /// Causes and interests.
+        pub tags: Vec<String>,
+        /// Relationship stage.
+        pub stage: Stage,
+    }
+
+    /// A new contact.
+    pub struct ContactInput {
+        /// Name.
+        pub name: String,
+        /// Sector.
+        pub sector: Sector,
+        /// Scope.
+        pub scope: Scope,
+        /// Industry.
+        pub industry: Option<String>,
+        /// In her industry.
+        pub in_her_industry: bool,
+        /// On her meet list.
+        pub on_meet_list: bool,
+        /// A competitor.
+        pub competitor: bool,
+        /// Values alignment.
+        pub values: ValuesAlignment,
+        /// Causes and interests.
+        pub tags: Vec<String>,
+    }
+
+    /// One page of contacts.
+    pub struct ContactPage {
+        /// The contacts.
+        pub contacts: Vec<Contact>,
+        /// Pass as `after` for the next page.
+        pub end_cursor: Option<String>,
+        /// More after this page.
+        pub has_next_page: bool,
+        /// All contacts matching.
+        pub total_count: i64,
+    }
+
+    /// A logged interaction.
+    pub struct Interaction {
+        /// Stable id.
+        pub id: String,
+        /// With whom.
+        pub contact_id: String,
+        /// What happened.
+        pub kind: InteractionKind,
+        /// A give.
+        pub is_give: bool,
+        /// An ask.
+        pub is_ask: bool,
+        /// When.
+        pub occurred_at: String,
+        /// Her note.
+        pub note: Option<String>,
+    }
+
+    /// A heads-up about an ask.
+    pub struct Warning {
+        /// What to look at.
+        pub code: WarningCode,
+        /// Why it matters.
+        pub message: String,
+    }
+
+    /// The logged interaction and its warnings.
+    pub struct LoggedInteraction {
+        /// What was recorded.
+        pub interaction: Interaction,
+        /// Warnings for asks.
+        pub warnings: Vec<Warning>,
+    }
+
+    /// A meeting of a community.
+    pub struct Meeting {
+        /// Stable id.
+        pub id: String,
+        /// The community.
+        pub community_id: String,
+        /// When.
+        pub occurred_at: String,
+        /// Face to face.
+        pub in_person: bool,
+        /// Contacts who came.
+        pub attendee_ids: Vec<String>,
+    }
+
+    /// A community she belongs to.
+    pub struct Community {
+        /// Stable id.
+        pub id: String,
+        /// Name.
+        pub name: String,
+        /// Where it gathers.
+        pub kind: CommunityKind,
+        /// Her role.
+        pub role: CommunityRole,
+        /// Its page.
+        pub link: Option<String>,
+        /// Met in person in the last 12 months.
+        pub real_world: bool,
+        /// Its meetings.
+        pub meetings: Vec<Meeting>,
+    }
+
+    /// What a recommendation concerns.
+    pub struct EntityRef {
+        /// A profile, contact or community.
+        pub kind: EntityKind,
+        /// Its id.
+        pub id: String,
+    }
+
+    /// A next best action.
+    pub struct Recommendation {
+        /// What to do.
+        pub code: RecommendationCode,
+        /// The action in a sentence.
+        pub message: String,
+        /// The task it advances.
+        pub task_key: String,
+        /// What it concerns.
+        pub entity: Option<EntityRef>,
+    }
+
+    /// One ingredient of a sub-score.
+    pub struct ScoreFactor {
+        /// Stable name.
+        pub name: String,
+        /// 0 to 1.
+        pub value: f64,
+        /// Points at 1.
+        pub weight: f64,
+        /// Points earned.
+        pub points: f64,
+        /// Why.
+        pub explanation: String,
+    }
+
+    /// One of four sub-scores.
+    pub struct SubScore {
+        /// 0 to 25.
+        pub score: f64,
+        /// What made it.
+        pub factors: Vec<ScoreFactor>,
+    }
+
+    /// Her social capital.
+    pub struct SocialCapital {
+        /// 0 to 100.
+        pub total: f64,
+        /// Step 1.
+        pub presence: SubScore,
+        /// Step 2.
+        pub reach: SubScore,
+        /// Step 3.
+        pub reciprocity: SubScore,
+        /// Step 4.
+        pub collective_action: SubScore,
+    }
+
+    /// A contact, as named in the reconnect list.
+    pub struct ContactName {
+        /// Stable id.
+        pub id: String,
+        /// Name.
+        pub name: String,
+    }
+
+    /// A contact due for a touch.
+    pub struct Reconnect {
+        /// Who.
+        pub contact: ContactName,
+        /// The last touch.
+        pub last_touch: String,
+        /// Days between touches.
+        pub cadence_days: i32,
+        /// Days past due.
+        pub overdue_days: i32,
+    }
+
+    /// A cohort she belongs to.
+    pub struct MemberCohort {
+        /// Stable id.
+        pub id: String,
+        /// Name.
+        pub name: String,
+        /// What she shares.
+        pub sharing: SharingLevel,
+    }
+
+    /// A coach's message.
+    pub struct Nudge {
+        /// Stable id.
+        pub id: String,
+        /// The cohort.
+        pub cohort_id: String,
+        /// The member it was sent to.
+        pub member_id: String,
+        /// The message.
+        pub message: String,
+        /// The task it points to.
+        pub task_key: Option<String>,
+        /// When it was sent.
+        pub created_at: String,
+        /// When it was read.
+        pub read_at: Option<String>,
+    }
+
+    /// A member's score, as her coach sees it.
+    pub struct ScoreTotal {
+        /// 0 to 100.
+        pub total: f64,
+    }
+
+    /// A member's progress, as her coach sees it.
+    pub struct ProgressSummary {
+        /// 0 to 100.
+        pub percent: i32,
+        /// Her current step.
+        pub current_step: Option<PlaybookStep>,
+    }
+
+    /// One member on a coach's dashboard.
+    pub struct CohortMember {
+        /// Her id.
+        pub id: String,
+        /// Her name.
+        pub display_name: String,
+        /// What she shares.
+        pub sharing: SharingLevel,
+        /// Her progress.
+        pub progress: ProgressSummary,
+        /// Her score.
+        pub score: ScoreTotal,
+        /// Her last activity.
+        pub last_activity: String,
+        /// Quiet too long.
+        pub stalled: bool,
+        /// What she should do next.
+        pub top_recommendation: Option<RecommendationCode>,
+    }
+
+    /// Cohort-wide figures.
+    pub struct CohortAggregates {
+        /// Members.
+        pub members: i32,
+        /// Stalled members.
+        pub stalled: i32,
+        /// Mean score.
+        pub score_average: f64,
+    }
+
+    /// A page of a coach's dashboard.
+    pub struct CohortDashboard {
+        /// Cohort id.
+        pub id: String,
+        /// Cohort name.
+        pub name: String,
+        /// The invite code.
+        pub invite_code: String,
+        /// Members, most at risk first.
+        pub members: Vec<CohortMember>,
+        /// Pass as `after` for the next page.
+        pub end_cursor: Option<String>,
+        /// More after this page.
+        pub has_next_page: bool,
+        /// Cohort-wide figures.
+        pub aggregates: CohortAggregates,
+    }
+
+    /// How the client talks to the server.
+    pub struct ClientOptions {
+        /// Seconds before a request is abandoned.
+        pub timeout_seconds: u32,
+        /// The `User-Agent` header.
+        pub user_agent: String,
+    }
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            timeout_seconds: 30,
+            user_agent: format!("herlead-sdk/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// Tokens a [`crate::TokenStore`] keeps between launches. `Debug` never shows them.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StoredTokens {
+    /// The short-lived access token.
+    pub access_token: String,
+    /// The single-use refresh token.
+    pub refresh_token: String,
+}
+
+impl std::fmt::Debug for StoredTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoredTokens(***)")
+    }
+}

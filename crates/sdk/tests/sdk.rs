@@ -1,0 +1,295 @@
+//! The SDK against the real server, spawned on port 0 on SQLite and PostgreSQL; the SDK's
+//! GraphQL documents against the checked-in schema; and the SDK's dependency rule.
+
+use std::{sync::Arc, time::Duration};
+
+use herlead_sdk::*;
+use herlead_server::{Application, Config, config::ConfigArgs};
+use herlead_store::testing::{self, TestDb};
+
+struct Server {
+    address: String,
+    handle: herlead_server::startup::ServerHandle,
+    _db: TestDb,
+    _dir: tempfile::TempDir,
+}
+
+async fn spawn(db: TestDb, access_ttl: u64) -> Server {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        args: ConfigArgs,
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ttl = access_ttl.to_string();
+    let args = Wrapper::parse_from([
+        "herlead",
+        "--bind",
+        "127.0.0.1:0",
+        "--database-url",
+        &db.url,
+        "--data-dir",
+        dir.path().to_str().expect("path"),
+        "--workers",
+        "2",
+        "--access-token-ttl",
+        &ttl,
+    ])
+    .args;
+    let config = Config::from_args(args).expect("config");
+    let app = Application::build(&config).await.expect("server");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    Server {
+        address,
+        handle,
+        _db: db,
+        _dir: dir,
+    }
+}
+
+fn client(server: &Server, store: Option<Arc<dyn TokenStore>>) -> Arc<HerLeadClient> {
+    HerLeadClient::new(server.address.clone(), ClientOptions::default(), store).expect("client")
+}
+
+#[tokio::test]
+async fn test_member_journey_through_the_sdk() {
+    for db in testing::all().await {
+        let label = format!("{:?}", db.backend());
+        let server = spawn(db, 900).await;
+        let store: Arc<dyn TokenStore> = MemoryTokenStore::new();
+        let sdk = client(&server, Some(store.clone()));
+        assert!(!sdk.is_signed_in());
+        let err = sdk.me().await.expect_err("signed out");
+        assert!(
+            matches!(err, HerLeadError::Unauthenticated { .. }),
+            "{label}: {err:?}"
+        );
+
+        let user = sdk
+            .register(
+                "ada@example.org".into(),
+                "correct horse battery".into(),
+                "Ada Lovelace".into(),
+            )
+            .await
+            .expect("register");
+        assert_eq!(user.role, Role::Member);
+        let playbook = sdk.playbook().await.expect("playbook");
+        assert_eq!(playbook.steps.len(), 4);
+
+        sdk.update_presence(
+            Some("https://ada.example.org".into()),
+            None,
+            Some(vec![Audience::Women]),
+        )
+        .await
+        .expect("presence");
+        let profile = sdk
+            .add_profile(ProfileInput {
+                platform: Platform::Linkedin,
+                handle: "ada".into(),
+                url: "https://linkedin.com/in/ada".into(),
+                display_name: Some("Ada Lovelace".into()),
+                tagline: None,
+                picture_url: None,
+                website_link: Some("https://ada.example.org".into()),
+            })
+            .await
+            .expect("profile");
+        assert_eq!(profile.platform, Platform::Linkedin);
+        let contact = sdk
+            .add_contact(ContactInput {
+                name: "Grace Hopper".into(),
+                sector: Sector::Media,
+                scope: Scope::City,
+                industry: None,
+                in_her_industry: true,
+                on_meet_list: true,
+                competitor: false,
+                values: ValuesAlignment::Aligned,
+                tags: vec!["computing".into()],
+            })
+            .await
+            .expect("contact");
+        let ask = sdk
+            .log_interaction(contact.id.clone(), InteractionKind::AskedHelp, None, None)
+            .await
+            .expect("ask");
+        assert_eq!(
+            ask.warnings.iter().map(|w| w.code).collect::<Vec<_>>(),
+            [WarningCode::GiveFirst]
+        );
+        let give = sdk
+            .log_interaction(
+                contact.id.clone(),
+                InteractionKind::SharedPost,
+                None,
+                Some("shared her talk".into()),
+            )
+            .await
+            .expect("give");
+        assert!(give.interaction.is_give && give.warnings.is_empty());
+
+        let progress = sdk.my_progress().await.expect("progress");
+        let website = progress.steps[0]
+            .tasks
+            .iter()
+            .find(|t| t.task.key == "position.website")
+            .expect("task");
+        assert_eq!(website.status, TaskStatus::Done, "{label}");
+        let score = sdk.social_capital().await.expect("score");
+        assert!(score.total > 0.0 && score.reach.score > 0.0);
+        assert!(!sdk.recommendations(5).await.expect("recs").is_empty());
+        let page = sdk.contacts(10, None).await.expect("contacts");
+        // The ask came before the give, so this is not reciprocity yet.
+        assert_eq!(
+            (page.total_count, page.contacts[0].stage),
+            (1, Stage::Engaged)
+        );
+
+        // Bad input comes back as a typed error naming the field.
+        let err = sdk
+            .update_presence(Some("javascript:alert(1)".into()), None, None)
+            .await
+            .expect_err("refused");
+        assert!(
+            matches!(err, HerLeadError::Validation { ref field, .. } if field == "website"),
+            "{err:?}"
+        );
+        let err = sdk
+            .register(
+                "ada@example.org".into(),
+                "correct horse battery".into(),
+                "Again".into(),
+            )
+            .await
+            .expect_err("taken");
+        assert!(
+            matches!(err, HerLeadError::Conflict { ref field, .. } if field == "email"),
+            "{err:?}"
+        );
+
+        // The same token store resumes the session in a new client.
+        let resumed = client(&server, Some(store.clone()));
+        assert_eq!(
+            resumed
+                .restore_session()
+                .await
+                .expect("restore")
+                .map(|u| u.email),
+            Some("ada@example.org".into())
+        );
+        resumed.logout().await.expect("logout");
+        assert!(!resumed.is_signed_in());
+        assert_eq!(resumed.restore_session().await.expect("restore"), None);
+        server.handle.stop(true).await;
+    }
+}
+
+#[tokio::test]
+async fn test_expired_access_tokens_refresh_once_for_concurrent_calls() {
+    let server = spawn(testing::sqlite().await, 1).await;
+    let sdk = client(&server, None);
+    sdk.register(
+        "ada@example.org".into(),
+        "correct horse battery".into(),
+        "Ada".into(),
+    )
+    .await
+    .expect("register");
+    // Past the token's life and the server's 5-second clock-skew allowance.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    let calls = (0..5).map(|_| {
+        let sdk = sdk.clone();
+        tokio::spawn(async move { sdk.me().await })
+    });
+    for call in calls {
+        let user = call.await.expect("task").expect("refreshed transparently");
+        assert_eq!(user.email, "ada@example.org");
+    }
+    // Had two calls refreshed with the same token, reuse detection would have ended the
+    // session; it is still alive.
+    sdk.my_progress().await.expect("session still valid");
+    server.handle.stop(true).await;
+}
+
+#[test]
+fn test_progress_is_computed_on_the_device_with_the_servers_rules() {
+    let progress = progress_from_statuses(vec![
+        TaskStatusEntry {
+            task_key: "position.website".into(),
+            status: TaskStatus::Done,
+        },
+        TaskStatusEntry {
+            task_key: "position.email_signature".into(),
+            status: TaskStatus::Skipped,
+        },
+    ]);
+    assert_eq!(progress.steps[0].done, 1);
+    assert_eq!(progress.steps[0].total, 4);
+    assert_eq!(progress.current_step, Some(PlaybookStep::Position));
+}
+
+#[test]
+fn test_every_operation_is_valid_against_the_schema() {
+    let sdl = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../schema/schema.graphql"
+    ))
+    .expect("schema");
+    let schema = apollo_compiler::Schema::parse_and_validate(sdl, "schema.graphql")
+        .expect("the schema is valid");
+    for (name, document) in operations::ALL {
+        if let Err(errors) = apollo_compiler::ExecutableDocument::parse_and_validate(
+            &schema,
+            *document,
+            format!("{name}.graphql"),
+        ) {
+            panic!(
+                "{name} does not match schema/schema.graphql:\n{}",
+                errors.errors
+            );
+        }
+    }
+}
+
+#[test]
+fn test_the_sdk_depends_on_core_only() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "tree",
+            "-p",
+            "herlead-sdk",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("herlead-core"), "{tree}");
+    for forbidden in [
+        "herlead-store",
+        "herlead-api",
+        "herlead-server",
+        "sea-orm",
+        "actix-web",
+    ] {
+        assert!(
+            !tree.lines().any(|l| l.starts_with(forbidden)),
+            "herlead-sdk must not depend on {forbidden}"
+        );
+    }
+}
