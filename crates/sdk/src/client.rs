@@ -106,7 +106,7 @@ impl HerLeadClient {
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(HerLeadError::Validation {
                 field: "baseUrl".into(),
-                message: "the server address must start with http:// or https://".into(),
+                reason: "the server address must start with http:// or https://".into(),
             });
         }
         let http = reqwest::Client::builder()
@@ -490,7 +490,7 @@ impl HerLeadClient {
         let mut nudges: Vec<Nudge> =
             field(self.send(op::SEND_NUDGE, vars, true).await?, "sendNudge")?;
         nudges.pop().ok_or_else(|| HerLeadError::Server {
-            message: "no nudge was sent".into(),
+            reason: "no nudge was sent".into(),
         })
     }
 }
@@ -519,7 +519,7 @@ impl HerLeadClient {
         };
         if auth && token.is_none() {
             return Err(HerLeadError::Unauthenticated {
-                message: "sign in first".into(),
+                reason: "sign in first".into(),
             });
         }
         match self.post(document, &variables, token.as_deref()).await {
@@ -537,7 +537,7 @@ impl HerLeadClient {
         let _turn = self.refreshing.lock().await;
         let Some(tokens) = self.store.load() else {
             return Err(HerLeadError::Unauthenticated {
-                message: "sign in again".into(),
+                reason: "sign in again".into(),
             });
         };
         if Some(tokens.access_token.as_str()) != stale {
@@ -589,10 +589,10 @@ impl HerLeadClient {
             .map_err(|e| HerLeadError::network(format!("HTTP {status}: {e}")))?;
         if let Some(first) = body["errors"].as_array().and_then(|e| e.first()) {
             return Err(match (HerLeadError::from_graphql(first), retry_after) {
-                (HerLeadError::RateLimited { message, .. }, Some(seconds)) => {
+                (HerLeadError::RateLimited { reason, .. }, Some(seconds)) => {
                     HerLeadError::RateLimited {
                         retry_after_seconds: seconds,
-                        message,
+                        reason,
                     }
                 }
                 (err, _) => err,
@@ -600,7 +600,7 @@ impl HerLeadClient {
         }
         if !status.is_success() {
             return Err(HerLeadError::Server {
-                message: format!("HTTP {status}"),
+                reason: format!("HTTP {status}"),
             });
         }
         Ok(body["data"].clone())

@@ -6,65 +6,65 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum HerLeadError {
     /// The server could not be reached, or answered with something that is not GraphQL.
-    #[error("network: {message}")]
+    #[error("network: {reason}")]
     Network {
         /// What went wrong.
-        message: String,
+        reason: String,
     },
     /// Not signed in, or the session ended: sign in again.
-    #[error("unauthenticated: {message}")]
+    #[error("unauthenticated: {reason}")]
     Unauthenticated {
         /// What the server said.
-        message: String,
+        reason: String,
     },
     /// Signed in, but not allowed.
-    #[error("forbidden: {message}")]
+    #[error("forbidden: {reason}")]
     Forbidden {
         /// What the server said.
-        message: String,
+        reason: String,
     },
     /// No such thing, or not one this account may see.
-    #[error("not found: {message}")]
+    #[error("not found: {reason}")]
     NotFound {
         /// What the server said.
-        message: String,
+        reason: String,
     },
     /// An input was refused; `field` names it when the server did.
-    #[error("invalid {field}: {message}")]
+    #[error("invalid {field}: {reason}")]
     Validation {
         /// The input field at fault (empty when the whole request was refused).
         field: String,
         /// Why.
-        message: String,
+        reason: String,
     },
     /// A unique value is taken (an email, a handle, a membership).
-    #[error("conflict on {field}: {message}")]
+    #[error("conflict on {field}: {reason}")]
     Conflict {
         /// The input field holding the value.
         field: String,
         /// Why.
-        message: String,
+        reason: String,
     },
     /// Too many requests; try again after `retry_after_seconds`.
-    #[error("rate limited: {message}")]
+    #[error("rate limited: {reason}")]
     RateLimited {
         /// Seconds to wait before retrying.
         retry_after_seconds: u32,
         /// What the server said.
-        message: String,
+        reason: String,
     },
     /// The server failed; the details are in its log.
-    #[error("server: {message}")]
+    #[error("server: {reason}")]
     Server {
         /// What the server said.
-        message: String,
+        reason: String,
     },
 }
 
 impl HerLeadError {
     /// Maps one GraphQL error (`{message, extensions: {code, field}}`) to a variant.
     pub(crate) fn from_graphql(error: &Value) -> Self {
-        let message = error["message"]
+        let reason = error["message"]
             .as_str()
             .unwrap_or("unknown error")
             .to_owned();
@@ -73,25 +73,25 @@ impl HerLeadError {
             .unwrap_or("")
             .to_owned();
         match error["extensions"]["code"].as_str().unwrap_or("") {
-            "UNAUTHENTICATED" => HerLeadError::Unauthenticated { message },
-            "FORBIDDEN" => HerLeadError::Forbidden { message },
-            "NOT_FOUND" => HerLeadError::NotFound { message },
-            "VALIDATION" => HerLeadError::Validation { field, message },
-            "CONFLICT" => HerLeadError::Conflict { field, message },
+            "UNAUTHENTICATED" => HerLeadError::Unauthenticated { reason },
+            "FORBIDDEN" => HerLeadError::Forbidden { reason },
+            "NOT_FOUND" => HerLeadError::NotFound { reason },
+            "VALIDATION" => HerLeadError::Validation { field, reason },
+            "CONFLICT" => HerLeadError::Conflict { field, reason },
             "RATE_LIMITED" => HerLeadError::RateLimited {
                 retry_after_seconds: error["extensions"]["retryAfter"]
                     .as_u64()
                     .and_then(|n| u32::try_from(n).ok())
                     .unwrap_or(1),
-                message,
+                reason,
             },
-            _ => HerLeadError::Server { message },
+            _ => HerLeadError::Server { reason },
         }
     }
 
     pub(crate) fn network(err: impl std::fmt::Display) -> Self {
         HerLeadError::Network {
-            message: err.to_string(),
+            reason: err.to_string(),
         }
     }
 }
@@ -106,53 +106,45 @@ mod tests {
         let e = |code: &str| json!({"message": "m", "extensions": {"code": code, "field": "email", "retryAfter": 7}});
         assert_eq!(
             HerLeadError::from_graphql(&e("UNAUTHENTICATED")),
-            HerLeadError::Unauthenticated {
-                message: "m".into()
-            }
+            HerLeadError::Unauthenticated { reason: "m".into() }
         );
         assert_eq!(
             HerLeadError::from_graphql(&e("FORBIDDEN")),
-            HerLeadError::Forbidden {
-                message: "m".into()
-            }
+            HerLeadError::Forbidden { reason: "m".into() }
         );
         assert_eq!(
             HerLeadError::from_graphql(&e("NOT_FOUND")),
-            HerLeadError::NotFound {
-                message: "m".into()
-            }
+            HerLeadError::NotFound { reason: "m".into() }
         );
         assert_eq!(
             HerLeadError::from_graphql(&e("VALIDATION")),
             HerLeadError::Validation {
                 field: "email".into(),
-                message: "m".into()
+                reason: "m".into()
             }
         );
         assert_eq!(
             HerLeadError::from_graphql(&e("CONFLICT")),
             HerLeadError::Conflict {
                 field: "email".into(),
-                message: "m".into()
+                reason: "m".into()
             }
         );
         assert_eq!(
             HerLeadError::from_graphql(&e("RATE_LIMITED")),
             HerLeadError::RateLimited {
                 retry_after_seconds: 7,
-                message: "m".into()
+                reason: "m".into()
             }
         );
         assert_eq!(
             HerLeadError::from_graphql(&e("INTERNAL")),
-            HerLeadError::Server {
-                message: "m".into()
-            }
+            HerLeadError::Server { reason: "m".into() }
         );
         assert_eq!(
             HerLeadError::from_graphql(&json!({})),
             HerLeadError::Server {
-                message: "unknown error".into()
+                reason: "unknown error".into()
             }
         );
     }

@@ -1,0 +1,62 @@
+"""A member's first session with HerLead, through the Python SDK (herlead_sdk).
+
+Run it against a server: see examples/run-sdk-journeys.sh. Exits non-zero on any failed check.
+"""
+
+import asyncio
+import sys
+import time
+
+from herlead_sdk import (
+    Audience, ClientOptions, ContactInput, HerLeadClient, HerLeadError, InteractionKind,
+    Platform, ProfileInput, Role, Scope, Sector, TaskStatus, ValuesAlignment,
+)
+
+
+def check(condition: bool, what: str) -> None:
+    if not condition:
+        print(f"FAILED: {what}", file=sys.stderr)
+        sys.exit(1)
+    print(f"ok: {what}")
+
+
+async def journey(server: str) -> None:
+    email = f"python.{time.time_ns()}@example.org"
+    password = "correct horse battery"
+    client = HerLeadClient(server, ClientOptions(timeout_seconds=30, user_agent="herlead-python-journey"), None)
+
+    user = await client.register(email, password, "Python Member")
+    check(user.role == Role.MEMBER, "registered as a member")
+    await client.logout()
+    check(not client.is_signed_in(), "signed out")
+    check((await client.login(email, password)).email == email, "signed in again")
+
+    await client.update_presence("https://python.example.org", None, [Audience.WOMEN])
+    profile = await client.add_profile(ProfileInput(
+        platform=Platform.LINKEDIN, handle="python-member", url="https://linkedin.com/in/python-member",
+        display_name="Python Member", tagline=None, picture_url=None, website_link="https://python.example.org"))
+    check(profile.platform == Platform.LINKEDIN, "added a profile")
+
+    contact = await client.add_contact(ContactInput(
+        name="Grace Hopper", sector=Sector.MEDIA, scope=Scope.CITY, industry="software", in_her_industry=True,
+        on_meet_list=True, competitor=False, values=ValuesAlignment.ALIGNED, tags=["computing"]))
+    give = await client.log_interaction(contact.id, InteractionKind.SHARED_POST, None, "Shared her talk")
+    check(give.interaction.is_give and not give.warnings, "logged a give")
+
+    progress = await client.my_progress()
+    website = next(t for t in progress.steps[0].tasks if t.task.key == "position.website")
+    check(website.status == TaskStatus.DONE, "the website task completed from her data")
+    score = await client.social_capital()
+    check(score.total > 0 and score.reach.score > 0, f"social capital is {score.total:.1f}")
+    check(len(await client.recommendations(3)) > 0, "recommendations are offered")
+
+    try:
+        await client.update_presence("javascript:alert(1)", None, None)
+        check(False, "a bad website is refused")
+    except HerLeadError.Validation as e:
+        check(e.field == "website", f"a bad website is a typed validation error on field {e.field}")
+    print("python journey passed")
+
+
+if __name__ == "__main__":
+    asyncio.run(journey(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"))
