@@ -544,6 +544,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect() != 11618:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_interactions() != 27995:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_is_signed_in() != 55999:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_join_cohort() != 31669:
@@ -654,6 +656,9 @@ _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_contact.resty
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_interactions.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_interactions.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_is_signed_in.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_is_signed_in.restype = ctypes.c_uint16
@@ -785,6 +790,11 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_due_to_reconnect.argtypes 
     ctypes.c_int32,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_due_to_reconnect.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_interactions.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_interactions.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_is_signed_in.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1447,8 +1457,14 @@ class _UniffiFfiConverterTypeCohortAggregates(_UniffiConverterRustBuffer):
 class SharingLevel(enum.Enum):
     
     PROGRESS = 0
+    """
+    Task statuses, step progress, score and sub-scores, last activity.
+"""
     
     PROGRESS_AND_CONTACTS = 1
+    """
+    All of that, plus her contacts' names, sectors and stages.
+"""
     
 
 
@@ -1487,12 +1503,24 @@ class _UniffiFfiConverterTypeSharingLevel(_UniffiConverterRustBuffer):
 class PlaybookStep(enum.Enum):
     
     POSITION = 0
+    """
+    Step 1: a website, a signature and consistent profiles on the right channels.
+"""
     
     BRING_TOGETHER = 1
+    """
+    Step 2: the leaders of her industry and of every sector, and a list of people to meet.
+"""
     
     DIALOGUE = 2
+    """
+    Step 3: shared values, and giving before asking.
+"""
     
     ACT_COLLECTIVELY = 3
+    """
+    Step 4: in-person meetings and real-world communities.
+"""
     
 
 
@@ -1661,46 +1689,109 @@ class _UniffiFfiConverterBoolean:
 class RecommendationCode(enum.Enum):
     
     ADD_WEBSITE = 0
+    """
+    Record her website.
+"""
     
     WRITE_SIGNATURE = 1
+    """
+    Write an email signature.
+"""
     
     LINK_PROFILE_IN_SIGNATURE = 2
+    """
+    Link a profile from her signature.
+"""
     
     ADD_PROFILE = 3
+    """
+    Add another social profile.
+"""
     
     FIX_PROFILE = 4
+    """
+    Fix an inconsistency on a profile.
+"""
     
     CHOOSE_AUDIENCES = 5
+    """
+    Choose the audiences she speaks to.
+"""
     
     JOIN_CHANNEL = 6
+    """
+    Open a profile on a channel made for her audience.
+"""
     
     FIND_TOP_CITY = 7
+    """
+    Find more top people of her industry in her city.
+"""
     
     FIND_TOP_COUNTRY = 8
+    """
+    … in her country.
+"""
     
     FIND_TOP_GLOBAL = 9
+    """
+    … worldwide.
+"""
     
     ADD_SECTOR = 10
+    """
+    Add an influencer in a sector she lacks.
+"""
     
     GROW_MEET_LIST = 11
+    """
+    Put more people on her meet list.
+"""
     
     TRIM_MEET_LIST = 12
+    """
+    Her meet list is longer than 20.
+"""
     
     CONNECT = 13
+    """
+    Connect with a meet-list contact.
+"""
     
     CHECK_VALUES = 14
+    """
+    Check values alignment with a contact.
+"""
     
     GIVE_BEFORE_ASKING = 15
+    """
+    Give to someone she asked before giving.
+"""
     
     GIVE = 16
+    """
+    Give to a meet-list contact she has not given to.
+"""
     
     ENDORSE_COMPETITOR = 17
+    """
+    Endorse a competitor.
+"""
     
     MEET_IN_PERSON = 18
+    """
+    Hold an in-person meeting of an online community.
+"""
     
     JOIN_COMMUNITY = 19
+    """
+    Join or revive communities until five meet in person.
+"""
     
     RECONNECT = 20
+    """
+    Reconnect with an overdue contact.
+"""
     
 
 
@@ -2070,10 +2161,19 @@ class _UniffiFfiConverterTypeCohortDashboard(_UniffiConverterRustBuffer):
 class CommunityKind(enum.Enum):
     
     ONLINE = 0
+    """
+    Online only.
+"""
     
     IN_PERSON = 1
+    """
+    In person.
+"""
     
     HYBRID = 2
+    """
+    Both.
+"""
     
 
 
@@ -2118,10 +2218,19 @@ class _UniffiFfiConverterTypeCommunityKind(_UniffiConverterRustBuffer):
 class CommunityRole(enum.Enum):
     
     MEMBER = 0
+    """
+    Takes part.
+"""
     
     CONTRIBUTOR = 1
+    """
+    Contributes regularly.
+"""
     
     ORGANIZER = 2
+    """
+    Runs it.
+"""
     
 
 
@@ -2338,18 +2447,39 @@ class _UniffiFfiConverterTypeCommunity(_UniffiConverterRustBuffer):
 class FindingCode(enum.Enum):
     
     NAME_MISMATCH = 0
+    """
+    Profiles show different names.
+"""
     
     PICTURE_MISMATCH = 1
+    """
+    Profiles show different pictures.
+"""
     
     TAGLINE_MISMATCH = 2
+    """
+    Profiles show different taglines.
+"""
     
     WEBSITE_LINK_MISMATCH = 3
+    """
+    A profile links somewhere other than her website (or the others' common link).
+"""
     
     MISSING_WEBSITE_LINK = 4
+    """
+    A profile has no website link.
+"""
     
     SIGNATURE_MISSING_PROFILE = 5
+    """
+    Her email signature does not link a profile (or she has no signature).
+"""
     
     TAGLINE_TOO_LONG = 6
+    """
+    A tagline too long to take in within a few seconds.
+"""
     
 
 
@@ -2463,14 +2593,29 @@ class _UniffiFfiConverterTypeConsistencyFinding(_UniffiConverterRustBuffer):
 class Sector(enum.Enum):
     
     PUBLIC = 0
+    """
+    Government and public institutions.
+"""
     
     PRIVATE = 1
+    """
+    Companies.
+"""
     
     ACADEMIA = 2
+    """
+    Universities and research.
+"""
     
     NONPROFIT = 3
+    """
+    Nonprofits and NGOs.
+"""
     
     MEDIA = 4
+    """
+    Journalists, editors, media outlets.
+"""
     
 
 
@@ -2527,10 +2672,19 @@ class _UniffiFfiConverterTypeSector(_UniffiConverterRustBuffer):
 class Scope(enum.Enum):
     
     CITY = 0
+    """
+    Her city.
+"""
     
     COUNTRY = 1
+    """
+    Her country.
+"""
     
     GLOBAL = 2
+    """
+    The world.
+"""
     
 
 
@@ -2575,10 +2729,19 @@ class _UniffiFfiConverterTypeScope(_UniffiConverterRustBuffer):
 class ValuesAlignment(enum.Enum):
     
     UNKNOWN = 0
+    """
+    Not checked yet.
+"""
     
     ALIGNED = 1
+    """
+    They share her values.
+"""
     
     NOT_ALIGNED = 2
+    """
+    They do not.
+"""
     
 
 
@@ -2623,16 +2786,34 @@ class _UniffiFfiConverterTypeValuesAlignment(_UniffiConverterRustBuffer):
 class Stage(enum.Enum):
     
     IDENTIFIED = 0
+    """
+    On her radar; nothing logged yet.
+"""
     
     CONNECTED = 1
+    """
+    Connected online (a CONNECTED interaction, or any interaction at all).
+"""
     
     ENGAGED = 2
+    """
+    She has given to them at least once.
+"""
     
     RECIPROCATING = 3
+    """
+    Value flows both ways: she gave, then asked.
+"""
     
     MET = 4
+    """
+    They have met in person (a MET_IN_PERSON interaction or a meeting attended together).
+"""
     
     COLLABORATING = 5
+    """
+    They have met in person and exchange value both ways.
+"""
     
 
 
@@ -2995,10 +3176,19 @@ class _UniffiFfiConverterTypeContactPage(_UniffiConverterRustBuffer):
 class EntityKind(enum.Enum):
     
     PROFILE = 0
+    """
+    One of her social profiles.
+"""
     
     CONTACT = 1
+    """
+    One of her contacts.
+"""
     
     COMMUNITY = 2
+    """
+    One of her communities.
+"""
     
 
 
@@ -3082,30 +3272,69 @@ class _UniffiFfiConverterTypeEntityRef(_UniffiConverterRustBuffer):
 class InteractionKind(enum.Enum):
     
     SHARED_POST = 0
+    """
+    Give: shared one of their posts.
+"""
     
     ADVOCATED_CAUSE = 1
+    """
+    Give: advocated a cause they care about.
+"""
     
     SHARED_EVENT = 2
+    """
+    Give: shared an event or invitation of theirs.
+"""
     
     SHARED_ARTICLE = 3
+    """
+    Give: shared an article or blog they wrote.
+"""
     
     ENDORSED = 4
+    """
+    Give: endorsed them (for instance on LinkedIn).
+"""
     
     REVIEWED = 5
+    """
+    Give: reviewed their business online.
+"""
     
     INTRODUCED = 6
+    """
+    Give: introduced them to someone.
+"""
     
     ASKED_INTRO = 7
+    """
+    Ask: asked for an introduction.
+"""
     
     ASKED_HELP = 8
+    """
+    Ask: asked for help.
+"""
     
     ASKED_ENDORSEMENT = 9
+    """
+    Ask: asked for an endorsement.
+"""
     
     ASKED_OTHER = 10
+    """
+    Ask: any other request.
+"""
     
     CONNECTED = 11
+    """
+    Connected online.
+"""
     
     MET_IN_PERSON = 12
+    """
+    Met in person.
+"""
     
 
 
@@ -3279,8 +3508,14 @@ class _UniffiFfiConverterTypeInteraction(_UniffiConverterRustBuffer):
 class WarningCode(enum.Enum):
     
     GIVE_FIRST = 0
+    """
+    She asked before ever giving to this person.
+"""
     
     VALUES_UNKNOWN = 1
+    """
+    She asked before checking that their values align.
+"""
     
 
 
@@ -3534,8 +3769,14 @@ class _UniffiFfiConverterTypeNudge(_UniffiConverterRustBuffer):
 class TaskCompletion(enum.Enum):
     
     AUTOMATIC = 0
+    """
+    Completes by itself from what she records (profiles, contacts, gives, meetings).
+"""
     
     SELF_REPORTED = 1
+    """
+    She marks it done herself.
+"""
     
 
 
@@ -3810,14 +4051,29 @@ class _UniffiFfiConverterTypePlaybook(_UniffiConverterRustBuffer):
 class Audience(enum.Enum):
     
     ENTREPRENEUR = 0
+    """
+    Founders and people building companies.
+"""
     
     CREATIVE = 1
+    """
+    Designers, artists and other creative professionals.
+"""
     
     PUBLIC_SECTOR = 2
+    """
+    People working in or with government.
+"""
     
     GAME_CHANGER = 3
+    """
+    People driving social and environmental change.
+"""
     
     WOMEN = 4
+    """
+    Women's leadership networks.
+"""
     
 
 
@@ -3897,48 +4153,114 @@ class _UniffiFfiConverterSequenceTypeAudience(_UniffiConverterRustBuffer):
 class Platform(enum.Enum):
     
     LINKEDIN = 0
+    """
+    LinkedIn.
+"""
     
     X = 1
+    """
+    X (formerly Twitter).
+"""
     
     INSTAGRAM = 2
+    """
+    Instagram.
+"""
     
     FACEBOOK = 3
+    """
+    Facebook.
+"""
     
     TIKTOK = 4
+    """
+    TikTok.
+"""
     
     YOUTUBE = 5
+    """
+    YouTube.
+"""
     
     GITHUB = 6
+    """
+    GitHub.
+"""
     
     MEDIUM = 7
+    """
+    Medium.
+"""
     
     MICROMENTOR = 8
+    """
+    MicroMentor (entrepreneurs).
+"""
     
     ANGELLIST = 9
+    """
+    AngelList (entrepreneurs).
+"""
     
     GUST = 10
+    """
+    Gust (entrepreneurs).
+"""
     
     SEEDINVEST = 11
+    """
+    SeedInvest (entrepreneurs).
+"""
     
     CONNECTAMERICAS = 12
+    """
+    ConnectAmericas (entrepreneurs).
+"""
     
     CREATIVE_MORNINGS = 13
+    """
+    Creative Mornings (creatives).
+"""
     
     BEHANCE = 14
+    """
+    Behance (creatives).
+"""
     
     NOVA = 15
+    """
+    nova (public sector).
+"""
     
     SHARED_VALUE_INITIATIVE = 16
+    """
+    Shared Value Initiative (game changers).
+"""
     
     GLOBAL_CITIZEN = 17
+    """
+    Global Citizen (game changers).
+"""
     
     HORYOU = 18
+    """
+    Horyou (game changers).
+"""
     
     LEAN_IN = 19
+    """
+    Lean In (women).
+"""
     
     LEVO = 20
+    """
+    Levo (women).
+"""
     
     OTHER = 21
+    """
+    Anywhere else.
+"""
     
 
 
@@ -4377,12 +4699,24 @@ class _UniffiFfiConverterTypeTaskRef(_UniffiConverterRustBuffer):
 class TaskStatus(enum.Enum):
     
     NOT_STARTED = 0
+    """
+    Nothing recorded yet.
+"""
     
     IN_PROGRESS = 1
+    """
+    Under way.
+"""
     
     DONE = 2
+    """
+    Done.
+"""
     
     SKIPPED = 3
+    """
+    Deliberately set aside; counts neither as done nor as open.
+"""
     
 
 
@@ -5019,10 +5353,19 @@ class _UniffiFfiConverterTypeTaskStatusEntry(_UniffiConverterRustBuffer):
 class Role(enum.Enum):
     
     MEMBER = 0
+    """
+    A woman leader working through the playbook.
+"""
     
     COACH = 1
+    """
+    A coach who runs cohorts of members.
+"""
     
     ADMIN = 2
+    """
+    Runs the service: grants and revokes the coach role.
+"""
     
 
 
@@ -5407,6 +5750,29 @@ class _UniffiFfiConverterSequenceTypeReconnect(_UniffiConverterRustBuffer):
             _UniffiFfiConverterTypeReconnect.read(buf) for i in range(count)
         ]
 
+class _UniffiFfiConverterSequenceTypeInteraction(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeInteraction.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeInteraction.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeInteraction.read(buf) for i in range(count)
+        ]
+
 class _UniffiFfiConverterSequenceTypeMemberCohort(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -5571,6 +5937,11 @@ class HerLeadClientProtocol(typing.Protocol):
     async def due_to_reconnect(self, first: int) -> typing.List[Reconnect]:
         """
         Contacts due for a touch, most overdue first.
+"""
+        raise NotImplementedError
+    async def interactions(self, contact_id: typing.Optional[str]) -> typing.List[Interaction]:
+        """
+        Her interactions, newest first: all, or one contact's.
 """
         raise NotImplementedError
     def is_signed_in(self, ) -> bool:
@@ -5906,6 +6277,26 @@ class HerLeadClient(HerLeadClientProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
         return await _uniffi_rust_call_async(
             _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_due_to_reconnect(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def interactions(self, contact_id: typing.Optional[str]) -> typing.List[Interaction]:
+        """
+        Her interactions, newest first: all, or one contact's.
+"""
+        
+        _UniffiFfiConverterOptionalString.check_lower(contact_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterOptionalString.lower(contact_id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceTypeInteraction.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_interactions(*_uniffi_lowered_args),
             _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,

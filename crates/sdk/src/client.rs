@@ -315,6 +315,18 @@ impl HerLeadClient {
         )
     }
 
+    /// Her interactions, newest first: all, or one contact's.
+    pub async fn interactions(
+        &self,
+        contact_id: Option<String>,
+    ) -> Result<Vec<Interaction>, HerLeadError> {
+        field(
+            self.send(op::INTERACTIONS, json!({"contact": contact_id}), true)
+                .await?,
+            "interactions",
+        )
+    }
+
     /// Her communities with their meetings.
     pub async fn communities(&self) -> Result<Vec<Community>, HerLeadError> {
         field(

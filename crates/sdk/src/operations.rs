@@ -17,6 +17,7 @@ pub(crate) const CONTACTS: &str = "query Contacts($first: Int, $after: String) {
 pub(crate) const ADD_CONTACT: &str = "mutation AddContact($i: ContactInput!) { addContact(input: $i) { id name sector scope industry inHerIndustry onMeetList competitor values tags stage } }";
 pub(crate) const DELETE_CONTACT: &str = "mutation DeleteContact($id: ID!) { deleteContact(id: $id) { id deletedInteractions removedFromMeetings } }";
 pub(crate) const LOG_INTERACTION: &str = "mutation LogInteraction($i: LogInteractionInput!) { logInteraction(input: $i) { interaction { id contactId kind isGive isAsk occurredAt note } warnings { code message } } }";
+pub(crate) const INTERACTIONS: &str = "query Interactions($contact: ID) { interactions(contactId: $contact) { id contactId kind isGive isAsk occurredAt note } }";
 pub(crate) const COMMUNITIES: &str = "query Communities { communities { id name kind role link realWorld meetings { id communityId occurredAt inPerson attendeeIds } } }";
 pub(crate) const ADD_COMMUNITY: &str = "mutation AddCommunity($i: CommunityInput!) { addCommunity(input: $i) { id name kind role link realWorld meetings { id communityId occurredAt inPerson attendeeIds } } }";
 pub(crate) const LOG_MEETING: &str = "mutation LogMeeting($i: LogMeetingInput!) { logMeeting(input: $i) { id communityId occurredAt inPerson attendeeIds } }";
@@ -50,6 +51,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("ADD_CONTACT", ADD_CONTACT),
     ("DELETE_CONTACT", DELETE_CONTACT),
     ("LOG_INTERACTION", LOG_INTERACTION),
+    ("INTERACTIONS", INTERACTIONS),
     ("COMMUNITIES", COMMUNITIES),
     ("ADD_COMMUNITY", ADD_COMMUNITY),
     ("LOG_MEETING", LOG_MEETING),

@@ -10,9 +10,13 @@ use serde::{Deserialize, Serialize};
 pub type PlaybookStep = core::PlaybookStep;
 #[uniffi::remote(Enum)]
 pub enum PlaybookStep {
+    /// Step 1: a website, a signature and consistent profiles on the right channels.
     Position,
+    /// Step 2: the leaders of her industry and of every sector, and a list of people to meet.
     BringTogether,
+    /// Step 3: shared values, and giving before asking.
     Dialogue,
+    /// Step 4: in-person meetings and real-world communities.
     ActCollectively,
 }
 
@@ -20,7 +24,9 @@ pub enum PlaybookStep {
 pub type TaskCompletion = core::TaskCompletion;
 #[uniffi::remote(Enum)]
 pub enum TaskCompletion {
+    /// Completes by itself from what she records (profiles, contacts, gives, meetings).
     Automatic,
+    /// She marks it done herself.
     SelfReported,
 }
 
@@ -28,9 +34,13 @@ pub enum TaskCompletion {
 pub type TaskStatus = core::TaskStatus;
 #[uniffi::remote(Enum)]
 pub enum TaskStatus {
+    /// Nothing recorded yet.
     NotStarted,
+    /// Under way.
     InProgress,
+    /// Done.
     Done,
+    /// Deliberately set aside; counts neither as done nor as open.
     Skipped,
 }
 
@@ -38,8 +48,11 @@ pub enum TaskStatus {
 pub type Role = core::Role;
 #[uniffi::remote(Enum)]
 pub enum Role {
+    /// A woman leader working through the playbook.
     Member,
+    /// A coach who runs cohorts of members.
     Coach,
+    /// Runs the service: grants and revokes the coach role.
     Admin,
 }
 
@@ -47,10 +60,15 @@ pub enum Role {
 pub type Audience = core::Audience;
 #[uniffi::remote(Enum)]
 pub enum Audience {
+    /// Founders and people building companies.
     Entrepreneur,
+    /// Designers, artists and other creative professionals.
     Creative,
+    /// People working in or with government.
     PublicSector,
+    /// People driving social and environmental change.
     GameChanger,
+    /// Women's leadership networks.
     Women,
 }
 
@@ -58,27 +76,49 @@ pub enum Audience {
 pub type Platform = core::presence::Platform;
 #[uniffi::remote(Enum)]
 pub enum Platform {
+    /// LinkedIn.
     Linkedin,
+    /// X (formerly Twitter).
     X,
+    /// Instagram.
     Instagram,
+    /// Facebook.
     Facebook,
+    /// TikTok.
     Tiktok,
+    /// YouTube.
     Youtube,
+    /// GitHub.
     Github,
+    /// Medium.
     Medium,
+    /// MicroMentor (entrepreneurs).
     Micromentor,
+    /// AngelList (entrepreneurs).
     Angellist,
+    /// Gust (entrepreneurs).
     Gust,
+    /// SeedInvest (entrepreneurs).
     Seedinvest,
+    /// ConnectAmericas (entrepreneurs).
     Connectamericas,
+    /// Creative Mornings (creatives).
     CreativeMornings,
+    /// Behance (creatives).
     Behance,
+    /// nova (public sector).
     Nova,
+    /// Shared Value Initiative (game changers).
     SharedValueInitiative,
+    /// Global Citizen (game changers).
     GlobalCitizen,
+    /// Horyou (game changers).
     Horyou,
+    /// Lean In (women).
     LeanIn,
+    /// Levo (women).
     Levo,
+    /// Anywhere else.
     Other,
 }
 
@@ -86,12 +126,19 @@ pub enum Platform {
 pub type FindingCode = core::presence::FindingCode;
 #[uniffi::remote(Enum)]
 pub enum FindingCode {
+    /// Profiles show different names.
     NameMismatch,
+    /// Profiles show different pictures.
     PictureMismatch,
+    /// Profiles show different taglines.
     TaglineMismatch,
+    /// A profile links somewhere other than her website (or the others' common link).
     WebsiteLinkMismatch,
+    /// A profile has no website link.
     MissingWebsiteLink,
+    /// Her email signature does not link a profile (or she has no signature).
     SignatureMissingProfile,
+    /// A tagline too long to take in within a few seconds.
     TaglineTooLong,
 }
 
@@ -99,10 +146,15 @@ pub enum FindingCode {
 pub type Sector = core::network::Sector;
 #[uniffi::remote(Enum)]
 pub enum Sector {
+    /// Government and public institutions.
     Public,
+    /// Companies.
     Private,
+    /// Universities and research.
     Academia,
+    /// Nonprofits and NGOs.
     Nonprofit,
+    /// Journalists, editors, media outlets.
     Media,
 }
 
@@ -110,8 +162,11 @@ pub enum Sector {
 pub type Scope = core::network::Scope;
 #[uniffi::remote(Enum)]
 pub enum Scope {
+    /// Her city.
     City,
+    /// Her country.
     Country,
+    /// The world.
     Global,
 }
 
@@ -119,8 +174,11 @@ pub enum Scope {
 pub type ValuesAlignment = core::network::ValuesAlignment;
 #[uniffi::remote(Enum)]
 pub enum ValuesAlignment {
+    /// Not checked yet.
     Unknown,
+    /// They share her values.
     Aligned,
+    /// They do not.
     NotAligned,
 }
 
@@ -128,11 +186,17 @@ pub enum ValuesAlignment {
 pub type Stage = core::network::Stage;
 #[uniffi::remote(Enum)]
 pub enum Stage {
+    /// On her radar; nothing logged yet.
     Identified,
+    /// Connected online (a CONNECTED interaction, or any interaction at all).
     Connected,
+    /// She has given to them at least once.
     Engaged,
+    /// Value flows both ways: she gave, then asked.
     Reciprocating,
+    /// They have met in person (a MET_IN_PERSON interaction or a meeting attended together).
     Met,
+    /// They have met in person and exchange value both ways.
     Collaborating,
 }
 
@@ -140,18 +204,31 @@ pub enum Stage {
 pub type InteractionKind = core::network::InteractionKind;
 #[uniffi::remote(Enum)]
 pub enum InteractionKind {
+    /// Give: shared one of their posts.
     SharedPost,
+    /// Give: advocated a cause they care about.
     AdvocatedCause,
+    /// Give: shared an event or invitation of theirs.
     SharedEvent,
+    /// Give: shared an article or blog they wrote.
     SharedArticle,
+    /// Give: endorsed them (for instance on LinkedIn).
     Endorsed,
+    /// Give: reviewed their business online.
     Reviewed,
+    /// Give: introduced them to someone.
     Introduced,
+    /// Ask: asked for an introduction.
     AskedIntro,
+    /// Ask: asked for help.
     AskedHelp,
+    /// Ask: asked for an endorsement.
     AskedEndorsement,
+    /// Ask: any other request.
     AskedOther,
+    /// Connected online.
     Connected,
+    /// Met in person.
     MetInPerson,
 }
 
@@ -159,7 +236,9 @@ pub enum InteractionKind {
 pub type WarningCode = core::network::WarningCode;
 #[uniffi::remote(Enum)]
 pub enum WarningCode {
+    /// She asked before ever giving to this person.
     GiveFirst,
+    /// She asked before checking that their values align.
     ValuesUnknown,
 }
 
@@ -167,8 +246,11 @@ pub enum WarningCode {
 pub type CommunityKind = core::community::CommunityKind;
 #[uniffi::remote(Enum)]
 pub enum CommunityKind {
+    /// Online only.
     Online,
+    /// In person.
     InPerson,
+    /// Both.
     Hybrid,
 }
 
@@ -176,8 +258,11 @@ pub enum CommunityKind {
 pub type CommunityRole = core::community::CommunityRole;
 #[uniffi::remote(Enum)]
 pub enum CommunityRole {
+    /// Takes part.
     Member,
+    /// Contributes regularly.
     Contributor,
+    /// Runs it.
     Organizer,
 }
 
@@ -185,7 +270,9 @@ pub enum CommunityRole {
 pub type SharingLevel = core::cohort::SharingLevel;
 #[uniffi::remote(Enum)]
 pub enum SharingLevel {
+    /// Task statuses, step progress, score and sub-scores, last activity.
     Progress,
+    /// All of that, plus her contacts' names, sectors and stages.
     ProgressAndContacts,
 }
 
@@ -193,26 +280,47 @@ pub enum SharingLevel {
 pub type RecommendationCode = core::recommend::RecommendationCode;
 #[uniffi::remote(Enum)]
 pub enum RecommendationCode {
+    /// Record her website.
     AddWebsite,
+    /// Write an email signature.
     WriteSignature,
+    /// Link a profile from her signature.
     LinkProfileInSignature,
+    /// Add another social profile.
     AddProfile,
+    /// Fix an inconsistency on a profile.
     FixProfile,
+    /// Choose the audiences she speaks to.
     ChooseAudiences,
+    /// Open a profile on a channel made for her audience.
     JoinChannel,
+    /// Find more top people of her industry in her city.
     FindTopCity,
+    /// … in her country.
     FindTopCountry,
+    /// … worldwide.
     FindTopGlobal,
+    /// Add an influencer in a sector she lacks.
     AddSector,
+    /// Put more people on her meet list.
     GrowMeetList,
+    /// Her meet list is longer than 20.
     TrimMeetList,
+    /// Connect with a meet-list contact.
     Connect,
+    /// Check values alignment with a contact.
     CheckValues,
+    /// Give to someone she asked before giving.
     GiveBeforeAsking,
+    /// Give to a meet-list contact she has not given to.
     Give,
+    /// Endorse a competitor.
     EndorseCompetitor,
+    /// Hold an in-person meeting of an online community.
     MeetInPerson,
+    /// Join or revive communities until five meet in person.
     JoinCommunity,
+    /// Reconnect with an overdue contact.
     Reconnect,
 }
 
@@ -220,8 +328,11 @@ pub enum RecommendationCode {
 pub type EntityKind = core::recommend::EntityKind;
 #[uniffi::remote(Enum)]
 pub enum EntityKind {
+    /// One of her social profiles.
     Profile,
+    /// One of her contacts.
     Contact,
+    /// One of her communities.
     Community,
 }
 

@@ -132,6 +132,12 @@ async fn test_member_journey_through_the_sdk() {
             .await
             .expect("give");
         assert!(give.interaction.is_give && give.warnings.is_empty());
+        let logged = sdk
+            .interactions(Some(contact.id.clone()))
+            .await
+            .expect("interactions");
+        assert_eq!(logged.len(), 2);
+        assert_eq!(logged[0].note.as_deref(), Some("shared her talk"));
 
         let progress = sdk.my_progress().await.expect("progress");
         let website = progress.steps[0]

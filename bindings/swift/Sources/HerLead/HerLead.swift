@@ -653,6 +653,11 @@ public protocol HerLeadClientProtocol: AnyObject, Sendable {
     func dueToReconnect(first: Int32) async throws  -> [Reconnect]
     
     /**
+     * Her interactions, newest first: all, or one contact's.
+     */
+    func interactions(contactId: String?) async throws  -> [Interaction]
+    
+    /**
      * Whether tokens are saved (the session may still have ended on the server).
      */
     func isSignedIn()  -> Bool
@@ -987,6 +992,25 @@ open func dueToReconnect(first: Int32)async throws  -> [Reconnect]  {
             completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
             freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeReconnect.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Her interactions, newest first: all, or one contact's.
+     */
+open func interactions(contactId: String?)async throws  -> [Interaction]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_interactions(
+                        self.uniffiCloneHandle(),FfiConverterOptionString.lower(contactId)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeInteraction.lift,
             errorHandler: FfiConverterTypeHerLeadError_lift
         )
 }
@@ -5322,10 +5346,25 @@ public func FfiConverterTypeWarning_lower(_ value: Warning) -> RustBuffer {
 
 public enum Audience: Equatable, Hashable {
     
+    /**
+     * Founders and people building companies.
+     */
     case entrepreneur
+    /**
+     * Designers, artists and other creative professionals.
+     */
     case creative
+    /**
+     * People working in or with government.
+     */
     case publicSector
+    /**
+     * People driving social and environmental change.
+     */
     case gameChanger
+    /**
+     * Women's leadership networks.
+     */
     case women
 
 
@@ -5409,8 +5448,17 @@ public func FfiConverterTypeAudience_lower(_ value: Audience) -> RustBuffer {
 
 public enum CommunityKind: Equatable, Hashable {
     
+    /**
+     * Online only.
+     */
     case online
+    /**
+     * In person.
+     */
     case inPerson
+    /**
+     * Both.
+     */
     case hybrid
 
 
@@ -5482,8 +5530,17 @@ public func FfiConverterTypeCommunityKind_lower(_ value: CommunityKind) -> RustB
 
 public enum CommunityRole: Equatable, Hashable {
     
+    /**
+     * Takes part.
+     */
     case member
+    /**
+     * Contributes regularly.
+     */
     case contributor
+    /**
+     * Runs it.
+     */
     case organizer
 
 
@@ -5555,8 +5612,17 @@ public func FfiConverterTypeCommunityRole_lower(_ value: CommunityRole) -> RustB
 
 public enum EntityKind: Equatable, Hashable {
     
+    /**
+     * One of her social profiles.
+     */
     case profile
+    /**
+     * One of her contacts.
+     */
     case contact
+    /**
+     * One of her communities.
+     */
     case community
 
 
@@ -5628,12 +5694,33 @@ public func FfiConverterTypeEntityKind_lower(_ value: EntityKind) -> RustBuffer 
 
 public enum FindingCode: Equatable, Hashable {
     
+    /**
+     * Profiles show different names.
+     */
     case nameMismatch
+    /**
+     * Profiles show different pictures.
+     */
     case pictureMismatch
+    /**
+     * Profiles show different taglines.
+     */
     case taglineMismatch
+    /**
+     * A profile links somewhere other than her website (or the others' common link).
+     */
     case websiteLinkMismatch
+    /**
+     * A profile has no website link.
+     */
     case missingWebsiteLink
+    /**
+     * Her email signature does not link a profile (or she has no signature).
+     */
     case signatureMissingProfile
+    /**
+     * A tagline too long to take in within a few seconds.
+     */
     case taglineTooLong
 
 
@@ -5940,18 +6027,57 @@ public func FfiConverterTypeHerLeadError_lower(_ value: HerLeadError) -> RustBuf
 
 public enum InteractionKind: Equatable, Hashable {
     
+    /**
+     * Give: shared one of their posts.
+     */
     case sharedPost
+    /**
+     * Give: advocated a cause they care about.
+     */
     case advocatedCause
+    /**
+     * Give: shared an event or invitation of theirs.
+     */
     case sharedEvent
+    /**
+     * Give: shared an article or blog they wrote.
+     */
     case sharedArticle
+    /**
+     * Give: endorsed them (for instance on LinkedIn).
+     */
     case endorsed
+    /**
+     * Give: reviewed their business online.
+     */
     case reviewed
+    /**
+     * Give: introduced them to someone.
+     */
     case introduced
+    /**
+     * Ask: asked for an introduction.
+     */
     case askedIntro
+    /**
+     * Ask: asked for help.
+     */
     case askedHelp
+    /**
+     * Ask: asked for an endorsement.
+     */
     case askedEndorsement
+    /**
+     * Ask: any other request.
+     */
     case askedOther
+    /**
+     * Connected online.
+     */
     case connected
+    /**
+     * Met in person.
+     */
     case metInPerson
 
 
@@ -6083,27 +6209,93 @@ public func FfiConverterTypeInteractionKind_lower(_ value: InteractionKind) -> R
 
 public enum Platform: Equatable, Hashable {
     
+    /**
+     * LinkedIn.
+     */
     case linkedin
+    /**
+     * X (formerly Twitter).
+     */
     case x
+    /**
+     * Instagram.
+     */
     case instagram
+    /**
+     * Facebook.
+     */
     case facebook
+    /**
+     * TikTok.
+     */
     case tiktok
+    /**
+     * YouTube.
+     */
     case youtube
+    /**
+     * GitHub.
+     */
     case github
+    /**
+     * Medium.
+     */
     case medium
+    /**
+     * MicroMentor (entrepreneurs).
+     */
     case micromentor
+    /**
+     * AngelList (entrepreneurs).
+     */
     case angellist
+    /**
+     * Gust (entrepreneurs).
+     */
     case gust
+    /**
+     * SeedInvest (entrepreneurs).
+     */
     case seedinvest
+    /**
+     * ConnectAmericas (entrepreneurs).
+     */
     case connectamericas
+    /**
+     * Creative Mornings (creatives).
+     */
     case creativeMornings
+    /**
+     * Behance (creatives).
+     */
     case behance
+    /**
+     * nova (public sector).
+     */
     case nova
+    /**
+     * Shared Value Initiative (game changers).
+     */
     case sharedValueInitiative
+    /**
+     * Global Citizen (game changers).
+     */
     case globalCitizen
+    /**
+     * Horyou (game changers).
+     */
     case horyou
+    /**
+     * Lean In (women).
+     */
     case leanIn
+    /**
+     * Levo (women).
+     */
     case levo
+    /**
+     * Anywhere else.
+     */
     case other
 
 
@@ -6289,9 +6481,21 @@ public func FfiConverterTypePlatform_lower(_ value: Platform) -> RustBuffer {
 
 public enum PlaybookStep: Equatable, Hashable {
     
+    /**
+     * Step 1: a website, a signature and consistent profiles on the right channels.
+     */
     case position
+    /**
+     * Step 2: the leaders of her industry and of every sector, and a list of people to meet.
+     */
     case bringTogether
+    /**
+     * Step 3: shared values, and giving before asking.
+     */
     case dialogue
+    /**
+     * Step 4: in-person meetings and real-world communities.
+     */
     case actCollectively
 
 
@@ -6369,26 +6573,89 @@ public func FfiConverterTypePlaybookStep_lower(_ value: PlaybookStep) -> RustBuf
 
 public enum RecommendationCode: Equatable, Hashable {
     
+    /**
+     * Record her website.
+     */
     case addWebsite
+    /**
+     * Write an email signature.
+     */
     case writeSignature
+    /**
+     * Link a profile from her signature.
+     */
     case linkProfileInSignature
+    /**
+     * Add another social profile.
+     */
     case addProfile
+    /**
+     * Fix an inconsistency on a profile.
+     */
     case fixProfile
+    /**
+     * Choose the audiences she speaks to.
+     */
     case chooseAudiences
+    /**
+     * Open a profile on a channel made for her audience.
+     */
     case joinChannel
+    /**
+     * Find more top people of her industry in her city.
+     */
     case findTopCity
+    /**
+     * … in her country.
+     */
     case findTopCountry
+    /**
+     * … worldwide.
+     */
     case findTopGlobal
+    /**
+     * Add an influencer in a sector she lacks.
+     */
     case addSector
+    /**
+     * Put more people on her meet list.
+     */
     case growMeetList
+    /**
+     * Her meet list is longer than 20.
+     */
     case trimMeetList
+    /**
+     * Connect with a meet-list contact.
+     */
     case connect
+    /**
+     * Check values alignment with a contact.
+     */
     case checkValues
+    /**
+     * Give to someone she asked before giving.
+     */
     case giveBeforeAsking
+    /**
+     * Give to a meet-list contact she has not given to.
+     */
     case give
+    /**
+     * Endorse a competitor.
+     */
     case endorseCompetitor
+    /**
+     * Hold an in-person meeting of an online community.
+     */
     case meetInPerson
+    /**
+     * Join or revive communities until five meet in person.
+     */
     case joinCommunity
+    /**
+     * Reconnect with an overdue contact.
+     */
     case reconnect
 
 
@@ -6568,8 +6835,17 @@ public func FfiConverterTypeRecommendationCode_lower(_ value: RecommendationCode
 
 public enum Role: Equatable, Hashable {
     
+    /**
+     * A woman leader working through the playbook.
+     */
     case member
+    /**
+     * A coach who runs cohorts of members.
+     */
     case coach
+    /**
+     * Runs the service: grants and revokes the coach role.
+     */
     case admin
 
 
@@ -6641,8 +6917,17 @@ public func FfiConverterTypeRole_lower(_ value: Role) -> RustBuffer {
 
 public enum Scope: Equatable, Hashable {
     
+    /**
+     * Her city.
+     */
     case city
+    /**
+     * Her country.
+     */
     case country
+    /**
+     * The world.
+     */
     case global
 
 
@@ -6714,10 +6999,25 @@ public func FfiConverterTypeScope_lower(_ value: Scope) -> RustBuffer {
 
 public enum Sector: Equatable, Hashable {
     
+    /**
+     * Government and public institutions.
+     */
     case `public`
+    /**
+     * Companies.
+     */
     case `private`
+    /**
+     * Universities and research.
+     */
     case academia
+    /**
+     * Nonprofits and NGOs.
+     */
     case nonprofit
+    /**
+     * Journalists, editors, media outlets.
+     */
     case media
 
 
@@ -6801,7 +7101,13 @@ public func FfiConverterTypeSector_lower(_ value: Sector) -> RustBuffer {
 
 public enum SharingLevel: Equatable, Hashable {
     
+    /**
+     * Task statuses, step progress, score and sub-scores, last activity.
+     */
     case progress
+    /**
+     * All of that, plus her contacts' names, sectors and stages.
+     */
     case progressAndContacts
 
 
@@ -6867,11 +7173,29 @@ public func FfiConverterTypeSharingLevel_lower(_ value: SharingLevel) -> RustBuf
 
 public enum Stage: Equatable, Hashable {
     
+    /**
+     * On her radar; nothing logged yet.
+     */
     case identified
+    /**
+     * Connected online (a CONNECTED interaction, or any interaction at all).
+     */
     case connected
+    /**
+     * She has given to them at least once.
+     */
     case engaged
+    /**
+     * Value flows both ways: she gave, then asked.
+     */
     case reciprocating
+    /**
+     * They have met in person (a MET_IN_PERSON interaction or a meeting attended together).
+     */
     case met
+    /**
+     * They have met in person and exchange value both ways.
+     */
     case collaborating
 
 
@@ -6961,7 +7285,13 @@ public func FfiConverterTypeStage_lower(_ value: Stage) -> RustBuffer {
 
 public enum TaskCompletion: Equatable, Hashable {
     
+    /**
+     * Completes by itself from what she records (profiles, contacts, gives, meetings).
+     */
     case automatic
+    /**
+     * She marks it done herself.
+     */
     case selfReported
 
 
@@ -7027,9 +7357,21 @@ public func FfiConverterTypeTaskCompletion_lower(_ value: TaskCompletion) -> Rus
 
 public enum TaskStatus: Equatable, Hashable {
     
+    /**
+     * Nothing recorded yet.
+     */
     case notStarted
+    /**
+     * Under way.
+     */
     case inProgress
+    /**
+     * Done.
+     */
     case done
+    /**
+     * Deliberately set aside; counts neither as done nor as open.
+     */
     case skipped
 
 
@@ -7107,8 +7449,17 @@ public func FfiConverterTypeTaskStatus_lower(_ value: TaskStatus) -> RustBuffer 
 
 public enum ValuesAlignment: Equatable, Hashable {
     
+    /**
+     * Not checked yet.
+     */
     case unknown
+    /**
+     * They share her values.
+     */
     case aligned
+    /**
+     * They do not.
+     */
     case notAligned
 
 
@@ -7180,7 +7531,13 @@ public func FfiConverterTypeValuesAlignment_lower(_ value: ValuesAlignment) -> R
 
 public enum WarningCode: Equatable, Hashable {
     
+    /**
+     * She asked before ever giving to this person.
+     */
     case giveFirst
+    /**
+     * She asked before checking that their values align.
+     */
     case valuesUnknown
 
 
@@ -7578,6 +7935,31 @@ fileprivate struct FfiConverterSequenceTypeContact: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeContact.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeInteraction: FfiConverterRustBuffer {
+    typealias SwiftType = [Interaction]
+
+    public static func write(_ value: [Interaction], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeInteraction.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Interaction] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Interaction]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeInteraction.read(from: &buf))
         }
         return seq
     }
@@ -8033,6 +8415,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect() != 11618) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_interactions() != 27995) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_is_signed_in() != 55999) {

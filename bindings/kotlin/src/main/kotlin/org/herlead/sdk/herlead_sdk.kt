@@ -735,6 +735,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect(
     ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_interactions(
+    ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_is_signed_in(
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_join_cohort(
@@ -831,6 +833,8 @@ internal object UniffiLib {
     external fun uniffi_herlead_sdk_fn_method_herleadclient_delete_contact(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_due_to_reconnect(`ptr`: Long,`first`: Int,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_interactions(`ptr`: Long,`contactId`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_is_signed_in(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
@@ -1040,6 +1044,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect() and 0xFFFF) != 11618) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_interactions() and 0xFFFF) != 27995) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_is_signed_in() and 0xFFFF) != 55999) {
@@ -1666,6 +1673,11 @@ public interface HerLeadClientInterface {
     suspend fun `dueToReconnect`(`first`: kotlin.Int): List<Reconnect>
     
     /**
+     * Her interactions, newest first: all, or one contact's.
+     */
+    suspend fun `interactions`(`contactId`: kotlin.String?): List<Interaction>
+    
+    /**
      * Whether tokens are saved (the session may still have ended on the server).
      */
     fun `isSignedIn`(): kotlin.Boolean
@@ -2102,6 +2114,31 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
         { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeReconnect.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Her interactions, newest first: all, or one contact's.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `interactions`(`contactId`: kotlin.String?) : List<Interaction> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_interactions(
+                uniffiHandle,
+                
+        FfiConverterOptionalString.lower(`contactId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeInteraction.lift(it) },
         // Error FFI converter
         HerLeadException.ErrorHandler,
     )
@@ -5814,10 +5851,25 @@ public object FfiConverterTypeWarning: FfiConverterRustBuffer<Warning> {
 
 enum class Audience {
     
+    /**
+     * Founders and people building companies.
+     */
     ENTREPRENEUR,
+    /**
+     * Designers, artists and other creative professionals.
+     */
     CREATIVE,
+    /**
+     * People working in or with government.
+     */
     PUBLIC_SECTOR,
+    /**
+     * People driving social and environmental change.
+     */
     GAME_CHANGER,
+    /**
+     * Women's leadership networks.
+     */
     WOMEN;
 
     
@@ -5851,8 +5903,17 @@ public object FfiConverterTypeAudience: FfiConverterRustBuffer<Audience> {
 
 enum class CommunityKind {
     
+    /**
+     * Online only.
+     */
     ONLINE,
+    /**
+     * In person.
+     */
     IN_PERSON,
+    /**
+     * Both.
+     */
     HYBRID;
 
     
@@ -5886,8 +5947,17 @@ public object FfiConverterTypeCommunityKind: FfiConverterRustBuffer<CommunityKin
 
 enum class CommunityRole {
     
+    /**
+     * Takes part.
+     */
     MEMBER,
+    /**
+     * Contributes regularly.
+     */
     CONTRIBUTOR,
+    /**
+     * Runs it.
+     */
     ORGANIZER;
 
     
@@ -5921,8 +5991,17 @@ public object FfiConverterTypeCommunityRole: FfiConverterRustBuffer<CommunityRol
 
 enum class EntityKind {
     
+    /**
+     * One of her social profiles.
+     */
     PROFILE,
+    /**
+     * One of her contacts.
+     */
     CONTACT,
+    /**
+     * One of her communities.
+     */
     COMMUNITY;
 
     
@@ -5956,12 +6035,33 @@ public object FfiConverterTypeEntityKind: FfiConverterRustBuffer<EntityKind> {
 
 enum class FindingCode {
     
+    /**
+     * Profiles show different names.
+     */
     NAME_MISMATCH,
+    /**
+     * Profiles show different pictures.
+     */
     PICTURE_MISMATCH,
+    /**
+     * Profiles show different taglines.
+     */
     TAGLINE_MISMATCH,
+    /**
+     * A profile links somewhere other than her website (or the others' common link).
+     */
     WEBSITE_LINK_MISMATCH,
+    /**
+     * A profile has no website link.
+     */
     MISSING_WEBSITE_LINK,
+    /**
+     * Her email signature does not link a profile (or she has no signature).
+     */
     SIGNATURE_MISSING_PROFILE,
+    /**
+     * A tagline too long to take in within a few seconds.
+     */
     TAGLINE_TOO_LONG;
 
     
@@ -6279,18 +6379,57 @@ public object FfiConverterTypeHerLeadError : FfiConverterRustBuffer<HerLeadExcep
 
 enum class InteractionKind {
     
+    /**
+     * Give: shared one of their posts.
+     */
     SHARED_POST,
+    /**
+     * Give: advocated a cause they care about.
+     */
     ADVOCATED_CAUSE,
+    /**
+     * Give: shared an event or invitation of theirs.
+     */
     SHARED_EVENT,
+    /**
+     * Give: shared an article or blog they wrote.
+     */
     SHARED_ARTICLE,
+    /**
+     * Give: endorsed them (for instance on LinkedIn).
+     */
     ENDORSED,
+    /**
+     * Give: reviewed their business online.
+     */
     REVIEWED,
+    /**
+     * Give: introduced them to someone.
+     */
     INTRODUCED,
+    /**
+     * Ask: asked for an introduction.
+     */
     ASKED_INTRO,
+    /**
+     * Ask: asked for help.
+     */
     ASKED_HELP,
+    /**
+     * Ask: asked for an endorsement.
+     */
     ASKED_ENDORSEMENT,
+    /**
+     * Ask: any other request.
+     */
     ASKED_OTHER,
+    /**
+     * Connected online.
+     */
     CONNECTED,
+    /**
+     * Met in person.
+     */
     MET_IN_PERSON;
 
     
@@ -6324,27 +6463,93 @@ public object FfiConverterTypeInteractionKind: FfiConverterRustBuffer<Interactio
 
 enum class Platform {
     
+    /**
+     * LinkedIn.
+     */
     LINKEDIN,
+    /**
+     * X (formerly Twitter).
+     */
     X,
+    /**
+     * Instagram.
+     */
     INSTAGRAM,
+    /**
+     * Facebook.
+     */
     FACEBOOK,
+    /**
+     * TikTok.
+     */
     TIKTOK,
+    /**
+     * YouTube.
+     */
     YOUTUBE,
+    /**
+     * GitHub.
+     */
     GITHUB,
+    /**
+     * Medium.
+     */
     MEDIUM,
+    /**
+     * MicroMentor (entrepreneurs).
+     */
     MICROMENTOR,
+    /**
+     * AngelList (entrepreneurs).
+     */
     ANGELLIST,
+    /**
+     * Gust (entrepreneurs).
+     */
     GUST,
+    /**
+     * SeedInvest (entrepreneurs).
+     */
     SEEDINVEST,
+    /**
+     * ConnectAmericas (entrepreneurs).
+     */
     CONNECTAMERICAS,
+    /**
+     * Creative Mornings (creatives).
+     */
     CREATIVE_MORNINGS,
+    /**
+     * Behance (creatives).
+     */
     BEHANCE,
+    /**
+     * nova (public sector).
+     */
     NOVA,
+    /**
+     * Shared Value Initiative (game changers).
+     */
     SHARED_VALUE_INITIATIVE,
+    /**
+     * Global Citizen (game changers).
+     */
     GLOBAL_CITIZEN,
+    /**
+     * Horyou (game changers).
+     */
     HORYOU,
+    /**
+     * Lean In (women).
+     */
     LEAN_IN,
+    /**
+     * Levo (women).
+     */
     LEVO,
+    /**
+     * Anywhere else.
+     */
     OTHER;
 
     
@@ -6378,9 +6583,21 @@ public object FfiConverterTypePlatform: FfiConverterRustBuffer<Platform> {
 
 enum class PlaybookStep {
     
+    /**
+     * Step 1: a website, a signature and consistent profiles on the right channels.
+     */
     POSITION,
+    /**
+     * Step 2: the leaders of her industry and of every sector, and a list of people to meet.
+     */
     BRING_TOGETHER,
+    /**
+     * Step 3: shared values, and giving before asking.
+     */
     DIALOGUE,
+    /**
+     * Step 4: in-person meetings and real-world communities.
+     */
     ACT_COLLECTIVELY;
 
     
@@ -6414,26 +6631,89 @@ public object FfiConverterTypePlaybookStep: FfiConverterRustBuffer<PlaybookStep>
 
 enum class RecommendationCode {
     
+    /**
+     * Record her website.
+     */
     ADD_WEBSITE,
+    /**
+     * Write an email signature.
+     */
     WRITE_SIGNATURE,
+    /**
+     * Link a profile from her signature.
+     */
     LINK_PROFILE_IN_SIGNATURE,
+    /**
+     * Add another social profile.
+     */
     ADD_PROFILE,
+    /**
+     * Fix an inconsistency on a profile.
+     */
     FIX_PROFILE,
+    /**
+     * Choose the audiences she speaks to.
+     */
     CHOOSE_AUDIENCES,
+    /**
+     * Open a profile on a channel made for her audience.
+     */
     JOIN_CHANNEL,
+    /**
+     * Find more top people of her industry in her city.
+     */
     FIND_TOP_CITY,
+    /**
+     * … in her country.
+     */
     FIND_TOP_COUNTRY,
+    /**
+     * … worldwide.
+     */
     FIND_TOP_GLOBAL,
+    /**
+     * Add an influencer in a sector she lacks.
+     */
     ADD_SECTOR,
+    /**
+     * Put more people on her meet list.
+     */
     GROW_MEET_LIST,
+    /**
+     * Her meet list is longer than 20.
+     */
     TRIM_MEET_LIST,
+    /**
+     * Connect with a meet-list contact.
+     */
     CONNECT,
+    /**
+     * Check values alignment with a contact.
+     */
     CHECK_VALUES,
+    /**
+     * Give to someone she asked before giving.
+     */
     GIVE_BEFORE_ASKING,
+    /**
+     * Give to a meet-list contact she has not given to.
+     */
     GIVE,
+    /**
+     * Endorse a competitor.
+     */
     ENDORSE_COMPETITOR,
+    /**
+     * Hold an in-person meeting of an online community.
+     */
     MEET_IN_PERSON,
+    /**
+     * Join or revive communities until five meet in person.
+     */
     JOIN_COMMUNITY,
+    /**
+     * Reconnect with an overdue contact.
+     */
     RECONNECT;
 
     
@@ -6467,8 +6747,17 @@ public object FfiConverterTypeRecommendationCode: FfiConverterRustBuffer<Recomme
 
 enum class Role {
     
+    /**
+     * A woman leader working through the playbook.
+     */
     MEMBER,
+    /**
+     * A coach who runs cohorts of members.
+     */
     COACH,
+    /**
+     * Runs the service: grants and revokes the coach role.
+     */
     ADMIN;
 
     
@@ -6502,8 +6791,17 @@ public object FfiConverterTypeRole: FfiConverterRustBuffer<Role> {
 
 enum class Scope {
     
+    /**
+     * Her city.
+     */
     CITY,
+    /**
+     * Her country.
+     */
     COUNTRY,
+    /**
+     * The world.
+     */
     GLOBAL;
 
     
@@ -6537,10 +6835,25 @@ public object FfiConverterTypeScope: FfiConverterRustBuffer<Scope> {
 
 enum class Sector {
     
+    /**
+     * Government and public institutions.
+     */
     PUBLIC,
+    /**
+     * Companies.
+     */
     PRIVATE,
+    /**
+     * Universities and research.
+     */
     ACADEMIA,
+    /**
+     * Nonprofits and NGOs.
+     */
     NONPROFIT,
+    /**
+     * Journalists, editors, media outlets.
+     */
     MEDIA;
 
     
@@ -6574,7 +6887,13 @@ public object FfiConverterTypeSector: FfiConverterRustBuffer<Sector> {
 
 enum class SharingLevel {
     
+    /**
+     * Task statuses, step progress, score and sub-scores, last activity.
+     */
     PROGRESS,
+    /**
+     * All of that, plus her contacts' names, sectors and stages.
+     */
     PROGRESS_AND_CONTACTS;
 
     
@@ -6608,11 +6927,29 @@ public object FfiConverterTypeSharingLevel: FfiConverterRustBuffer<SharingLevel>
 
 enum class Stage {
     
+    /**
+     * On her radar; nothing logged yet.
+     */
     IDENTIFIED,
+    /**
+     * Connected online (a CONNECTED interaction, or any interaction at all).
+     */
     CONNECTED,
+    /**
+     * She has given to them at least once.
+     */
     ENGAGED,
+    /**
+     * Value flows both ways: she gave, then asked.
+     */
     RECIPROCATING,
+    /**
+     * They have met in person (a MET_IN_PERSON interaction or a meeting attended together).
+     */
     MET,
+    /**
+     * They have met in person and exchange value both ways.
+     */
     COLLABORATING;
 
     
@@ -6646,7 +6983,13 @@ public object FfiConverterTypeStage: FfiConverterRustBuffer<Stage> {
 
 enum class TaskCompletion {
     
+    /**
+     * Completes by itself from what she records (profiles, contacts, gives, meetings).
+     */
     AUTOMATIC,
+    /**
+     * She marks it done herself.
+     */
     SELF_REPORTED;
 
     
@@ -6680,9 +7023,21 @@ public object FfiConverterTypeTaskCompletion: FfiConverterRustBuffer<TaskComplet
 
 enum class TaskStatus {
     
+    /**
+     * Nothing recorded yet.
+     */
     NOT_STARTED,
+    /**
+     * Under way.
+     */
     IN_PROGRESS,
+    /**
+     * Done.
+     */
     DONE,
+    /**
+     * Deliberately set aside; counts neither as done nor as open.
+     */
     SKIPPED;
 
     
@@ -6716,8 +7071,17 @@ public object FfiConverterTypeTaskStatus: FfiConverterRustBuffer<TaskStatus> {
 
 enum class ValuesAlignment {
     
+    /**
+     * Not checked yet.
+     */
     UNKNOWN,
+    /**
+     * They share her values.
+     */
     ALIGNED,
+    /**
+     * They do not.
+     */
     NOT_ALIGNED;
 
     
@@ -6751,7 +7115,13 @@ public object FfiConverterTypeValuesAlignment: FfiConverterRustBuffer<ValuesAlig
 
 enum class WarningCode {
     
+    /**
+     * She asked before ever giving to this person.
+     */
     GIVE_FIRST,
+    /**
+     * She asked before checking that their values align.
+     */
     VALUES_UNKNOWN;
 
     
@@ -7204,6 +7574,34 @@ public object FfiConverterSequenceTypeContact: FfiConverterRustBuffer<List<Conta
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeContact.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeInteraction: FfiConverterRustBuffer<List<Interaction>> {
+    override fun read(buf: ByteBuffer): List<Interaction> {
+        val len = buf.getInt()
+        return List<Interaction>(len) {
+            FfiConverterTypeInteraction.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Interaction>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeInteraction.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Interaction>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeInteraction.write(it, buf)
         }
     }
 }
