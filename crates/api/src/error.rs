@@ -67,6 +67,12 @@ pub enum ApiError {
         /// What to tell the user.
         message: String,
     },
+    /// Too many requests; retry after this many seconds.
+    #[error("too many requests; retry in {retry_after} seconds")]
+    RateLimited {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// Our fault.
     #[error("internal server error")]
     Internal(#[source] Box<dyn StdError + Send + Sync>),
@@ -81,6 +87,7 @@ impl ApiError {
             ApiError::NotFound { .. } => ErrorCode::NotFound,
             ApiError::Validation(_) => ErrorCode::Validation,
             ApiError::Conflict { .. } => ErrorCode::Conflict,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -109,10 +116,17 @@ impl ApiError {
             ApiError::NotFound { field, .. } => *field,
             _ => None,
         };
+        let retry_after = match &self {
+            ApiError::RateLimited { retry_after } => Some(*retry_after),
+            _ => None,
+        };
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
             ext.set("code", code);
             if let Some(field) = field {
                 ext.set("field", field);
+            }
+            if let Some(seconds) = retry_after {
+                ext.set("retryAfter", seconds);
             }
         })
     }

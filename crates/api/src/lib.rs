@@ -9,6 +9,7 @@ pub mod dashboard;
 mod error;
 pub mod export;
 mod extension;
+pub mod limits;
 mod schema;
 
 use std::sync::Arc;
@@ -34,6 +35,14 @@ pub struct ApiConfig {
     pub max_complexity: usize,
     /// Whether introspection queries (and so GraphiQL's docs) are answered.
     pub introspection: bool,
+    /// Whether "did you mean …?" suggestions appear in validation errors.
+    pub suggestions: bool,
+    /// Deepest recursion of nested selections and fragments accepted.
+    pub max_recursion: usize,
+    /// Most directives one field may carry.
+    pub max_directives: usize,
+    /// Rate limits.
+    pub rate_limits: limits::RateLimitConfig,
 }
 
 impl Default for ApiConfig {
@@ -42,6 +51,10 @@ impl Default for ApiConfig {
             max_depth: 16,
             max_complexity: 1000,
             introspection: true,
+            suggestions: true,
+            max_recursion: 32,
+            max_directives: 5,
+            rate_limits: limits::RateLimitConfig::default(),
         }
     }
 }
@@ -51,11 +64,18 @@ pub fn build_schema(store: Store, auth: Arc<Authenticator>, config: &ApiConfig) 
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(store)
         .data(auth)
+        .data(limits::RateLimits::new(config.rate_limits))
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
-        .extension(extension::ErrorCodes);
+        .limit_recursive_depth(config.max_recursion)
+        .limit_directives(config.max_directives)
+        .extension(extension::ErrorCodes)
+        .extension(limits::PerCallerLimit);
     if !config.introspection {
         builder = builder.disable_introspection();
+    }
+    if !config.suggestions {
+        builder = builder.disable_suggestions();
     }
     builder.finish()
 }

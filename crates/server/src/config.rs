@@ -94,6 +94,55 @@ pub struct ConfigArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "HERLEAD_WORKERS", global = true)]
     pub workers: Option<usize>,
+    /// Production mode: introspection, GraphiQL and field suggestions off.
+    #[arg(long, env = "HERLEAD_PRODUCTION", default_value_t = false, action = ArgAction::Set, global = true)]
+    pub production: bool,
+    /// Web origins allowed to call the API from a browser, comma-separated (none by default).
+    #[arg(
+        long,
+        env = "HERLEAD_CORS_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub cors_origins: Vec<String>,
+    /// Most operations in one batched request.
+    #[arg(long, env = "HERLEAD_MAX_BATCH", default_value_t = 10, global = true)]
+    pub max_batch: usize,
+    /// Most aliased fields in one operation.
+    #[arg(long, env = "HERLEAD_MAX_ALIASES", default_value_t = 30, global = true)]
+    pub max_aliases: usize,
+    /// Seconds a request may run before it is abandoned.
+    #[arg(
+        long,
+        env = "HERLEAD_REQUEST_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout: u64,
+    /// Sign-in, registration and refresh calls per minute per client address (0: off).
+    #[arg(
+        long,
+        env = "HERLEAD_RATE_AUTH_PER_ADDRESS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub rate_auth_per_address: u32,
+    /// Sign-in attempts per minute per account (0: off).
+    #[arg(
+        long,
+        env = "HERLEAD_RATE_LOGIN_PER_ACCOUNT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub rate_login_per_account: u32,
+    /// Root fields per minute per signed-in user, or per address when anonymous (0: off).
+    #[arg(
+        long,
+        env = "HERLEAD_RATE_FIELDS_PER_CALLER",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rate_fields_per_caller: u32,
 }
 
 /// A setting that cannot be used, named as the user would set it.
@@ -142,6 +191,18 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     /// HTTP worker threads; `None` for one per core.
     pub workers: Option<usize>,
+    /// Production mode.
+    pub production: bool,
+    /// Allowed browser origins.
+    pub cors_origins: Vec<String>,
+    /// Batch size cap.
+    pub max_batch: usize,
+    /// Alias cap per operation.
+    pub max_aliases: usize,
+    /// Request timeout.
+    pub request_timeout: Duration,
+    /// Rate limits.
+    pub rate_limits: herlead_api::limits::RateLimitConfig,
 }
 
 impl Config {
@@ -183,6 +244,23 @@ impl Config {
         if let Some(workers) = args.workers {
             positive("HERLEAD_WORKERS", workers)?;
         }
+        positive("HERLEAD_MAX_BATCH", args.max_batch)?;
+        positive("HERLEAD_MAX_ALIASES", args.max_aliases)?;
+        positive(
+            "HERLEAD_REQUEST_TIMEOUT",
+            usize::try_from(args.request_timeout).unwrap_or(usize::MAX),
+        )?;
+        for origin in &args.cors_origins {
+            let ok = (origin.starts_with("https://") || origin.starts_with("http://"))
+                && !origin.ends_with('/')
+                && !origin.contains('*');
+            if !ok {
+                return Err(ConfigError::new(
+                    "HERLEAD_CORS_ORIGINS",
+                    format!("{origin:?} is not an origin such as https://app.example.org"),
+                ));
+            }
+        }
         if args.access_token_ttl == 0 || args.access_token_ttl > 24 * 3600 {
             return Err(ConfigError::new(
                 "HERLEAD_ACCESS_TOKEN_TTL",
@@ -208,6 +286,16 @@ impl Config {
             access_token_ttl: Duration::from_secs(args.access_token_ttl),
             refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
             workers: args.workers,
+            production: args.production,
+            cors_origins: args.cors_origins,
+            max_batch: args.max_batch,
+            max_aliases: args.max_aliases,
+            request_timeout: Duration::from_secs(args.request_timeout),
+            rate_limits: herlead_api::limits::RateLimitConfig {
+                auth_per_address: args.rate_auth_per_address,
+                login_per_account: args.rate_login_per_account,
+                fields_per_caller: args.rate_fields_per_caller,
+            },
         })
     }
 }

@@ -23,6 +23,112 @@ pub(crate) struct AppState {
     pub(crate) schema: HerLeadSchema,
     pub(crate) auth: Arc<Authenticator>,
     pub(crate) store: Store,
+    pub(crate) limits: Limits,
+}
+
+/// Limits enforced before execution.
+pub(crate) struct Limits {
+    pub(crate) max_batch: usize,
+    pub(crate) max_aliases: usize,
+    pub(crate) timeout: std::time::Duration,
+    pub(crate) graphiql: bool,
+}
+
+/// Headers every response carries (GraphiQL sets its own content policy first).
+pub(crate) fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cross-Origin-Resource-Policy", "same-origin"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; frame-ancestors 'none'",
+        ))
+        .add(("Cache-Control", "no-store"))
+}
+
+/// The response media types of GraphQL over HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    /// `application/graphql-response+json`: status codes tell request errors apart.
+    GraphqlResponse,
+    /// `application/json`: the legacy type; well-formed GraphQL responses are 200.
+    Json,
+}
+
+impl MediaType {
+    fn as_str(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Picks the response type from `Accept`; `None` when none is acceptable (406). No header means
+/// `application/json`, as the GraphQL-over-HTTP draft asks of servers for legacy clients.
+fn negotiate(req: &HttpRequest) -> Option<MediaType> {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Some(MediaType::Json);
+    };
+    let types: Vec<String> = accept
+        .split(',')
+        .map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .collect();
+    if types
+        .iter()
+        .any(|t| t == "application/graphql-response+json")
+    {
+        Some(MediaType::GraphqlResponse)
+    } else if types
+        .iter()
+        .any(|t| t == "application/json" || t == "application/*" || t == "*/*")
+    {
+        Some(MediaType::Json)
+    } else {
+        None
+    }
+}
+
+/// Aliased fields in a document, fragments included.
+fn alias_count(query: &str) -> usize {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn walk(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => {
+                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
+                }
+                Selection::InlineFragment(f) => walk(&f.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let Ok(doc) = parse_query(query) else {
+        return 0;
+    };
+    doc.operations
+        .iter()
+        .map(|(_, op)| walk(&op.node.selection_set.node))
+        .sum::<usize>()
+        + doc
+            .fragments
+            .values()
+            .map(|f| walk(&f.node.selection_set.node))
+            .sum::<usize>()
 }
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -73,11 +179,89 @@ fn session(state: &AppState, req: &HttpRequest) -> herlead_api::Session {
 }
 
 async fn execute(state: &AppState, req: &HttpRequest, batch: BatchRequest) -> HttpResponse {
-    let batch = batch.data(session(state, req));
-    let response = state.schema.execute_batch(batch).await;
-    HttpResponse::Ok()
-        .content_type(ContentType::json())
-        .json(response)
+    let Some(media) = negotiate(req) else {
+        return request_error(
+            StatusCode::NOT_ACCEPTABLE,
+            "accept application/graphql-response+json or application/json",
+        );
+    };
+    let requests: Vec<&async_graphql::Request> = match &batch {
+        BatchRequest::Single(r) => vec![r],
+        BatchRequest::Batch(list) => list.iter().collect(),
+    };
+    if requests.is_empty() || requests.len() > state.limits.max_batch {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            &format!("a batch holds 1 to {} operations", state.limits.max_batch),
+        );
+    }
+    if requests.iter().any(|r| r.query.trim().is_empty()) {
+        return request_error(StatusCode::BAD_REQUEST, "a GraphQL request needs a query");
+    }
+    if requests
+        .iter()
+        .any(|r| alias_count(&r.query) > state.limits.max_aliases)
+    {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "an operation may use at most {} aliases",
+                state.limits.max_aliases
+            ),
+        );
+    }
+    let mut batch = batch.data(session(state, req));
+    if let Some(addr) = req.peer_addr() {
+        batch = batch.data(herlead_api::limits::ClientAddr(addr.ip()));
+    }
+    let Ok(response) =
+        tokio::time::timeout(state.limits.timeout, state.schema.execute_batch(batch)).await
+    else {
+        tracing::warn!("a request ran past the time limit and was abandoned");
+        return HttpResponse::ServiceUnavailable().json(json!({
+            "errors": [{ "message": "the request took too long", "extensions": { "code": "INTERNAL" } }]
+        }));
+    };
+    let responses: Vec<&async_graphql::Response> = match &response {
+        async_graphql::BatchResponse::Single(r) => vec![r],
+        async_graphql::BatchResponse::Batch(list) => list.iter().collect(),
+    };
+    let retry_after = responses
+        .iter()
+        .flat_map(|r| r.errors.iter())
+        .filter_map(|e| {
+            let ext = e.extensions.as_ref()?;
+            match (ext.get("code"), ext.get("retryAfter")) {
+                (Some(async_graphql::Value::String(c)), Some(async_graphql::Value::Number(n)))
+                    if c == "RATE_LIMITED" =>
+                {
+                    n.as_u64()
+                }
+                _ => None,
+            }
+        })
+        .max();
+    // A single request that never reached execution (syntax, validation, limits): with the
+    // graphql-response+json type, that is a 400.
+    let request_error = matches!(&response, async_graphql::BatchResponse::Single(r)
+        if r.data == async_graphql::Value::Null && !r.errors.is_empty() && r.errors.iter().all(|e| e.path.is_empty()));
+    let status = if media == MediaType::GraphqlResponse && request_error {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let mut builder = HttpResponse::build(status);
+    builder.insert_header((header::CONTENT_TYPE, media.as_str()));
+    if let Some(seconds) = retry_after {
+        builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
+    }
+    if media == MediaType::GraphqlResponse && request_error {
+        // No execution happened, so the response carries no `data` entry.
+        if let async_graphql::BatchResponse::Single(r) = &response {
+            return builder.json(json!({ "errors": r.errors }));
+        }
+    }
+    builder.json(response)
 }
 
 /// POST /graphql: a JSON body holding one request or a batch.
@@ -173,13 +357,24 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     execute(&state, &req, BatchRequest::Single(request)).await
 }
 
-async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok().content_type(ContentType::html()).body(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .finish(),
-    )
+async fn graphiql(state: web::Data<AppState>) -> HttpResponse {
+    if !state.limits.graphiql {
+        return HttpResponse::NotFound().finish();
+    }
+    HttpResponse::Ok()
+        .content_type(ContentType::html())
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
+             style-src 'self' 'unsafe-inline' https://unpkg.com; font-src https://unpkg.com data:; \
+             img-src 'self' data: https:; connect-src 'self' ws: wss:; frame-ancestors 'none'",
+        ))
+        .body(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql/ws")
+                .finish(),
+        )
 }
 
 /// The bearer credentials of a `connection_init` payload: `{"Authorization": "Bearer …"}`
@@ -256,7 +451,10 @@ async fn dashboard_csv(
     }
 }
 
-async fn root() -> impl Responder {
+async fn root(state: web::Data<AppState>) -> impl Responder {
+    if !state.limits.graphiql {
+        return HttpResponse::NotFound().finish();
+    }
     HttpResponse::Found()
         .insert_header((header::LOCATION, "/graphiql"))
         .finish()

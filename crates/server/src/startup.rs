@@ -94,7 +94,10 @@ impl Application {
             &ApiConfig {
                 max_depth: config.max_depth,
                 max_complexity: config.max_complexity,
-                introspection: config.introspection,
+                introspection: config.introspection && !config.production,
+                suggestions: !config.production,
+                rate_limits: config.rate_limits,
+                ..ApiConfig::default()
             },
         );
         let listener = TcpListener::bind(config.bind)
@@ -104,12 +107,28 @@ impl Application {
             schema,
             auth,
             store: store.clone(),
+            limits: routes::Limits {
+                max_batch: config.max_batch,
+                max_aliases: config.max_aliases,
+                timeout: config.request_timeout,
+                graphiql: !config.production,
+            },
         });
         let body_limit = config.body_limit;
+        let origins = config.cors_origins.clone();
         let mut server = HttpServer::new(move || {
+            let mut cors = actix_cors::Cors::default()
+                .allowed_methods(["GET", "POST"])
+                .allowed_headers(["authorization", "content-type", "accept"])
+                .max_age(600);
+            for origin in &origins {
+                cors = cors.allowed_origin(origin);
+            }
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
+                .wrap(routes::security_headers())
+                .wrap(cors)
                 .wrap(Logger::new("%U %s %b %Dms"))
                 .configure(routes::configure)
         })

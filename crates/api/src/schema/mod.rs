@@ -25,6 +25,16 @@ use crate::{
     error::GqlResult,
 };
 
+/// Brute-force protection for sign-in, registration and refresh: per client address.
+fn check_auth_rate(ctx: &Context<'_>) -> Result<()> {
+    match ctx.data_opt::<Arc<crate::limits::RateLimits>>() {
+        Some(limits) => limits
+            .check_auth(ctx.data_opt::<crate::limits::ClientAddr>().copied())
+            .gql(),
+        None => Ok(()),
+    }
+}
+
 /// Refresh tokens are 43 characters; anything much longer is not one of ours.
 const MAX_REFRESH_TOKEN_LEN: usize = 256;
 
@@ -132,6 +142,7 @@ pub struct AccountMutation;
 impl AccountMutation {
     /// Creates a member account and signs her in.
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
+        check_auth_rate(ctx)?;
         let email = Email::parse("email", &input.email).gql()?;
         let password = Password::parse("password", &input.password).gql()?;
         let display_name = DisplayName::parse("displayName", &input.display_name).gql()?;
@@ -170,7 +181,11 @@ impl AccountMutation {
     /// Signs in with email and password. A wrong password and an unknown email get the same
     /// answer.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<AuthPayload> {
+        check_auth_rate(ctx)?;
         let email = Email::parse("email", &input.email).gql()?;
+        if let Some(limits) = ctx.data_opt::<Arc<crate::limits::RateLimits>>() {
+            limits.check_account(email.as_str()).gql()?;
+        }
         if input.password.chars().count() > PASSWORD_MAX_LEN {
             return Err(ApiError::Validation(herlead_core::ValidationError::new(
                 "password",
@@ -211,6 +226,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         refresh_token: String,
     ) -> Result<AuthPayload> {
+        check_auth_rate(ctx)?;
         let presented = refresh_token_input(&refresh_token)?;
         let (store, auth) = services(ctx);
         let now = herlead_store::now();

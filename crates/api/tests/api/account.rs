@@ -492,6 +492,49 @@ async fn test_bad_access_tokens_are_unauthenticated() {
             craft(json!({"alg": "HS256"}), claims(json!({})), true),
         ),
         ("refresh token as access token", account.refresh.clone()),
+        (
+            "HS512 with the server's secret",
+            signed_with(
+                jsonwebtoken::Algorithm::HS512,
+                &SECRET,
+                |_| {},
+                &claims(json!({})),
+            ),
+        ),
+        (
+            "jku pointing at a foreign key",
+            signed_with(
+                jsonwebtoken::Algorithm::HS256,
+                b"attacker-secret-attacker-secret!",
+                |h| h.jku = Some("https://evil.example/jwks.json".into()),
+                &claims(json!({})),
+            ),
+        ),
+        (
+            "kid header injection",
+            signed_with(
+                jsonwebtoken::Algorithm::HS256,
+                b"",
+                |h| h.kid = Some("../../../../dev/null".into()),
+                &claims(json!({})),
+            ),
+        ),
+        (
+            "x5u pointing at a foreign certificate",
+            signed_with(
+                jsonwebtoken::Algorithm::HS256,
+                b"attacker-secret-attacker-secret!",
+                |h| h.x5u = Some("https://evil.example/cert.pem".into()),
+                &claims(json!({})),
+            ),
+        ),
+        ("algorithm confusion: RS256 header on an HMAC signature", {
+            let (_, rest) = good.split_once('.').expect("dot");
+            format!(
+                "{}.{rest}",
+                URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"at+jwt"}"#)
+            )
+        }),
         ("garbage", "not-a-token".into()),
     ];
     for (name, token) in cases {
@@ -504,6 +547,24 @@ async fn test_bad_access_tokens_are_unauthenticated() {
     }
     let anonymous = h.exec("{ myProgress { percent } }", json!({}), None).await;
     assert_eq!(only_error(&anonymous).0, "UNAUTHENTICATED");
+}
+
+/// Signs claims with any algorithm, key and header tweak, as an attacker would.
+fn signed_with(
+    alg: jsonwebtoken::Algorithm,
+    key: &[u8],
+    tweak: impl FnOnce(&mut jsonwebtoken::Header),
+    claims: &Value,
+) -> String {
+    let mut header = jsonwebtoken::Header::new(alg);
+    header.typ = Some("at+jwt".into());
+    tweak(&mut header);
+    jsonwebtoken::encode(
+        &header,
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(key),
+    )
+    .expect("encode")
 }
 
 fn uuid_like() -> String {
