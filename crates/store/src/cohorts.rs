@@ -81,6 +81,7 @@ impl Store {
 
     /// Creates a cohort with `owner` as its first coach.
     pub async fn create_cohort(&self, owner: UserId, value: Cohort) -> Result<Cohort, StoreError> {
+        let _turn = self.write_turn().await;
         let txn = self.db.begin().await?;
         let now = crate::now();
         cohort::Entity::insert(cohort::ActiveModel {
@@ -430,6 +431,7 @@ impl Store {
         if nudges.is_empty() {
             return Ok(());
         }
+        let _turn = self.write_turn().await;
         let txn = self.db.begin().await?;
         nudge::Entity::insert_many(nudges.iter().map(|n| nudge::ActiveModel {
             id: Set(n.id),
@@ -701,6 +703,7 @@ mod tasks {
             status: TaskStatus,
         ) -> Result<Option<(CohortTask, CohortTaskState)>, StoreError> {
             let now = crate::now();
+            let _turn = self.write_turn().await;
             let txn = self.db.begin().await?;
             let Some(task) = cohort_task::Entity::find_by_id(task_id).one(&txn).await? else {
                 return Ok(None);

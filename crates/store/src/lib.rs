@@ -61,6 +61,7 @@ pub struct Store {
     backend: Backend,
     statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
     events: std::sync::Arc<events::Hub>,
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -104,6 +105,7 @@ impl Store {
             backend,
             statements,
             events: events::Hub::new(url, backend),
+            writer: std::sync::Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 
@@ -117,6 +119,35 @@ impl Store {
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.ping().await.map_err(StoreError::from)
+    }
+
+    /// On SQLite, write transactions take turns: SQLite has one writer, and a deferred
+    /// transaction that reads and then writes fails with SQLITE_BUSY instead of waiting when
+    /// another writer got there first. PostgreSQL needs no turn.
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().await),
+            Backend::Postgres => None,
+        }
+    }
+
+    /// Serializes one user's writes on PostgreSQL (a row lock on her account), so concurrent
+    /// requests of hers re-evaluate her rules one after the other and never record the same
+    /// change twice. SQLite writes already take turns.
+    pub(crate) async fn lock_user(
+        &self,
+        conn: &impl ConnectionTrait,
+        user: herlead_core::UserId,
+    ) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            conn.execute_raw(sea_orm::Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+                [user.0.into()],
+            ))
+            .await?;
+        }
+        Ok(())
     }
 
     /// Live change notifications: this process's writes on SQLite, every replica's on

@@ -205,7 +205,9 @@ impl Store {
         mut change: TaskStatusChange,
     ) -> Result<TaskRecord, StoreError> {
         change.now = crate::db_time(change.now);
+        let _turn = self.write_turn().await;
         let txn = self.db.begin().await?;
+        self.lock_user(&txn, change.user).await?;
         let current = record(&txn, change.user, &change.task_key).await?;
         let key = change.task_key.clone();
         let (user, now) = (change.user, change.now);

@@ -99,6 +99,7 @@ impl Store {
         replacement: NewRefreshToken,
     ) -> Result<RotateOutcome, StoreError> {
         let now = replacement.now;
+        let _turn = self.write_turn().await;
         let txn = self.db.begin().await?;
         let Some(token) = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(presented_hash))
@@ -149,6 +150,7 @@ impl Store {
         presented_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let _turn = self.write_turn().await;
         let txn = self.db.begin().await?;
         let Some(token) = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(presented_hash))

@@ -409,7 +409,9 @@ impl Store {
         now: DateTime<Utc>,
         work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        let _turn = self.write_turn().await;
         let txn = self.db.begin().await?;
+        self.lock_user(&txn, user).await?;
         let value = work(&txn).await?;
         let events = sync(&txn, user, now).await?;
         self.events.notify_in(&txn, &events).await?;

@@ -55,6 +55,7 @@ impl Store {
     ) -> Result<User, StoreError> {
         new.now = crate::db_time(new.now);
         let id = new.id;
+        let _turn = self.write_turn().await;
         let txn = self.db.begin().await?;
         let model = user::ActiveModel {
             id: Set(id.0),

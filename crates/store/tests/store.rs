@@ -312,3 +312,138 @@ async fn test_unsupported_url_is_refused() {
         .expect_err("refused");
     assert!(matches!(err, StoreError::UnsupportedUrl));
 }
+
+fn contact_for(name: String) -> herlead_core::network::Contact {
+    use herlead_core::network::{Contact, Scope, Sector, ValuesAlignment};
+    Contact {
+        id: uuid::Uuid::now_v7(),
+        name,
+        sector: Sector::Media,
+        scope: Scope::City,
+        industry: None,
+        in_her_industry: true,
+        on_meet_list: false,
+        competitor: false,
+        values: ValuesAlignment::Unknown,
+        tags: vec![],
+        links: vec![],
+        stage_override: None,
+        cadence_days: None,
+        created_at: Utc::now(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_concurrent_writers_lose_nothing() {
+    use herlead_core::network::{Interaction, InteractionKind};
+    for db in testing::all().await {
+        let store = db.store.clone();
+        // Eight members writing at once, and one member writing from sixteen tasks at once.
+        let mut members = Vec::new();
+        for i in 0..8 {
+            members.push(member(&store, &format!("m{i}@example.org"), &format!("t{i}")).await);
+        }
+        let busy = member(&store, "busy@example.org", "tb").await;
+        let mut tasks = Vec::new();
+        for (i, user) in members.iter().copied().enumerate() {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut acknowledged = Vec::new();
+                for n in 0..10 {
+                    let c = store
+                        .add_contact(user, contact_for(format!("c{i}-{n}")))
+                        .await
+                        .expect("add contact");
+                    acknowledged.push(c.id);
+                }
+                (user, acknowledged)
+            }));
+        }
+        for t in 0..16 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let c = store
+                    .add_contact(busy, contact_for(format!("busy-{t}")))
+                    .await
+                    .expect("add contact");
+                for k in 0..3 {
+                    let kind = [
+                        InteractionKind::SharedPost,
+                        InteractionKind::Connected,
+                        InteractionKind::AskedHelp,
+                    ][k];
+                    store
+                        .log_interaction(
+                            busy,
+                            Interaction {
+                                id: uuid::Uuid::now_v7(),
+                                contact_id: c.id,
+                                kind,
+                                occurred_at: Utc::now(),
+                                note: None,
+                            },
+                        )
+                        .await
+                        .expect("log interaction");
+                }
+                let status = if t % 2 == 0 {
+                    TaskStatus::Done
+                } else {
+                    TaskStatus::InProgress
+                };
+                store
+                    .set_task_status(TaskStatusChange {
+                        user: busy,
+                        task_key: "position.tell_your_story".into(),
+                        status,
+                        note: None,
+                        now: Utc::now(),
+                    })
+                    .await
+                    .expect("set status");
+                (busy, vec![c.id])
+            }));
+        }
+        let mut expected: std::collections::HashMap<UserId, Vec<uuid::Uuid>> =
+            std::collections::HashMap::new();
+        for task in tasks {
+            let (user, ids) = task.await.expect("writer");
+            expected.entry(user).or_default().extend(ids);
+        }
+        for (user, ids) in &expected {
+            let snapshot = store.snapshot(*user).await.expect("snapshot");
+            let mut stored: Vec<uuid::Uuid> = snapshot.contacts.iter().map(|c| c.id).collect();
+            let mut wanted = ids.clone();
+            stored.sort();
+            wanted.sort();
+            assert_eq!(
+                stored,
+                wanted,
+                "{:?}: every acknowledged contact is there, and nothing else",
+                db.backend()
+            );
+        }
+        let busy_snapshot = store.snapshot(busy).await.expect("snapshot");
+        assert_eq!(busy_snapshot.interactions.len(), 48);
+        // Every status change left exactly one history event, and the last one is the state.
+        let events: Vec<_> = store
+            .progress_events(busy)
+            .await
+            .expect("events")
+            .into_iter()
+            .filter(|e| e.task_key == "position.tell_your_story")
+            .collect();
+        let record = store
+            .task_records(busy)
+            .await
+            .expect("records")
+            .into_iter()
+            .find(|r| r.task_key == "position.tell_your_story")
+            .expect("record");
+        assert_eq!(events.last().map(|e| e.to), Some(record.status));
+        for pair in events.windows(2) {
+            assert_eq!(pair[0].to, pair[1].from, "the history is a chain: {pair:?}");
+            assert_ne!(pair[1].from, pair[1].to);
+        }
+    }
+}
