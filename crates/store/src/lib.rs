@@ -67,8 +67,9 @@ pub struct Store {
 impl Store {
     /// Connects to `url`: `sqlite://path?mode=rwc` or `postgres://…`.
     ///
-    /// SQLite connections use write-ahead logging, enforce foreign keys and wait up to five
-    /// seconds for a lock instead of failing at once.
+    /// SQLite connections use write-ahead logging with `synchronous=FULL` (a commit is on disk
+    /// before it is acknowledged, even across a power cut), enforce foreign keys and wait up to
+    /// five seconds for a lock instead of failing at once.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -85,7 +86,7 @@ impl Store {
         if backend == Backend::Sqlite {
             options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
                 opts.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
+                    .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(5))
             });
