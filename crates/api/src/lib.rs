@@ -31,7 +31,8 @@ pub type HerLeadSchema = Schema<Query, Mutation, Subscription>;
 pub struct ApiConfig {
     /// Deepest selection nesting accepted.
     pub max_depth: usize,
-    /// Highest static complexity (number of fields selected) accepted.
+    /// Highest complexity accepted: fields selected, list fields counted once per item of
+    /// their page size.
     pub max_complexity: usize,
     /// Whether introspection queries (and so GraphiQL's docs) are answered.
     pub introspection: bool,
@@ -49,7 +50,7 @@ impl Default for ApiConfig {
     fn default() -> Self {
         Self {
             max_depth: 16,
-            max_complexity: 1000,
+            max_complexity: 5000,
             introspection: true,
             suggestions: true,
             max_recursion: 32,

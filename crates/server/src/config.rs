@@ -59,7 +59,7 @@ pub struct ConfigArgs {
     /// Deepest query nesting accepted.
     #[arg(long, env = "HERLEAD_MAX_DEPTH", default_value_t = 16, global = true)]
     pub max_depth: usize,
-    /// Highest query complexity accepted.
+    /// Highest query complexity accepted (list fields count once per item of their page).
     #[arg(
         long,
         env = "HERLEAD_MAX_COMPLEXITY",

@@ -382,6 +382,7 @@ impl CohortView {
     }
     /// Members, most at risk first unless `sort` says otherwise (ties keep the at-risk
     /// order), paged (at most 100 a page; the cursor is a position in this order).
+    #[graphql(complexity = "super::social::page_cost(first, 50, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,

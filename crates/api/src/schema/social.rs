@@ -724,6 +724,13 @@ pub struct LogMeetingInput {
 // ---------------------------------------------------------------------------------------
 // Resolvers
 
+/// The complexity of a list field: its page size (capped, `default` when not given) times the
+/// complexity of one item, so a query's cost reflects how much it can return.
+pub(crate) fn page_cost(size: Option<i32>, default: i32, child_complexity: usize) -> usize {
+    let n = size.unwrap_or(default).clamp(0, PAGE_MAX);
+    usize::try_from(n).unwrap_or(0).max(1) * child_complexity + 1
+}
+
 pub(crate) fn page_size(field: &'static str, value: Option<i32>) -> Result<Option<u64>> {
     match value {
         None => Ok(None),
@@ -765,6 +772,7 @@ impl SocialQuery {
     }
 
     /// Her contacts, oldest first, filtered and paged (at most 100 a page).
+    #[graphql(complexity = "page_cost(first.or(last), 20, child_complexity)")]
     async fn contacts(
         &self,
         ctx: &Context<'_>,
@@ -869,6 +877,7 @@ impl SocialQuery {
     }
 
     /// What to do next, in playbook order (default 10, at most 100).
+    #[graphql(complexity = "page_cost(Some(first), 10, child_complexity)")]
     async fn recommendations(
         &self,
         ctx: &Context<'_>,
@@ -910,6 +919,7 @@ impl SocialQuery {
     }
 
     /// Contacts due for a touch, most overdue first (default 20, at most 100).
+    #[graphql(complexity = "page_cost(Some(first), 20, child_complexity)")]
     async fn due_to_reconnect(
         &self,
         ctx: &Context<'_>,

@@ -631,6 +631,32 @@ async fn test_complexity_limit() {
     assert!(message.to_lowercase().contains("complex"), "{message}");
     let ok = h.exec("{ playbook { version } }", json!({}), None).await;
     assert!(ok["errors"].is_null(), "{ok}");
+
+    // List fields cost once per item of their page.
+    let paged = &harnesses_with(ApiConfig {
+        max_complexity: 100,
+        ..ApiConfig::default()
+    })
+    .await[0];
+    let account = paged
+        .register("ada@example.org", "correct horse battery")
+        .await;
+    let small = paged
+        .exec(
+            "{ contacts(first: 5) { edges { node { id name sector } } } }",
+            json!({}),
+            Some(&account.access),
+        )
+        .await;
+    assert!(small["errors"].is_null(), "{small}");
+    let big = paged
+        .exec(
+            "{ contacts(first: 100) { edges { node { id name sector } } } }",
+            json!({}),
+            Some(&account.access),
+        )
+        .await;
+    assert_eq!(only_error(&big).0, "VALIDATION", "{big}");
 }
 
 #[tokio::test]
