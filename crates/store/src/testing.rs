@@ -83,6 +83,50 @@ pub async fn all() -> Vec<TestDb> {
     dbs
 }
 
+/// Runs the real migrations followed by one that creates a table and then fails, as a
+/// broken release would; returns the migration error. The database must be left exactly as
+/// the real migrations left it.
+pub async fn migrate_with_a_failing_step(store: &Store) -> sea_orm::DbErr {
+    use sea_orm_migration::prelude::*;
+
+    #[derive(DeriveMigrationName)]
+    struct Broken;
+
+    #[async_trait::async_trait]
+    impl MigrationTrait for Broken {
+        fn use_transaction(&self) -> Option<bool> {
+            Some(true)
+        }
+
+        async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+            manager
+                .create_table(
+                    Table::create()
+                        .table("half_done")
+                        .col(ColumnDef::new("id").integer().not_null().primary_key())
+                        .take(),
+                )
+                .await?;
+            Err(DbErr::Migration("this release is broken".into()))
+        }
+    }
+
+    struct WithBroken;
+
+    #[async_trait::async_trait]
+    impl MigratorTrait for WithBroken {
+        fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+            let mut list = crate::migration::Migrator::migrations();
+            list.push(Box::new(Broken));
+            list
+        }
+    }
+
+    WithBroken::up(&store.db, None)
+        .await
+        .expect_err("the broken step fails")
+}
+
 async fn connect(url: &str) -> Store {
     let store = Store::connect(url).await.expect("connect to test database");
     store.migrate().await.expect("migrate test database");

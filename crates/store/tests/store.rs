@@ -447,3 +447,37 @@ async fn test_concurrent_writers_lose_nothing() {
         }
     }
 }
+
+#[tokio::test]
+async fn test_a_failed_migration_leaves_the_database_as_it_was() {
+    for db in testing::all().await {
+        let id = member(&db.store, "ada@example.org", "t1").await;
+        let err = testing::migrate_with_a_failing_step(&db.store).await;
+        assert!(err.to_string().contains("broken"), "{err}");
+        // The table the broken step created was rolled back with it …
+        let sql = match db.backend() {
+            Backend::Sqlite => "SELECT count(*) FROM sqlite_master WHERE name = 'half_done'",
+            Backend::Postgres => {
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'half_done'"
+            }
+        };
+        assert_eq!(
+            db.store.query_text(sql).await.expect("query").as_deref(),
+            Some("0"),
+            "{:?}",
+            db.backend()
+        );
+        // … the step is not recorded as applied, and the data is untouched.
+        let applied = db
+            .store
+            .query_text("SELECT count(*) FROM seaql_migrations")
+            .await
+            .expect("query");
+        assert_eq!(applied.as_deref(), Some("3"));
+        assert!(db.store.user_by_id(id).await.expect("query").is_some());
+        db.store
+            .migrate()
+            .await
+            .expect("the real migrations still apply cleanly");
+    }
+}
