@@ -26,10 +26,16 @@ struct ErrorCodesExtension;
 impl Extension for ErrorCodesExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
+        let metrics = ctx.data_opt::<Arc<crate::metrics::Metrics>>();
         for error in &mut response.errors {
             let extensions = error.extensions.get_or_insert_with(Default::default);
             if extensions.get("code").is_none() {
                 extensions.set("code", ErrorCode::Validation.as_str());
+            }
+            if let (Some(m), Some(async_graphql::Value::String(code))) =
+                (metrics, extensions.get("code"))
+            {
+                m.errors.with_label_values(&[code.as_str()]).inc();
             }
         }
         response

@@ -10,6 +10,7 @@ mod error;
 pub mod export;
 mod extension;
 pub mod limits;
+pub mod metrics;
 mod schema;
 
 use std::sync::Arc;
@@ -62,10 +63,21 @@ impl Default for ApiConfig {
 
 /// Builds the schema with its services.
 pub fn build_schema(store: Store, auth: Arc<Authenticator>, config: &ApiConfig) -> HerLeadSchema {
+    build_schema_with_metrics(store, auth, config, metrics::Metrics::new())
+}
+
+/// Builds the schema, recording into `metrics`.
+pub fn build_schema_with_metrics(
+    store: Store,
+    auth: Arc<Authenticator>,
+    config: &ApiConfig,
+    metrics: Arc<metrics::Metrics>,
+) -> HerLeadSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(store)
         .data(auth)
         .data(limits::RateLimits::new(config.rate_limits))
+        .data(metrics)
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(config.max_recursion)

@@ -135,6 +135,17 @@ pub struct ConfigArgs {
         global = true
     )]
     pub rate_login_per_account: u32,
+    /// Serve Prometheus metrics at /metrics.
+    #[arg(long, env = "HERLEAD_METRICS", default_value_t = true, action = ArgAction::Set, global = true)]
+    pub metrics: bool,
+    /// Log database statements slower than this many milliseconds.
+    #[arg(
+        long,
+        env = "HERLEAD_SLOW_QUERY_MS",
+        default_value_t = 200,
+        global = true
+    )]
+    pub slow_query_ms: u64,
     /// Root fields per minute per signed-in user, or per address when anonymous (0: off).
     #[arg(
         long,
@@ -203,6 +214,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Rate limits.
     pub rate_limits: herlead_api::limits::RateLimitConfig,
+    /// Serve /metrics.
+    pub metrics: bool,
+    /// Slow statement threshold.
+    pub slow_query: Duration,
 }
 
 impl Config {
@@ -291,6 +306,8 @@ impl Config {
             max_batch: args.max_batch,
             max_aliases: args.max_aliases,
             request_timeout: Duration::from_secs(args.request_timeout),
+            metrics: args.metrics,
+            slow_query: Duration::from_millis(args.slow_query_ms),
             rate_limits: herlead_api::limits::RateLimitConfig {
                 auth_per_address: args.rate_auth_per_address,
                 login_per_account: args.rate_login_per_account,

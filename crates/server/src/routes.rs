@@ -24,6 +24,7 @@ pub(crate) struct AppState {
     pub(crate) auth: Arc<Authenticator>,
     pub(crate) store: Store,
     pub(crate) limits: Limits,
+    pub(crate) metrics: Option<Arc<herlead_api::metrics::Metrics>>,
 }
 
 /// Limits enforced before execution.
@@ -143,6 +144,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .route("/graphiql", web::get().to(graphiql))
     .route("/", web::get().to(root))
     .route("/healthz", web::get().to(healthz))
+    .route("/metrics", web::get().to(metrics))
     .route("/readyz", web::get().to(readyz));
 }
 
@@ -214,9 +216,19 @@ async fn execute(state: &AppState, req: &HttpRequest, batch: BatchRequest) -> Ht
     if let Some(addr) = req.peer_addr() {
         batch = batch.data(herlead_api::limits::ClientAddr(addr.ip()));
     }
-    let Ok(response) =
-        tokio::time::timeout(state.limits.timeout, state.schema.execute_batch(batch)).await
-    else {
+    let operation =
+        herlead_api::metrics::Metrics::operation_label(requests_operation(&batch)).to_owned();
+    tracing::Span::current().record("operation", operation.as_str());
+    let started = std::time::Instant::now();
+    let outcome =
+        tokio::time::timeout(state.limits.timeout, state.schema.execute_batch(batch)).await;
+    if let Some(m) = &state.metrics {
+        m.requests.with_label_values(&[operation.as_str()]).inc();
+        m.duration
+            .with_label_values(&[operation.as_str()])
+            .observe(started.elapsed().as_secs_f64());
+    }
+    let Ok(response) = outcome else {
         tracing::warn!("a request ran past the time limit and was abandoned");
         return HttpResponse::ServiceUnavailable().json(json!({
             "errors": [{ "message": "the request took too long", "extensions": { "code": "INTERNAL" } }]
@@ -458,6 +470,66 @@ async fn root(state: web::Data<AppState>) -> impl Responder {
     HttpResponse::Found()
         .insert_header((header::LOCATION, "/graphiql"))
         .finish()
+}
+
+/// The operation name of a request (the first of a batch).
+fn requests_operation(batch: &BatchRequest) -> Option<&str> {
+    match batch {
+        BatchRequest::Single(r) => r.operation_name.as_deref(),
+        BatchRequest::Batch(list) => list.first().and_then(|r| r.operation_name.as_deref()),
+    }
+}
+
+/// Gives every request an id (a sane incoming `X-Request-Id`, else a new one), runs it in a
+/// tracing span carrying the id, method, path and GraphQL operation, and echoes the id.
+pub(crate) async fn request_id(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use tracing::Instrument;
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %req.method(),
+        path = %req.path(),
+        operation = tracing::field::Empty,
+    );
+    let mut response = next.call(req).instrument(span).await?;
+    if let Ok(value) = header::HeaderValue::from_str(&id) {
+        response
+            .headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(response)
+}
+
+/// GET /metrics: Prometheus text format.
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let Some(m) = &state.metrics else {
+        return HttpResponse::NotFound().finish();
+    };
+    let (size, idle) = state.store.pool_stats();
+    m.pool
+        .with_label_values(&["idle"])
+        .set(i64::try_from(idle).unwrap_or(i64::MAX));
+    m.pool
+        .with_label_values(&["in_use"])
+        .set(i64::from(size) - i64::try_from(idle).unwrap_or(0));
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(m.render())
 }
 
 async fn healthz() -> HttpResponse {

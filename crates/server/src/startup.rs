@@ -4,7 +4,7 @@ use std::{net::TcpListener, sync::Arc};
 
 use actix_web::{App, HttpServer, dev::Server, middleware::Logger, web};
 use anyhow::{Context, Result};
-use herlead_api::{ApiConfig, AuthConfig, Authenticator, build_schema};
+use herlead_api::{ApiConfig, AuthConfig, Authenticator};
 use herlead_store::Store;
 
 use crate::{
@@ -18,12 +18,22 @@ pub type ServerHandle = actix_web::dev::ServerHandle;
 
 /// Connects to the configured database and applies pending migrations.
 pub async fn connect_store(database_url: &str) -> Result<Store> {
-    let store = Store::connect(database_url).await.with_context(|| {
-        format!(
-            "cannot open the database at HERLEAD_DATABASE_URL ({})",
-            redact(database_url)
-        )
-    })?;
+    connect_store_with(database_url, std::time::Duration::from_millis(200)).await
+}
+
+/// Like [`connect_store`], with the slow-statement threshold.
+pub async fn connect_store_with(
+    database_url: &str,
+    slow_query: std::time::Duration,
+) -> Result<Store> {
+    let store = Store::connect_with(database_url, slow_query)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database at HERLEAD_DATABASE_URL ({})",
+                redact(database_url)
+            )
+        })?;
     store
         .migrate()
         .await
@@ -61,7 +71,7 @@ impl std::fmt::Debug for Application {
 impl Application {
     /// Opens the database (migrating it), resolves the JWT secret and binds the listener.
     pub async fn build(config: &Config) -> Result<Application> {
-        let store = connect_store(&config.database_url).await?;
+        let store = connect_store_with(&config.database_url, config.slow_query).await?;
         let (jwt_secret, source, path) =
             secret::resolve(config.jwt_secret.clone(), &config.data_dir).with_context(|| {
                 format!(
@@ -88,7 +98,8 @@ impl Application {
             .map_err(anyhow::Error::msg)
             .context("HERLEAD_JWT_SECRET")?,
         );
-        let schema = build_schema(
+        let metrics = herlead_api::metrics::Metrics::new();
+        let schema = herlead_api::build_schema_with_metrics(
             store.clone(),
             auth.clone(),
             &ApiConfig {
@@ -99,6 +110,7 @@ impl Application {
                 rate_limits: config.rate_limits,
                 ..ApiConfig::default()
             },
+            metrics.clone(),
         );
         let listener = TcpListener::bind(config.bind)
             .with_context(|| format!("cannot listen on HERLEAD_BIND ({})", config.bind))?;
@@ -107,6 +119,7 @@ impl Application {
             schema,
             auth,
             store: store.clone(),
+            metrics: config.metrics.then_some(metrics),
             limits: routes::Limits {
                 max_batch: config.max_batch,
                 max_aliases: config.max_aliases,
@@ -130,6 +143,7 @@ impl Application {
                 .wrap(routes::security_headers())
                 .wrap(cors)
                 .wrap(Logger::new("%U %s %b %Dms"))
+                .wrap(actix_web::middleware::from_fn(routes::request_id))
                 .configure(routes::configure)
         })
         .shutdown_timeout(10);

@@ -1193,3 +1193,101 @@ mod crash {
         }
     }
 }
+
+mod observability {
+    //! Metrics, request ids.
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn test_metrics_count_operations_errors_and_pool() {
+        let db = testing::sqlite().await;
+        let url = db.url.clone();
+        let app = spawn_with(db, &url, &[]).await;
+        app.post(
+            json!({"query": "query Me { me { id } }", "operationName": "Me"}),
+            None,
+        )
+        .await;
+        app.post(
+            json!({"query": "query Me { me { id } }", "operationName": "Me"}),
+            None,
+        )
+        .await;
+        app.post(json!({"query": "query Weird_Name_2 { playbook { version } }", "operationName": "Weird_Name_2"}), None).await;
+        let text = app
+            .client
+            .get(format!("{}/metrics", app.address))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            text.contains("herlead_graphql_requests_total{operation=\"Me\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("herlead_graphql_requests_total{operation=\"Weird_Name_2\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("herlead_graphql_errors_total{code=\"UNAUTHENTICATED\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("herlead_graphql_request_duration_seconds_bucket{operation=\"Me\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("herlead_db_pool_connections{state=\"idle\"}"),
+            "{text}"
+        );
+        assert!(text.contains("herlead_subscriptions_active 0"), "{text}");
+        app.stop().await;
+
+        let db = testing::sqlite().await;
+        let url = db.url.clone();
+        let off = spawn_with(db, &url, &["--metrics", "false"]).await;
+        let res = off
+            .client
+            .get(format!("{}/metrics", off.address))
+            .send()
+            .await
+            .expect("metrics");
+        assert_eq!(res.status(), 404);
+        off.stop().await;
+    }
+
+    #[tokio::test]
+    async fn test_request_ids_are_echoed_or_minted() {
+        let app = spawn_app(testing::sqlite().await).await;
+        let url = format!("{}/healthz", app.address);
+        let minted = app.client.get(&url).send().await.expect("get");
+        let id = minted.headers()["x-request-id"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert_eq!(id.len(), 36, "a fresh UUID: {id}");
+        let kept = app
+            .client
+            .get(&url)
+            .header("x-request-id", "abc-123")
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(kept.headers()["x-request-id"], "abc-123");
+        let replaced = app
+            .client
+            .get(&url)
+            .header("x-request-id", "bad id\\n")
+            .send()
+            .await
+            .expect("get");
+        assert_ne!(replaced.headers()["x-request-id"], "bad id\\n");
+        app.stop().await;
+    }
+}

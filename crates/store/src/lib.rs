@@ -71,6 +71,11 @@ impl Store {
     /// before it is acknowledged, even across a power cut), enforce foreign keys and wait up to
     /// five seconds for a lock instead of failing at once.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, Duration::from_millis(200)).await
+    }
+
+    /// Like [`Store::connect`], logging statements slower than `slow_query` as warnings.
+    pub async fn connect_with(url: &str, slow_query: Duration) -> Result<Store, StoreError> {
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -80,7 +85,9 @@ impl Store {
         };
         let mut options = ConnectOptions::new(url);
         options
-            .sqlx_logging(false)
+            .sqlx_logging(true)
+            .sqlx_logging_level(log::LevelFilter::Trace)
+            .sqlx_slow_statements_logging_settings(log::LevelFilter::Warn, slow_query)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10));
         if backend == Backend::Sqlite {
@@ -149,6 +156,20 @@ impl Store {
             .await?;
         }
         Ok(())
+    }
+
+    /// Connections in the pool, and how many of them are idle.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match self.backend {
+            Backend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            Backend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        }
     }
 
     /// Live change notifications: this process's writes on SQLite, every replica's on

@@ -15,7 +15,12 @@ use super::{
     social::store,
     viewer,
 };
-use crate::error::GqlResult;
+use std::sync::Arc;
+
+use crate::{
+    error::GqlResult,
+    metrics::{Metrics, OpenSubscription},
+};
 
 /// A change in a member's progress, as her coaches see it (never her notes).
 #[derive(SimpleObject, Clone)]
@@ -101,13 +106,14 @@ impl Subscription {
         let (coach, cohort) = coached(ctx, &cohort_id, "cohortId").await?;
         let store = store(ctx).clone();
         let rx = store.subscribe().await.gql()?;
+        let open = OpenSubscription::new(ctx.data_opt::<Arc<Metrics>>().cloned());
         Ok(stream::unfold(
-            (rx, store),
-            move |(mut rx, store)| async move {
+            (rx, store, open),
+            move |(mut rx, store, open)| async move {
                 loop {
                     let event = next(&mut rx).await?;
                     if let Some(item) = activity(&store, cohort.id, coach, event).await {
-                        return Some((item, (rx, store)));
+                        return Some((item, (rx, store, open)));
                     }
                 }
             },
@@ -119,15 +125,16 @@ impl Subscription {
         let me = viewer(ctx)?.user_id;
         let store = store(ctx).clone();
         let rx = store.subscribe().await.gql()?;
+        let open = OpenSubscription::new(ctx.data_opt::<Arc<Metrics>>().cloned());
         Ok(stream::unfold(
-            (rx, store),
-            move |(mut rx, store)| async move {
+            (rx, store, open),
+            move |(mut rx, store, open)| async move {
                 loop {
                     if let Event::Nudge { member, nudge } = next(&mut rx).await?
                         && member == me.0
                         && let Ok(Some(n)) = store.nudge(me, nudge).await
                     {
-                        return Some((NudgeView::from(n), (rx, store)));
+                        return Some((NudgeView::from(n), (rx, store, open)));
                     }
                 }
             },
