@@ -6,6 +6,8 @@ use std::{
     process::{Command as Process, ExitCode},
 };
 
+mod bench;
+
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
@@ -23,6 +25,21 @@ enum Command {
         /// Fail if the checked-in file differs instead of writing it.
         #[arg(long)]
         check: bool,
+    },
+    /// Run the load benchmark (release build, SQLite then PostgreSQL; see BENCHMARKS.md).
+    Bench {
+        /// Members to seed.
+        #[arg(long, default_value_t = 2000)]
+        members: usize,
+        /// Contacts per member.
+        #[arg(long, default_value_t = 20)]
+        contacts: usize,
+        /// Interactions per member.
+        #[arg(long, default_value_t = 40)]
+        interactions: usize,
+        /// Members of the benchmark cohort.
+        #[arg(long, default_value_t = 1000)]
+        cohort: usize,
     },
     /// Build the SDK and regenerate bindings/{kotlin,swift,python} with uniffi.
     Bindings {
@@ -194,6 +211,21 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Schema { check } => schema(check),
         Command::Bindings { check } => bindings(check),
+        Command::Bench {
+            members,
+            contacts,
+            interactions,
+            cohort,
+        } => bench::run(
+            &repo_root(),
+            &target_dir(),
+            bench::Size {
+                members,
+                contacts,
+                interactions,
+                cohort: cohort.min(members),
+            },
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

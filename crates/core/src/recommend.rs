@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     community::{CommunityKind, is_real_world},
-    network::{Scope, Sector, Stage, ValuesAlignment, preceded_by_give},
+    network::{FirstGives, Scope, Sector, Stage, ValuesAlignment},
     presence::{FindingCode, check_consistency, recommended_channels},
     reconnect::due_to_reconnect,
     rules::{RuleResult, Snapshot, evaluate, targets},
@@ -315,10 +315,13 @@ pub fn recommend(
         }
     }
     if open("dialogue.give_first") {
+        let first_gives = FirstGives::of(&s.interactions);
         let mut seen = HashSet::new();
-        for ask in s.interactions.iter().filter(|i| {
-            i.kind.is_ask() && !preceded_by_give(&s.interactions, i.contact_id, i.occurred_at)
-        }) {
+        for ask in s
+            .interactions
+            .iter()
+            .filter(|i| i.kind.is_ask() && !first_gives.preceded(i.contact_id, i.occurred_at))
+        {
             if seen.insert(ask.contact_id) && seen.len() <= PER_CODE {
                 let name = s
                     .contacts

@@ -8,8 +8,7 @@ use uuid::Uuid;
 use crate::{
     community::{Community, CommunityKind, Meeting, counts_as_real_world, is_real_world},
     network::{
-        Contact, Interaction, Scope, Sector, Stage, ValuesAlignment, derived_stage,
-        preceded_by_give,
+        Contact, FirstGives, Interaction, Scope, Sector, Stage, ValuesAlignment, derived_stage,
     },
     playbook::{Playbook, TaskCompletion},
     presence::{FindingCode, Presence, Profile, check_consistency, on_audience_channel},
@@ -173,12 +172,11 @@ pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
         .filter(|c| c.values != ValuesAlignment::Unknown)
         .count();
     let gives = s.interactions.iter().filter(|i| i.kind.is_give()).count();
+    let first_gives = FirstGives::of(&s.interactions);
     let asks_without_give = s
         .interactions
         .iter()
-        .filter(|i| {
-            i.kind.is_ask() && !preceded_by_give(&s.interactions, i.contact_id, i.occurred_at)
-        })
+        .filter(|i| i.kind.is_ask() && !first_gives.preceded(i.contact_id, i.occurred_at))
         .count();
     let given_meet_list: HashSet<Uuid> = s
         .interactions

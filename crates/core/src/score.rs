@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     community::CommunityRole,
-    network::{Scope, Sector, preceded_by_give},
+    network::{FirstGives, Scope, Sector},
     presence::{FindingCode, check_consistency, on_audience_channel},
     rules::{Snapshot, targets},
 };
@@ -244,9 +244,10 @@ fn reach(s: &Snapshot) -> SubScore {
 fn reciprocity(s: &Snapshot) -> SubScore {
     let gives: Vec<_> = s.interactions.iter().filter(|i| i.kind.is_give()).collect();
     let asks: Vec<_> = s.interactions.iter().filter(|i| i.kind.is_ask()).collect();
+    let first_gives = FirstGives::of(&s.interactions);
     let preceded = asks
         .iter()
-        .filter(|a| preceded_by_give(&s.interactions, a.contact_id, a.occurred_at))
+        .filter(|a| first_gives.preceded(a.contact_id, a.occurred_at))
         .count();
     let give_first = if asks.is_empty() {
         if gives.is_empty() { 0.0 } else { 1.0 }
@@ -480,6 +481,17 @@ mod tests {
                 }
             }
             prop_assert!((0.0..=100.0).contains(&score.total));
+        }
+
+        #[test]
+        fn prop_first_gives_index_agrees_with_a_scan(s in snapshot(), day in 0i64..100) {
+            let index = FirstGives::of(&s.interactions);
+            for c in &s.contacts {
+                prop_assert_eq!(
+                    index.preceded(c.id, epoch_plus(day)),
+                    crate::network::preceded_by_give(&s.interactions, c.id, epoch_plus(day))
+                );
+            }
         }
 
         #[test]

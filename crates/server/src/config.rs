@@ -135,6 +135,9 @@ pub struct ConfigArgs {
         global = true
     )]
     pub rate_login_per_account: u32,
+    /// Serve `POST /bench/baseline`, a plain JSON endpoint benchmarks compare against.
+    #[arg(long, env = "HERLEAD_BENCH_BASELINE", default_value_t = false, action = ArgAction::Set, global = true, hide = true)]
+    pub bench_baseline: bool,
     /// Serve Prometheus metrics at /metrics.
     #[arg(long, env = "HERLEAD_METRICS", default_value_t = true, action = ArgAction::Set, global = true)]
     pub metrics: bool,
@@ -216,6 +219,8 @@ pub struct Config {
     pub rate_limits: herlead_api::limits::RateLimitConfig,
     /// Serve /metrics.
     pub metrics: bool,
+    /// Serve the benchmark baseline endpoint.
+    pub bench_baseline: bool,
     /// Slow statement threshold.
     pub slow_query: Duration,
 }
@@ -307,6 +312,7 @@ impl Config {
             max_aliases: args.max_aliases,
             request_timeout: Duration::from_secs(args.request_timeout),
             metrics: args.metrics,
+            bench_baseline: args.bench_baseline,
             slow_query: Duration::from_millis(args.slow_query_ms),
             rate_limits: herlead_api::limits::RateLimitConfig {
                 auth_per_address: args.rate_auth_per_address,

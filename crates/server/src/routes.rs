@@ -33,6 +33,7 @@ pub(crate) struct Limits {
     pub(crate) max_aliases: usize,
     pub(crate) timeout: std::time::Duration,
     pub(crate) graphiql: bool,
+    pub(crate) bench_baseline: bool,
 }
 
 /// Headers every response carries (GraphiQL sets its own content policy first).
@@ -145,6 +146,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .route("/", web::get().to(root))
     .route("/healthz", web::get().to(healthz))
     .route("/metrics", web::get().to(metrics))
+    .route("/bench/baseline", web::post().to(bench_baseline))
     .route("/readyz", web::get().to(readyz));
 }
 
@@ -513,6 +515,16 @@ pub(crate) async fn request_id(
             .insert(header::HeaderName::from_static("x-request-id"), value);
     }
     Ok(response)
+}
+
+/// POST /bench/baseline (only with `HERLEAD_BENCH_BASELINE`): reads the body and answers a
+/// fixed JSON document through the same middleware, so benchmarks can report GraphQL
+/// scenarios as a ratio of plain actix-web on the same process.
+async fn bench_baseline(state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+    if !state.limits.bench_baseline {
+        return HttpResponse::NotFound().finish();
+    }
+    HttpResponse::Ok().json(json!({ "data": { "__typename": "Query" }, "bytes": body.len() }))
 }
 
 /// GET /metrics: Prometheus text format.

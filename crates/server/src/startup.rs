@@ -125,6 +125,7 @@ impl Application {
                 max_aliases: config.max_aliases,
                 timeout: config.request_timeout,
                 graphiql: !config.production,
+                bench_baseline: config.bench_baseline,
             },
         });
         let body_limit = config.body_limit;

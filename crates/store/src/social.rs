@@ -756,6 +756,55 @@ impl Store {
         .await
     }
 
+    /// Imports contacts and interactions in bulk (from another tool, or a benchmark), in one
+    /// transaction with one evaluation of the rules. Interactions must name imported or
+    /// existing contacts of hers.
+    pub async fn import_network(
+        &self,
+        user: UserId,
+        contacts: Vec<Contact>,
+        interactions: Vec<Interaction>,
+    ) -> Result<(), StoreError> {
+        let now = crate::now();
+        self.write(user, now, async |txn| {
+            for chunk in contacts.chunks(200) {
+                contact::Entity::insert_many(chunk.iter().map(|c| {
+                    contact_model(user, c, c.stage_override.unwrap_or(Stage::Identified), now)
+                }))
+                .exec_without_returning(txn)
+                .await?;
+            }
+            let hers: std::collections::HashSet<Uuid> = load_snapshot(txn, user)
+                .await?
+                .0
+                .contacts
+                .iter()
+                .map(|c| c.id)
+                .collect();
+            if interactions.iter().any(|i| !hers.contains(&i.contact_id)) {
+                return Err(StoreError::NotFound {
+                    what: "contact",
+                    field: "contactId",
+                });
+            }
+            for chunk in interactions.chunks(500) {
+                interaction::Entity::insert_many(chunk.iter().map(|i| interaction::ActiveModel {
+                    id: Set(i.id),
+                    user_id: Set(user.0),
+                    contact_id: Set(i.contact_id),
+                    kind: Set(i.kind.as_str().into()),
+                    occurred_at: Set(db_time(i.occurred_at)),
+                    note: Set(i.note.as_ref().map(|n| n.as_str().to_owned())),
+                    created_at: Set(now),
+                }))
+                .exec_without_returning(txn)
+                .await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
     /// Her interactions, newest first; all of them or one contact's.
     pub async fn interactions(
         &self,
