@@ -71,10 +71,10 @@ fn contact(i: usize) -> Contact {
         sector: sectors[i % 5],
         scope: scopes[i % 3],
         industry: Some("software".into()),
-        in_her_industry: i % 2 == 0,
+        in_her_industry: i.is_multiple_of(2),
         on_meet_list: i < 15,
         competitor: i == 3,
-        values: if i % 4 == 0 {
+        values: if i.is_multiple_of(4) {
             ValuesAlignment::Unknown
         } else {
             ValuesAlignment::Aligned
@@ -538,6 +538,6 @@ pub fn run(root: &Path, target: &Path, size: Size) -> Result<()> {
             }
         }
     })?;
-    println!("{out}");
+    std::io::Write::write_all(&mut std::io::stdout(), out.as_bytes())?;
     Ok(())
 }
