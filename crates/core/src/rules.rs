@@ -85,6 +85,19 @@ impl Snapshot {
             .count()
     }
 
+    /// Whether she endorsed or reviewed a contact she marked as a competitor.
+    pub fn endorsed_a_competitor(&self) -> bool {
+        let competitors: HashSet<Uuid> = self
+            .contacts
+            .iter()
+            .filter(|c| c.competitor)
+            .map(|c| c.id)
+            .collect();
+        self.interactions
+            .iter()
+            .any(|i| i.kind.is_endorsement() && competitors.contains(&i.contact_id))
+    }
+
     /// Contacts on her meet list.
     pub fn meet_list(&self) -> impl Iterator<Item = &Contact> {
         self.contacts.iter().filter(|c| c.on_meet_list)
@@ -184,16 +197,7 @@ pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
         .filter(|i| i.kind.is_give() && meet_list.iter().any(|c| c.id == i.contact_id))
         .map(|i| i.contact_id)
         .collect();
-    let competitors: HashSet<Uuid> = s
-        .contacts
-        .iter()
-        .filter(|c| c.competitor)
-        .map(|c| c.id)
-        .collect();
-    let endorsed_competitor = s
-        .interactions
-        .iter()
-        .any(|i| i.kind.is_endorsement() && competitors.contains(&i.contact_id));
+    let endorsed_competitor = s.endorsed_a_competitor();
     let online_met = s.online_communities_met_in_person(now);
     let real_world = s.real_world_communities(now);
     let profile_count = s.profiles.len();

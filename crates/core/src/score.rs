@@ -260,15 +260,7 @@ fn reciprocity(s: &Snapshot) -> SubScore {
         (gives.len() as f64 / (2.0 * asks.len() as f64)).min(1.0)
     };
     let receivers: HashSet<Uuid> = gives.iter().map(|g| g.contact_id).collect();
-    let competitors: HashSet<Uuid> = s
-        .contacts
-        .iter()
-        .filter(|c| c.competitor)
-        .map(|c| c.id)
-        .collect();
-    let endorsed = gives
-        .iter()
-        .any(|g| g.kind.is_endorsement() && competitors.contains(&g.contact_id));
+    let endorsed = s.endorsed_a_competitor();
     SubScore::of(vec![
         factor(
             "give_first",

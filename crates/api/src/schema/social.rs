@@ -726,6 +726,15 @@ pub struct LogMeetingInput {
 
 /// The complexity of a list field: its page size (capped, `default` when not given) times the
 /// complexity of one item, so a query's cost reflects how much it can return.
+/// The answer to a delete: the id when something of hers was deleted, NOT_FOUND otherwise.
+fn deleted(id: ID, found: bool, what: &'static str) -> Result<ID> {
+    if found {
+        Ok(id)
+    } else {
+        Err(ApiError::not_found(what, "id").into_graphql())
+    }
+}
+
 pub(crate) fn page_cost(size: Option<i32>, default: i32, child_complexity: usize) -> usize {
     let n = size.unwrap_or(default).clamp(0, PAGE_MAX);
     usize::try_from(n).unwrap_or(0).max(1) * child_complexity + 1
@@ -1121,11 +1130,11 @@ impl SocialMutation {
     async fn delete_profile(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
         let v = viewer(ctx)?;
         let uuid = parse_id("id", &id)?;
-        if store(ctx).delete_profile(v.user_id, uuid).await.gql()? {
-            Ok(id)
-        } else {
-            Err(ApiError::not_found("profile", "id").into_graphql())
-        }
+        deleted(
+            id,
+            store(ctx).delete_profile(v.user_id, uuid).await.gql()?,
+            "profile",
+        )
     }
 
     /// Adds a contact.
@@ -1236,11 +1245,11 @@ impl SocialMutation {
     async fn delete_interaction(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
         let v = viewer(ctx)?;
         let uuid = parse_id("id", &id)?;
-        if store(ctx).delete_interaction(v.user_id, uuid).await.gql()? {
-            Ok(id)
-        } else {
-            Err(ApiError::not_found("interaction", "id").into_graphql())
-        }
+        deleted(
+            id,
+            store(ctx).delete_interaction(v.user_id, uuid).await.gql()?,
+            "interaction",
+        )
     }
 
     /// Adds a community she belongs to.
@@ -1290,11 +1299,11 @@ impl SocialMutation {
     async fn delete_community(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
         let v = viewer(ctx)?;
         let uuid = parse_id("id", &id)?;
-        if store(ctx).delete_community(v.user_id, uuid).await.gql()? {
-            Ok(id)
-        } else {
-            Err(ApiError::not_found("community", "id").into_graphql())
-        }
+        deleted(
+            id,
+            store(ctx).delete_community(v.user_id, uuid).await.gql()?,
+            "community",
+        )
     }
 
     /// Logs a meeting of one of her communities; attendees must be her contacts.
@@ -1330,10 +1339,10 @@ impl SocialMutation {
     async fn delete_meeting(&self, ctx: &Context<'_>, id: ID) -> Result<ID> {
         let v = viewer(ctx)?;
         let uuid = parse_id("id", &id)?;
-        if store(ctx).delete_meeting(v.user_id, uuid).await.gql()? {
-            Ok(id)
-        } else {
-            Err(ApiError::not_found("meeting", "id").into_graphql())
-        }
+        deleted(
+            id,
+            store(ctx).delete_meeting(v.user_id, uuid).await.gql()?,
+            "meeting",
+        )
     }
 }
