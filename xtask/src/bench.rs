@@ -320,7 +320,7 @@ end
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function done(summary, latency, requests)
-  local e = 0
+  local e = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   for _, t in ipairs(threads) do e = e + t:get("errors") end
   io.write(string.format("BENCH %f %f %f %d\n", summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, e))
 end
