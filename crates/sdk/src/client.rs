@@ -82,6 +82,16 @@ struct AuthPayload {
     user: Value,
 }
 
+/// The nodes of a Relay connection, as a JSON array ready to decode.
+fn nodes(connection: &Value) -> Value {
+    Value::Array(
+        connection["edges"]
+            .as_array()
+            .map(|edges| edges.iter().map(|e| e["node"].clone()).collect())
+            .unwrap_or_default(),
+    )
+}
+
 /// Takes the root field out of `data` and decodes it.
 fn field<T: DeserializeOwned>(mut data: Value, name: &str) -> Result<T, HerLeadError> {
     serde_json::from_value(data[name].take())
@@ -267,13 +277,9 @@ impl HerLeadClient {
                 .await?,
             "contacts",
         )?;
-        let contacts = data["edges"]
-            .as_array()
-            .map(|edges| edges.iter().map(|e| e["node"].clone()).collect::<Vec<_>>())
-            .unwrap_or_default();
+        let contacts = nodes(&data);
         Ok(ContactPage {
-            contacts: serde_json::from_value(Value::Array(contacts))
-                .map_err(HerLeadError::network)?,
+            contacts: serde_json::from_value(contacts).map_err(HerLeadError::network)?,
             end_cursor: data["pageInfo"]["endCursor"].as_str().map(str::to_owned),
             has_next_page: data["pageInfo"]["hasNextPage"].as_bool().unwrap_or(false),
             total_count: data["totalCount"].as_i64().unwrap_or(0),
@@ -469,16 +475,12 @@ impl HerLeadClient {
             .await?,
             "cohort",
         )?;
-        let members = data["members"]["edges"]
-            .as_array()
-            .map(|edges| edges.iter().map(|e| e["node"].clone()).collect::<Vec<_>>())
-            .unwrap_or_default();
+        let members = nodes(&data["members"]);
         Ok(CohortDashboard {
             id: data["id"].as_str().unwrap_or_default().to_owned(),
             name: data["name"].as_str().unwrap_or_default().to_owned(),
             invite_code: data["inviteCode"].as_str().unwrap_or_default().to_owned(),
-            members: serde_json::from_value(Value::Array(members))
-                .map_err(HerLeadError::network)?,
+            members: serde_json::from_value(members).map_err(HerLeadError::network)?,
             end_cursor: data["members"]["pageInfo"]["endCursor"]
                 .as_str()
                 .map(str::to_owned),

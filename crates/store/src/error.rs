@@ -26,6 +26,9 @@ pub enum StoreError {
         /// The input field that referenced it.
         field: &'static str,
     },
+    /// Change notifications could not be set up (PostgreSQL LISTEN).
+    #[error("cannot listen for change notifications: {0}")]
+    Events(String),
     /// Stored data does not decode into a domain value: a bug or manual tampering.
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),

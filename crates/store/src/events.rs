@@ -75,7 +75,7 @@ impl Hub {
         }
         for event in events {
             let payload =
-                serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                serde_json::to_string(event).map_err(|e| StoreError::Events(e.to_string()))?;
             conn.execute_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "SELECT pg_notify($1, $2)",
@@ -106,12 +106,11 @@ impl Hub {
                 .get_or_try_init(|| async move {
                     let mut listener = sea_orm::sqlx::postgres::PgListener::connect(&hub.url)
                         .await
-                        .map_err(|e| {
-                            StoreError::Corrupt(format!("cannot listen for events: {e}"))
-                        })?;
-                    listener.listen(CHANNEL).await.map_err(|e| {
-                        StoreError::Corrupt(format!("cannot listen for events: {e}"))
-                    })?;
+                        .map_err(|e| StoreError::Events(e.to_string()))?;
+                    listener
+                        .listen(CHANNEL)
+                        .await
+                        .map_err(|e| StoreError::Events(e.to_string()))?;
                     let weak = Arc::downgrade(&hub);
                     tokio::spawn(async move {
                         loop {
