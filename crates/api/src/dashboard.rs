@@ -1,7 +1,7 @@
 //! The coach dashboard of one cohort, computed once per request from set-based reads: the
 //! number of SQL statements does not grow with the number of members.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use herlead_core::{
@@ -103,4 +103,90 @@ fn shared(snapshot: &Snapshot) -> Vec<SharedContact> {
             stage: stages.get(&c.id).copied().unwrap_or(Stage::Identified),
         })
         .collect()
+}
+
+/// How long a computed dashboard answers for time alone: who is stalled, recency-based scores
+/// and recommendations move with the clock, so a dashboard nobody's writes changed is
+/// recomputed after this long.
+pub const FRESH_FOR: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// Cohorts whose dashboards are kept; the least recently read goes first.
+pub const CACHED_COHORTS: usize = 64;
+
+/// Computed dashboards, shared by the requests of one process.
+///
+/// A dashboard is reused while [`Store::cohort_fingerprint`] (one statement) is unchanged and
+/// it is younger than [`FRESH_FOR`]. The fingerprint lives in the database, so a write made
+/// through another replica invalidates this one's copy too. Concurrent requests for the same
+/// dashboard wait for one computation instead of running one each (and holding all members'
+/// data in memory once per request).
+#[derive(Debug, Default)]
+pub struct Dashboards {
+    entries: std::sync::Mutex<HashMap<uuid::Uuid, Entry>>,
+    reads: std::sync::atomic::AtomicU64,
+}
+
+#[derive(Debug)]
+struct Entry {
+    fingerprint: herlead_store::CohortFingerprint,
+    computed_at: DateTime<Utc>,
+    cell: Arc<tokio::sync::OnceCell<Arc<Dashboard>>>,
+    last_read: u64,
+}
+
+impl Dashboards {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The dashboard of `cohort` as of at most [`FRESH_FOR`] ago and as of every write so far.
+    pub async fn get(
+        &self,
+        store: &Store,
+        cohort: &Cohort,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<Dashboard>, StoreError> {
+        let Some(fingerprint) = store.cohort_fingerprint(cohort.id).await? else {
+            return load(store, cohort, now).await.map(Arc::new);
+        };
+        let read = self
+            .reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let cell = {
+            let mut entries = self
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let reusable = entries
+                .get(&cohort.id)
+                .is_some_and(|e| e.fingerprint == fingerprint && now - e.computed_at < FRESH_FOR);
+            if !reusable {
+                if entries.len() >= CACHED_COHORTS && !entries.contains_key(&cohort.id) {
+                    let oldest = entries
+                        .iter()
+                        .min_by_key(|(_, e)| e.last_read)
+                        .map(|(id, _)| *id);
+                    if let Some(id) = oldest {
+                        entries.remove(&id);
+                    }
+                }
+                entries.insert(
+                    cohort.id,
+                    Entry {
+                        fingerprint,
+                        computed_at: now,
+                        cell: Arc::default(),
+                        last_read: read,
+                    },
+                );
+            }
+            let entry = entries.get_mut(&cohort.id).expect("inserted above");
+            entry.last_read = read;
+            entry.cell.clone()
+        };
+        cell.get_or_try_init(|| async { load(store, cohort, now).await.map(Arc::new) })
+            .await
+            .cloned()
+    }
 }

@@ -78,6 +78,7 @@ pub fn build_schema_with_metrics(
         .data(auth)
         .data(limits::RateLimits::new(config.rate_limits))
         .data(metrics)
+        .data(Arc::new(dashboard::Dashboards::new()))
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .limit_recursive_depth(config.max_recursion)

@@ -147,6 +147,10 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .route("/healthz", web::get().to(healthz))
     .route("/metrics", web::get().to(metrics))
     .route("/bench/baseline", web::post().to(bench_baseline))
+    .route(
+        "/bench/aggregates/{how}/{cohort}",
+        web::get().to(bench_aggregates),
+    )
     .route("/readyz", web::get().to(readyz));
 }
 
@@ -525,6 +529,62 @@ async fn bench_baseline(state: web::Data<AppState>, body: web::Bytes) -> HttpRes
         return HttpResponse::NotFound().finish();
     }
     HttpResponse::Ok().json(json!({ "data": { "__typename": "Query" }, "bytes": body.len() }))
+}
+
+/// GET /bench/aggregates/{sql|computed}/{cohort} (only with `HERLEAD_BENCH_BASELINE`): a
+/// cohort's members, stalled members, task completion and sector coverage, either by
+/// hand-written SQL or by the dashboard's own computation without its cache, so the benchmark
+/// can compare the two on the same process. No authentication: it never runs in production.
+async fn bench_aggregates(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    if !state.limits.bench_baseline {
+        return HttpResponse::NotFound().finish();
+    }
+    let (how, cohort) = path.into_inner();
+    let Ok(id) = uuid::Uuid::parse_str(&cohort) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let now = herlead_store::now();
+    let answer = match how.as_str() {
+        "sql" => state.store.hand_written_aggregates(id, now).await.map(|a| {
+            a.map(|a| {
+                json!({
+                    "members": a.members,
+                    "stalled": a.stalled,
+                    "tasks": a.tasks,
+                    "sectors": a.sectors,
+                })
+            })
+        }),
+        "computed" => match state.store.cohort(id).await {
+            Ok(Some(cohort)) => herlead_api::dashboard::load(&state.store, &cohort, now)
+                .await
+                .map(|d| {
+                    let a = &d.aggregates;
+                    Some(json!({
+                        "members": a.members,
+                        "stalled": a.stalled,
+                        "tasks": a.task_completion.iter()
+                            .map(|t| (&t.task_key, t.done, t.counted)).collect::<Vec<_>>(),
+                        "sectors": a.sector_coverage.iter()
+                            .map(|s| (s.sector.as_str(), s.members)).collect::<Vec<_>>(),
+                    }))
+                }),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        },
+        _ => return HttpResponse::NotFound().finish(),
+    };
+    match answer {
+        Ok(Some(body)) => HttpResponse::Ok().json(body),
+        Ok(None) => HttpResponse::NotFound().finish(),
+        Err(e) => {
+            tracing::error!(error = %e, "benchmark aggregates failed");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
 }
 
 /// GET /metrics: Prometheus text format.

@@ -11,8 +11,10 @@ use herlead_core::{
     rules::Snapshot,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait, sea_query::Expr,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+    sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
 
@@ -34,6 +36,30 @@ pub struct CohortMember {
     pub sharing: SharingLevel,
     /// When she joined.
     pub joined_at: DateTime<Utc>,
+}
+
+/// What could change a cohort's dashboard; see [`Store::cohort_fingerprint`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CohortFingerprint {
+    /// Bumped by changes to the cohort's settings, membership and sharing.
+    pub cohort_revision: i64,
+    /// How many members it has.
+    pub members: i64,
+    /// The sum of its members' revisions.
+    pub member_revisions: i64,
+}
+
+/// Bumps a cohort's revision inside the caller's transaction.
+async fn bump_cohort(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreError> {
+    cohort::Entity::update_many()
+        .col_expr(
+            cohort::Column::Revision,
+            Expr::col(cohort::Column::Revision).add(1),
+        )
+        .filter(cohort::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 fn to_cohort(m: cohort::Model) -> Cohort {
@@ -94,6 +120,7 @@ impl Store {
             invite_code: Set(value.invite_code.clone()),
             invite_expires_at: Set(db_time(value.invite_expires_at)),
             created_at: Set(now),
+            revision: Set(0),
         })
         .exec_without_returning(&txn)
         .await
@@ -135,6 +162,10 @@ impl Store {
             .col_expr(
                 cohort::Column::InviteExpiresAt,
                 Expr::value(db_time(value.invite_expires_at)),
+            )
+            .col_expr(
+                cohort::Column::Revision,
+                Expr::col(cohort::Column::Revision).add(1),
             )
             .filter(cohort::Column::Id.eq(value.id))
             .exec(&self.db)
@@ -277,27 +308,36 @@ impl Store {
         level: SharingLevel,
     ) -> Result<DateTime<Utc>, StoreError> {
         let now = crate::now();
+        let _turn = self.write_turn().await;
+        let txn = self.db.begin().await?;
+        bump_cohort(&txn, cohort).await?;
         cohort_member::Entity::insert(cohort_member::ActiveModel {
             cohort_id: Set(cohort),
             user_id: Set(user.0),
             sharing: Set(level.as_str().into()),
             joined_at: Set(now),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await
         .map_err(|e| StoreError::unique(e, "membership"))?;
+        txn.commit().await?;
         Ok(now)
     }
 
     /// Removes a member. Returns whether she was one.
     pub async fn leave_cohort(&self, cohort: Uuid, user: UserId) -> Result<bool, StoreError> {
-        Ok(cohort_member::Entity::delete_many()
+        let _turn = self.write_turn().await;
+        let txn = self.db.begin().await?;
+        bump_cohort(&txn, cohort).await?;
+        let removed = cohort_member::Entity::delete_many()
             .filter(cohort_member::Column::CohortId.eq(cohort))
             .filter(cohort_member::Column::UserId.eq(user.0))
-            .exec(&self.db)
+            .exec(&txn)
             .await?
             .rows_affected
-            == 1)
+            == 1;
+        txn.commit().await?;
+        Ok(removed)
     }
 
     /// Changes what a member shares. Returns whether she is a member.
@@ -307,14 +347,57 @@ impl Store {
         user: UserId,
         level: SharingLevel,
     ) -> Result<bool, StoreError> {
-        Ok(cohort_member::Entity::update_many()
+        let _turn = self.write_turn().await;
+        let txn = self.db.begin().await?;
+        bump_cohort(&txn, cohort).await?;
+        let changed = cohort_member::Entity::update_many()
             .col_expr(cohort_member::Column::Sharing, Expr::value(level.as_str()))
             .filter(cohort_member::Column::CohortId.eq(cohort))
             .filter(cohort_member::Column::UserId.eq(user.0))
-            .exec(&self.db)
+            .exec(&txn)
             .await?
             .rows_affected
-            == 1)
+            == 1;
+        txn.commit().await?;
+        Ok(changed)
+    }
+
+    /// What could change a cohort's dashboard, in one statement: the cohort's own revision
+    /// (settings, membership, sharing), its member count and the sum of its members'
+    /// revisions (every write of their data). Equal fingerprints mean an equal dashboard at
+    /// the same instant. `None` when the cohort does not exist.
+    pub async fn cohort_fingerprint(
+        &self,
+        cohort: Uuid,
+    ) -> Result<Option<CohortFingerprint>, StoreError> {
+        let sql = match self.backend {
+            crate::Backend::Sqlite => {
+                "SELECT c.revision, COUNT(u.id), COALESCE(SUM(u.revision), 0) \
+                 FROM cohorts c LEFT JOIN cohort_members m ON m.cohort_id = c.id \
+                 LEFT JOIN users u ON u.id = m.user_id WHERE c.id = ? GROUP BY c.id, c.revision"
+            }
+            crate::Backend::Postgres => {
+                "SELECT c.revision, COUNT(u.id), COALESCE(SUM(u.revision), 0)::BIGINT \
+                 FROM cohorts c LEFT JOIN cohort_members m ON m.cohort_id = c.id \
+                 LEFT JOIN users u ON u.id = m.user_id WHERE c.id = $1 GROUP BY c.id, c.revision"
+            }
+        };
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                self.db.get_database_backend(),
+                sql,
+                [cohort.into()],
+            ))
+            .await?;
+        row.map(|r| {
+            Ok(CohortFingerprint {
+                cohort_revision: r.try_get_by_index(0)?,
+                members: r.try_get_by_index(1)?,
+                member_revisions: r.try_get_by_index(2)?,
+            })
+        })
+        .transpose()
     }
 
     /// What a member shares with a cohort, if she is in it.
@@ -770,5 +853,104 @@ mod tasks {
                 },
             )))
         }
+    }
+}
+
+/// The SQL-expressible part of a cohort's aggregates, computed by hand-written SQL: the
+/// benchmark's yardstick for the dashboard (see BENCHMARKS.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandWrittenAggregates {
+    /// Members.
+    pub members: u32,
+    /// Members quiet for longer than the cohort's stall threshold.
+    pub stalled: u32,
+    /// Per task key that anyone touched: members with it DONE, members with it SKIPPED.
+    pub tasks: Vec<(String, u32, u32)>,
+    /// Per sector: members with at least one contact in it.
+    pub sectors: Vec<(String, u32)>,
+}
+
+impl Store {
+    /// Members, stalled members, task completion and sector coverage of a cohort, by four
+    /// hand-written SQL statements (grouped in the database). `None` for an unknown cohort.
+    pub async fn hand_written_aggregates(
+        &self,
+        cohort: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Option<HandWrittenAggregates>, StoreError> {
+        use sea_orm::Statement;
+        let backend = self.db.get_database_backend();
+        let stmt = |sql: &str| Statement::from_sql_and_values(backend, sql, [cohort.into()]);
+        let to_u32 = |n: i64| u32::try_from(n).unwrap_or(0);
+        let Some(stall_days) = self
+            .db
+            .query_one_raw(stmt("SELECT stall_days FROM cohorts WHERE id = $1"))
+            .await?
+            .map(|r| r.try_get_by_index::<i32>(0))
+            .transpose()?
+        else {
+            return Ok(None);
+        };
+        let quiet_since = now - chrono::Duration::days(i64::from(stall_days));
+        let activity = self
+            .db
+            .query_all_raw(stmt(
+                "SELECT m.joined_at, \
+                   (SELECT MAX(e.occurred_at) FROM progress_events e WHERE e.user_id = m.user_id), \
+                   (SELECT MAX(i.created_at) FROM interactions i WHERE i.user_id = m.user_id) \
+                 FROM cohort_members m WHERE m.cohort_id = $1",
+            ))
+            .await?;
+        let mut stalled = 0;
+        for row in &activity {
+            let joined: DateTime<Utc> = row.try_get_by_index(0)?;
+            let event: Option<DateTime<Utc>> = row.try_get_by_index(1)?;
+            let logged: Option<DateTime<Utc>> = row.try_get_by_index(2)?;
+            let last = [Some(joined), event, logged].into_iter().flatten().max();
+            if last.is_some_and(|l| l < quiet_since) {
+                stalled += 1;
+            }
+        }
+        let tasks = self
+            .db
+            .query_all_raw(stmt(
+                "SELECT p.task_key, \
+                   SUM(CASE WHEN p.status = 'DONE' THEN 1 ELSE 0 END), \
+                   SUM(CASE WHEN p.status = 'SKIPPED' THEN 1 ELSE 0 END) \
+                 FROM task_progress p JOIN cohort_members m ON m.user_id = p.user_id \
+                 WHERE m.cohort_id = $1 GROUP BY p.task_key ORDER BY p.task_key",
+            ))
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get_by_index::<String>(0)?,
+                    to_u32(r.try_get_by_index::<i64>(1)?),
+                    to_u32(r.try_get_by_index::<i64>(2)?),
+                ))
+            })
+            .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+        let sectors = self
+            .db
+            .query_all_raw(stmt(
+                "SELECT c.sector, COUNT(DISTINCT c.user_id) \
+                 FROM contacts c JOIN cohort_members m ON m.user_id = c.user_id \
+                 WHERE m.cohort_id = $1 GROUP BY c.sector ORDER BY c.sector",
+            ))
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get_by_index::<String>(0)?,
+                    to_u32(r.try_get_by_index::<i64>(1)?),
+                ))
+            })
+            .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+        Ok(Some(HandWrittenAggregates {
+            members: u32::try_from(activity.len()).unwrap_or(u32::MAX),
+            stalled,
+            tasks,
+            sectors,
+        }))
     }
 }

@@ -26,7 +26,7 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
-pub use cohorts::CohortMember;
+pub use cohorts::{CohortFingerprint, CohortMember, HandWrittenAggregates};
 pub use error::StoreError;
 pub use events::Event;
 pub use progress::{EventSource, ProgressEvent, TaskStatusChange};
@@ -139,22 +139,28 @@ impl Store {
         }
     }
 
-    /// Serializes one user's writes on PostgreSQL (a row lock on her account), so concurrent
-    /// requests of hers re-evaluate her rules one after the other and never record the same
-    /// change twice. SQLite writes already take turns.
+    /// Starts a write of one user's data: bumps her revision (so a cached dashboard that
+    /// shows her knows it is stale, on every replica) and, by the same `UPDATE`, takes her row
+    /// lock on PostgreSQL, so concurrent requests of hers re-evaluate her rules one after the
+    /// other and never record the same change twice. SQLite writes already take turns; there
+    /// the `UPDATE` takes the database's write lock at the start of the transaction.
     pub(crate) async fn lock_user(
         &self,
         conn: &impl ConnectionTrait,
         user: herlead_core::UserId,
     ) -> Result<(), StoreError> {
-        if self.backend == Backend::Postgres {
-            conn.execute_raw(sea_orm::Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT id FROM users WHERE id = $1 FOR UPDATE",
-                [user.0.into()],
-            ))
+        use sea_orm::{
+            ColumnTrait, EntityTrait, QueryFilter,
+            sea_query::{Expr, ExprTrait},
+        };
+        entity::user::Entity::update_many()
+            .col_expr(
+                entity::user::Column::Revision,
+                Expr::col(entity::user::Column::Revision).add(1),
+            )
+            .filter(entity::user::Column::Id.eq(user.0))
+            .exec(conn)
             .await?;
-        }
         Ok(())
     }
 

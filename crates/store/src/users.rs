@@ -65,6 +65,7 @@ impl Store {
             role: Set(new.role.as_str().to_owned()),
             created_at: Set(new.now),
             updated_at: Set(new.now),
+            revision: Set(0),
         };
         user::Entity::insert(model)
             .exec_without_returning(&txn)

@@ -323,9 +323,9 @@ impl CohortView {
     async fn dashboard(&self, ctx: &Context<'_>) -> Result<Arc<Dashboard>> {
         self.dashboard
             .get_or_try_init(|| async {
-                dashboard::load(store(ctx), &self.cohort, Utc::now())
+                ctx.data_unchecked::<Arc<dashboard::Dashboards>>()
+                    .get(store(ctx), &self.cohort, Utc::now())
                     .await
-                    .map(Arc::new)
                     .gql()
             })
             .await

@@ -483,6 +483,158 @@ async fn test_dashboard_statement_count_does_not_grow_with_the_cohort() {
 }
 
 #[tokio::test]
+async fn test_a_dashboard_is_reused_until_a_member_writes_or_the_cohort_changes() {
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let (id, code) = cohort(&h, &coach.access).await;
+        seed_members(&h, id.parse().expect("uuid"), 30, "cache").await;
+        let ada = h.register("ada@example.org", "correct horse battery").await;
+        join(&h, &ada.access, &code, "PROGRESS_AND_CONTACTS").await;
+        let media = |data: &serde_json::Value| {
+            data["cohort"]["aggregates"]["sectorCoverage"]
+                .as_array()
+                .expect("coverage")
+                .iter()
+                .find(|s| s["sector"] == "MEDIA")
+                .expect("media")["members"]
+                .clone()
+        };
+        let count = |h: &Harness| h.db.store.statement_count();
+
+        let before = count(&h);
+        let first = h.ok(DASHBOARD, json!({"id": id}), &coach.access).await;
+        let computed = count(&h) - before;
+        let before = count(&h);
+        let second = h.ok(DASHBOARD, json!({"id": id}), &coach.access).await;
+        let reused = count(&h) - before;
+        assert_eq!(first, second, "{}", h.label());
+        assert!(
+            reused < computed,
+            "{}: a second read reuses the dashboard ({reused} vs {computed} statements)",
+            h.label()
+        );
+        // Ten of the thirty seeded members have a media contact; Ada has none yet.
+        assert_eq!(media(&first), 10, "{}", h.label());
+
+        // Her write shows at once, and so do her contacts.
+        h.ok("mutation { addContact(input: {name: \"Maria Ressa\", sector: MEDIA, scope: GLOBAL}) { id } }", json!({}), &ada.access).await;
+        let after = h.ok(DASHBOARD, json!({"id": id}), &coach.access).await;
+        assert_eq!(media(&after), 11, "{}", h.label());
+        let row = after["cohort"]["members"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .find(|e| e["node"]["id"] == ada.id.as_str())
+            .expect("ada")["node"]
+            .clone();
+        assert_eq!(row["contacts"][0]["name"], "Maria Ressa");
+
+        // So does a change of the cohort's stall threshold.
+        let mut c =
+            h.db.store
+                .cohort(id.parse().expect("uuid"))
+                .await
+                .expect("q")
+                .expect("c");
+        let fingerprint = h.db.store.cohort_fingerprint(c.id).await.expect("fp");
+        c.stall_days = 1;
+        h.db.store.update_cohort(&c).await.expect("update");
+        assert_ne!(
+            h.db.store.cohort_fingerprint(c.id).await.expect("fp"),
+            fingerprint
+        );
+        // … and her leaving.
+        h.ok(
+            "mutation($id: ID!) { leaveCohort(cohortId: $id) }",
+            json!({"id": id}),
+            &ada.access,
+        )
+        .await;
+        let gone = h.ok(DASHBOARD, json!({"id": id}), &coach.access).await;
+        assert_eq!(gone["cohort"]["aggregates"]["members"], 30, "{}", h.label());
+        assert_eq!(media(&gone), 10);
+        assert_eq!(
+            h.db.store
+                .cohort_fingerprint(uuid::Uuid::now_v7())
+                .await
+                .expect("fp"),
+            None,
+            "no fingerprint for a cohort that does not exist"
+        );
+    }
+}
+
+#[tokio::test]
+async fn test_the_benchmark_yardstick_sql_agrees_with_the_dashboard() {
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let (id, code) = cohort(&h, &coach.access).await;
+        let cohort_id: uuid::Uuid = id.parse().expect("uuid");
+        seed_members(&h, cohort_id, 12, "sql").await;
+        let ada = h.register("ada@example.org", "correct horse battery").await;
+        join(&h, &ada.access, &code, "PROGRESS").await;
+        h.ok(
+            "mutation { setTaskStatus(input: {taskKey: \"position.tell_your_story\", status: SKIPPED}) { status } }",
+            json!({}),
+            &ada.access,
+        )
+        .await;
+        h.ok(
+            "mutation { updatePresence(input: {website: \"https://ada.example.org\"}) { website } }",
+            json!({}),
+            &ada.access,
+        )
+        .await;
+        let c = h.db.store.cohort(cohort_id).await.expect("q").expect("c");
+        for days in [0, 30] {
+            let at = chrono::Utc::now() + chrono::Duration::days(days);
+            let dash = herlead_api::dashboard::load(&h.db.store, &c, at)
+                .await
+                .expect("dashboard");
+            let sql =
+                h.db.store
+                    .hand_written_aggregates(cohort_id, at)
+                    .await
+                    .expect("sql")
+                    .expect("cohort");
+            let agg = &dash.aggregates;
+            assert_eq!(sql.members, agg.members, "{}", h.label());
+            assert_eq!(sql.stalled, agg.stalled, "{}: {days} days on", h.label());
+            assert_eq!(agg.stalled, if days == 0 { 0 } else { 13 });
+            for t in &agg.task_completion {
+                let (done, skipped) = sql
+                    .tasks
+                    .iter()
+                    .find(|(k, _, _)| *k == t.task_key)
+                    .map_or((0, 0), |(_, d, s)| (*d, *s));
+                assert_eq!(t.done, done, "{}: {}", h.label(), t.task_key);
+                assert_eq!(t.counted, sql.members - skipped, "{}", t.task_key);
+            }
+            assert!(
+                sql.tasks
+                    .iter()
+                    .any(|(k, _, s)| k == "position.tell_your_story" && *s == 1)
+            );
+            for s in &agg.sector_coverage {
+                let members = sql
+                    .sectors
+                    .iter()
+                    .find(|(name, _)| name == s.sector.as_str())
+                    .map_or(0, |(_, n)| *n);
+                assert_eq!(s.members, members, "{}: {:?}", h.label(), s.sector);
+            }
+        }
+        assert_eq!(
+            h.db.store
+                .hand_written_aggregates(uuid::Uuid::now_v7(), chrono::Utc::now())
+                .await
+                .expect("sql"),
+            None
+        );
+    }
+}
+
+#[tokio::test]
 async fn test_cohort_activity_and_nudge_subscriptions() {
     for h in harnesses().await {
         let coach = h.with_role("coach@example.org", Role::Coach).await;

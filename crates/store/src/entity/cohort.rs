@@ -14,6 +14,8 @@ pub struct Model {
     pub invite_code: String,
     pub invite_expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// Bumped by every write that could change what a dashboard shows.
+    pub revision: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261127_000001_initial;
 mod m20261127_000002_social;
 mod m20261127_000003_cohorts;
+mod m20261127_000004_revisions;
 
 /// Applies the migrations in order; see [`crate::Store::migrate`].
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_initial::Migration),
             Box::new(m20261127_000002_social::Migration),
             Box::new(m20261127_000003_cohorts::Migration),
+            Box::new(m20261127_000004_revisions::Migration),
         ]
     }
 }
