@@ -204,11 +204,17 @@ pub struct Finding {
     pub fix: String,
 }
 
-/// The comparison form of free text: NFKC, lower case, white space folded.
+/// The comparison form of free text: NFKC, lower case, NFKC again, white space folded.
+///
+/// The second NFKC is needed because lower-casing can make a new composable pair: "T" with a
+/// combining diaeresis has no precomposed form, but "t" with it does ("ẗ"). Without it the
+/// key of a key could differ from the key (found by cargo fuzz).
 pub fn text_key(text: &str) -> String {
     text.nfkc()
         .collect::<String>()
         .to_lowercase()
+        .nfkc()
+        .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -386,6 +392,17 @@ pub fn on_audience_channel(presence: &Presence, profiles: &[Profile]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_text_keys_are_stable_when_lower_casing_makes_a_composable_pair() {
+        // Found by cargo fuzz: "T" + U+0308 stays decomposed under NFKC, "t" + U+0308 composes.
+        for text in ["T\u{308}", "AT\u{308}\u{301}B", "  Ada T\u{308}  Lovelace "] {
+            let key = text_key(text);
+            assert_eq!(text_key(&key), key, "{text:?}");
+        }
+        assert_eq!(text_key("T\u{308}"), "\u{1e97}");
+        assert_eq!(text_key("T\u{308}"), text_key("\u{1e97}"));
+    }
 
     pub(crate) fn profile(platform: Platform, handle: &str) -> Profile {
         let host = match platform {
