@@ -5,6 +5,11 @@ use std::{io::Write, path::PathBuf, process::ExitCode};
 use clap::{Parser, Subcommand};
 use herlead_server::{Application, Config, config::ConfigArgs, connect_store, telemetry};
 
+/// mimalloc instead of the system allocator: GraphQL execution allocates many small,
+/// short-lived values per request (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "herlead", version, about = "The HerLead GraphQL server")]
 struct Cli {

@@ -11,7 +11,10 @@ use actix_web::{
 use async_graphql::{
     BatchRequest,
     http::GraphiQLSource,
-    parser::{parse_query, types::OperationType},
+    parser::{
+        parse_query,
+        types::{ExecutableDocument, OperationType},
+    },
 };
 use herlead_api::{Authenticator, HerLeadSchema};
 use herlead_store::Store;
@@ -23,6 +26,7 @@ pub(crate) struct AppState {
     pub(crate) schema: HerLeadSchema,
     pub(crate) auth: Arc<Authenticator>,
     pub(crate) store: Store,
+    pub(crate) documents: Documents,
     pub(crate) limits: Limits,
     pub(crate) metrics: Option<Arc<herlead_api::metrics::Metrics>>,
 }
@@ -105,7 +109,7 @@ fn negotiate(req: &HttpRequest) -> Option<MediaType> {
 }
 
 /// Aliased fields in a document, fragments included.
-fn alias_count(query: &str) -> usize {
+fn alias_count(doc: &ExecutableDocument) -> usize {
     use async_graphql::parser::types::{Selection, SelectionSet};
     fn walk(set: &SelectionSet) -> usize {
         set.items
@@ -119,9 +123,6 @@ fn alias_count(query: &str) -> usize {
             })
             .sum()
     }
-    let Ok(doc) = parse_query(query) else {
-        return 0;
-    };
     doc.operations
         .iter()
         .map(|(_, op)| walk(&op.node.selection_set.node))
@@ -131,6 +132,58 @@ fn alias_count(query: &str) -> usize {
             .values()
             .map(|f| walk(&f.node.selection_set.node))
             .sum::<usize>()
+}
+
+/// Parsed documents by query text, so a query a client sends again is not parsed again
+/// (clients send the same few documents over and over). Bounded by the total length of the
+/// cached query texts; documents that fail to parse are not kept, so their errors come from
+/// async-graphql's own parser as before.
+pub(crate) struct Documents {
+    cache: quick_cache::sync::Cache<String, Parsed, TextLength>,
+}
+
+#[derive(Clone)]
+struct Parsed {
+    document: ExecutableDocument,
+    aliases: usize,
+}
+
+#[derive(Clone)]
+struct TextLength;
+
+impl quick_cache::Weighter<String, Parsed> for TextLength {
+    fn weight(&self, query: &String, _: &Parsed) -> u64 {
+        u64::try_from(query.len()).unwrap_or(u64::MAX).max(1)
+    }
+}
+
+impl Documents {
+    /// Total query text kept, in bytes.
+    pub(crate) const CAPACITY: u64 = 1 << 20;
+    /// The longest query text kept.
+    const LONGEST: usize = 16 * 1024;
+
+    pub(crate) fn new() -> Self {
+        Self {
+            cache: quick_cache::sync::Cache::with_weighter(2048, Self::CAPACITY, TextLength),
+        }
+    }
+
+    /// The parsed document of `query`, or `None` when it does not parse.
+    fn get(&self, query: &str) -> Option<Parsed> {
+        if let Some(parsed) = self.cache.get(query) {
+            return Some(parsed);
+        }
+        let document = parse_query(query).ok()?;
+        let parsed = Parsed {
+            aliases: alias_count(&document),
+            document,
+        };
+        if query.len() <= Self::LONGEST {
+            self.cache.insert(query.to_owned(), parsed.clone());
+        }
+        Some(parsed)
+    }
 }
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -206,10 +259,19 @@ async fn execute(state: &AppState, req: &HttpRequest, batch: BatchRequest) -> Ht
     if requests.iter().any(|r| r.query.trim().is_empty()) {
         return request_error(StatusCode::BAD_REQUEST, "a GraphQL request needs a query");
     }
-    if requests
-        .iter()
-        .any(|r| alias_count(&r.query) > state.limits.max_aliases)
-    {
+    let mut batch = batch;
+    let mut too_many_aliases = false;
+    let mut attach = |r: &mut async_graphql::Request| {
+        if let Some(parsed) = state.documents.get(&r.query) {
+            too_many_aliases |= parsed.aliases > state.limits.max_aliases;
+            r.set_parsed_query(parsed.document);
+        }
+    };
+    match &mut batch {
+        BatchRequest::Single(r) => attach(r),
+        BatchRequest::Batch(list) => list.iter_mut().for_each(attach),
+    }
+    if too_many_aliases {
         return request_error(
             StatusCode::BAD_REQUEST,
             &format!(

@@ -119,6 +119,7 @@ impl Application {
             schema,
             auth,
             store: store.clone(),
+            documents: routes::Documents::new(),
             metrics: config.metrics.then_some(metrics),
             limits: routes::Limits {
                 max_batch: config.max_batch,
