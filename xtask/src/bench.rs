@@ -37,9 +37,11 @@ pub struct Size {
 
 struct Scenario {
     name: &'static str,
-    path: &'static str,
+    path: String,
+    /// Request bodies, sent round-robin by POST; none means GET.
     bodies: Vec<Value>,
     token: Token,
+    connections: u32,
 }
 
 #[derive(Clone, Copy)]
@@ -296,9 +298,13 @@ fn login(address: &str, email: &str) -> Result<String> {
 }
 
 fn lua(bodies: &[Value], token: Option<&str>) -> String {
-    let mut script = String::from(
-        "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
-    );
+    let mut script = if bodies.is_empty() {
+        String::from("wrk.method = \"GET\"\n")
+    } else {
+        String::from(
+            "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
+        )
+    };
     if let Some(t) = token {
         let _ = writeln!(script, "wrk.headers[\"Authorization\"] = \"Bearer {t}\"");
     }
@@ -312,6 +318,7 @@ local n = 0
 errors = 0
 request = function()
   n = n + 1
+  if #bodies == 0 then return wrk.format() end
   return wrk.format(nil, nil, nil, bodies[(n % #bodies) + 1])
 end
 response = function(status, headers, body)
@@ -329,14 +336,14 @@ end
     script
 }
 
-fn run_wrk(address: &str, path: &str, script: &Path) -> Result<Measure> {
+fn run_wrk(address: &str, path: &str, script: &Path, connections: u32) -> Result<Measure> {
     let out = Command::new("taskset")
         .args([
             "-c",
             "1",
             "wrk",
             "-t1",
-            &format!("-c{CONNECTIONS}"),
+            &format!("-c{connections}"),
             &format!("-d{SECONDS}s"),
             "-s",
         ])
@@ -391,43 +398,48 @@ async fn backend(
     let scenarios = vec![
         Scenario {
             name: "baseline (plain actix-web JSON)",
-            path: "/bench/baseline",
+            path: "/bench/baseline".into(),
             bodies: vec![q("{ __typename }")],
             token: Token::None,
+            connections: CONNECTIONS,
         },
         Scenario {
             name: "{ __typename }",
-            path: "/graphql",
+            path: "/graphql".into(),
             bodies: vec![q("{ __typename }")],
             token: Token::None,
+            connections: CONNECTIONS,
         },
         Scenario {
             name: "myProgress",
-            path: "/graphql",
+            path: "/graphql".into(),
             bodies: vec![q(
                 "{ myProgress { percent currentStep steps { step done total percent tasks { status task { key } } } } }",
             )],
             token: Token::Member,
+            connections: CONNECTIONS,
         },
         Scenario {
             name: "contacts(first: 20)",
-            path: "/graphql",
+            path: "/graphql".into(),
             bodies: vec![q(
                 "{ contacts(first: 20) { totalCount edges { node { id name sector scope stage } } } }",
             )],
             token: Token::Member,
+            connections: CONNECTIONS,
         },
         Scenario {
             name: "socialCapital",
-            path: "/graphql",
+            path: "/graphql".into(),
             bodies: vec![q(
                 "{ socialCapital { total presence { score } reach { score } reciprocity { score } collectiveAction { score } } }",
             )],
             token: Token::Member,
+            connections: CONNECTIONS,
         },
         Scenario {
             name: "setTaskStatus (write)",
-            path: "/graphql",
+            path: "/graphql".into(),
             bodies: vec![
                 q(
                     "mutation { setTaskStatus(input: {taskKey: \"position.tell_your_story\", status: DONE}) { status } }",
@@ -437,37 +449,57 @@ async fn backend(
                 ),
             ],
             token: Token::Member,
+            connections: CONNECTIONS,
         },
         Scenario {
             name: "logInteraction (write)",
-            path: "/graphql",
+            path: "/graphql".into(),
             bodies: vec![
                 json!({"query": "mutation($c: ID!) { logInteraction(input: {contactId: $c, kind: SHARED_POST}) { interaction { id } } }", "variables": {"c": contact}}),
             ],
             token: Token::Member,
+            connections: CONNECTIONS,
         },
         Scenario {
             name: "login",
-            path: "/graphql",
+            path: "/graphql".into(),
             bodies: vec![
                 json!({"query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }", "variables": {"i": {"email": "bench@herlead.example", "password": PASSWORD}}}),
             ],
             token: Token::None,
+            connections: CONNECTIONS,
         },
         Scenario {
             name: "coach dashboard (1,000 members: 50 + aggregates)",
-            path: "/graphql",
+            path: "/graphql".into(),
             bodies: vec![
                 json!({"query": "query($id: ID!) { cohort(id: $id) { members(first: 50) { edges { node { id displayName stalled topRecommendation progress { percent } score { total } } } } aggregates { members stalled scoreAverage perStep { step members } taskCompletion { taskKey rate } sectorCoverage { sector members } } } }", "variables": {"id": cohort}}),
             ],
             token: Token::Coach,
+            connections: CONNECTIONS,
+        },
+        Scenario {
+            name: "dashboard aggregates, computed without the cache (1 connection)",
+            path: format!("/bench/aggregates/computed/{cohort}"),
+            bodies: vec![],
+            token: Token::None,
+            connections: 1,
+        },
+        Scenario {
+            name: "the same aggregates by hand-written SQL (1 connection)",
+            path: format!("/bench/aggregates/sql/{cohort}"),
+            bodies: vec![],
+            token: Token::None,
+            connections: 1,
         },
     ];
     let dir = tempfile::tempdir()?;
     let mut baseline = 0.0;
+    let mut latencies = Vec::new();
+    let mut overall_rss: f64 = 0.0;
     let _ = writeln!(
         out,
-        "\n### {label}\n\n| scenario | requests/s | × baseline | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|"
+        "\n### {label}\n\n| scenario | requests/s | × baseline | p50 ms | p99 ms | errors | peak RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|"
     );
     for (i, s) in scenarios.iter().enumerate() {
         let token = match s.token {
@@ -478,13 +510,18 @@ async fn backend(
         let script = dir.path().join(format!("s{i}.lua"));
         std::fs::write(&script, lua(&s.bodies, token))?;
         eprintln!("{label}: {} …", s.name);
-        let m = run_wrk(&server.address, s.path, &script)?;
+        // Reset the process's peak RSS so each scenario reports its own.
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", server.child.id()), "5");
+        let m = run_wrk(&server.address, &s.path, &script, s.connections)?;
+        let rss = peak_rss_mib(server.child.id());
+        overall_rss = overall_rss.max(rss);
         if i == 0 {
             baseline = m.rps;
         }
+        latencies.push(m.p50_ms);
         let _ = writeln!(
             out,
-            "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {} |",
+            "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {:.1} |",
             s.name,
             m.rps,
             if baseline > 0.0 {
@@ -494,13 +531,24 @@ async fn backend(
             },
             m.p50_ms,
             m.p99_ms,
-            m.errors
+            m.errors,
+            rss
+        );
+    }
+    if let [.., computed, sql] = latencies.as_slice()
+        && *sql > 0.0
+    {
+        let _ = writeln!(
+            out,
+            "\nDashboard aggregates without the cache vs hand-written SQL (p50, one connection): {:.2} ms vs {:.2} ms = {:.2}×.",
+            computed,
+            sql,
+            computed / sql
         );
     }
     let _ = writeln!(
         out,
-        "\nServer peak RSS: {:.1} MiB ({CONNECTIONS} connections, one worker).",
-        peak_rss_mib(server.child.id())
+        "\nServer peak RSS over all scenarios: {overall_rss:.1} MiB (one worker)."
     );
     Ok(())
 }
