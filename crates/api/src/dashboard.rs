@@ -1,13 +1,21 @@
-//! The coach dashboard of one cohort, computed once per request from set-based reads: the
-//! number of SQL statements does not grow with the number of members.
+//! The coach dashboard of one cohort, computed from set-based reads (the number of SQL
+//! statements does not grow with the number of members), summarizing again only the members
+//! whose data or clock-driven figures changed, and shared between requests until something
+//! could have changed.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
 
 use chrono::{DateTime, Utc};
 use herlead_core::{
     UserId,
-    cohort::{Aggregates, Cohort, MemberSummary, aggregate, at_risk_order, summarize},
-    network::Stage,
+    cohort::{
+        Aggregates, Cohort, MemberSummary, SharingLevel, aggregate, at_risk_order, contact_sectors,
+        is_stalled, summarize, summary_stable_until,
+    },
+    network::{Sector, Stage},
     rules::Snapshot,
 };
 use herlead_store::{CohortMember, Store, StoreError};
@@ -24,12 +32,12 @@ pub struct MemberRow {
 }
 
 /// A contact as a coach may see it: name, sector, stage. Nothing else.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedContact {
     /// Name.
     pub name: String,
     /// Sector.
-    pub sector: herlead_core::network::Sector,
+    pub sector: Sector,
     /// Stage.
     pub stage: Stage,
 }
@@ -43,56 +51,142 @@ pub struct Dashboard {
     pub aggregates: Aggregates,
 }
 
-/// Loads and computes the dashboard at `now`.
+/// Loads and computes the dashboard at `now`, from scratch.
 pub async fn load(
     store: &Store,
     cohort: &Cohort,
     now: DateTime<Utc>,
 ) -> Result<Dashboard, StoreError> {
+    compute(store, cohort, now, &mut MemberCache::default()).await
+}
+
+/// What the dashboard keeps of one member between computations: her summary and what the
+/// aggregates and a coach may see of her contacts, valid while her revision is unchanged
+/// and the clock has not reached `stable_until`.
+#[derive(Debug, Clone)]
+struct MemberEntry {
+    revision: i64,
+    stable_until: Option<DateTime<Utc>>,
+    summary: MemberSummary,
+    /// Her latest recorded activity, before her join date is taken into account.
+    activity: Option<DateTime<Utc>>,
+    sectors: Vec<Sector>,
+    contacts: Vec<SharedContact>,
+}
+
+/// Members' summaries kept between computations of one cohort's dashboard.
+#[derive(Debug, Default)]
+pub struct MemberCache {
+    members: HashMap<UserId, MemberEntry>,
+}
+
+impl MemberCache {
+    /// Members whose summaries are kept.
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Whether no summary is kept.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Drops one member's summary, as a write of hers would (used by the benchmark).
+    pub fn forget(&mut self, user: UserId) {
+        self.members.remove(&user);
+    }
+
+    /// The members whose summaries are kept.
+    pub fn members(&self) -> impl Iterator<Item = UserId> + '_ {
+        self.members.keys().copied()
+    }
+}
+
+/// Computes the dashboard at `now`, summarizing again only the members whose data changed
+/// (their revision moved) or whose summary the clock may have changed
+/// ([`summary_stable_until`]) since `cache` was filled. Statements: two for the member list,
+/// plus one per table for all the members to summarize together (none when nobody changed).
+pub async fn compute(
+    store: &Store,
+    cohort: &Cohort,
+    now: DateTime<Utc>,
+    cache: &mut MemberCache,
+) -> Result<Dashboard, StoreError> {
     let members = store.cohort_members(cohort.id).await?;
-    let ids: Vec<UserId> = members.iter().map(|m| m.user.id).collect();
-    let mut snapshots = store.snapshots_for(&ids).await?;
-    let records = store.records_for(&ids).await?;
-    let activity = store.last_activity_for(&ids).await?;
-    let mut rows: Vec<MemberRow> = members
-        .into_iter()
-        .map(|member| {
+    let stale: Vec<UserId> = members
+        .iter()
+        .filter(|m| {
+            cache.members.get(&m.user.id).is_none_or(|e| {
+                e.revision != m.revision || e.stable_until.is_some_and(|t| t <= now)
+            })
+        })
+        .map(|m| m.user.id)
+        .collect();
+    if !stale.is_empty() {
+        let mut snapshots = store.snapshots_for(&stale).await?;
+        let records = store.records_for(&stale).await?;
+        let activity = store.last_activity_for(&stale).await?;
+        let stale: HashSet<UserId> = stale.into_iter().collect();
+        for member in members.iter().filter(|m| stale.contains(&m.user.id)) {
             let id = member.user.id;
             let snapshot = snapshots.remove(&id).unwrap_or_default();
-            let last = activity
-                .get(&id)
-                .copied()
-                .map_or(member.joined_at, |a| a.max(member.joined_at));
+            let activity = activity.get(&id).copied();
             let summary = summarize(
                 id,
                 &snapshot,
                 records.get(&id).map_or(&[][..], Vec::as_slice),
-                last,
+                activity.map_or(member.joined_at, |a| a.max(member.joined_at)),
                 cohort.stall_days,
                 now,
             );
-            let shared_contacts = (member.sharing
-                == herlead_core::cohort::SharingLevel::ProgressAndContacts)
-                .then(|| shared(&snapshot));
-            snapshots.insert(id, snapshot);
-            MemberRow {
-                member,
-                summary,
-                shared_contacts,
-            }
+            cache.members.insert(
+                id,
+                MemberEntry {
+                    revision: member.revision,
+                    stable_until: summary_stable_until(&snapshot, now),
+                    summary,
+                    activity,
+                    sectors: contact_sectors(&snapshot),
+                    contacts: contacts(&snapshot),
+                },
+            );
+        }
+    }
+    let current: HashSet<UserId> = members.iter().map(|m| m.user.id).collect();
+    cache.members.retain(|id, _| current.contains(id));
+    let mut rows: Vec<(MemberRow, &[Sector])> = members
+        .into_iter()
+        .filter_map(|member| {
+            let entry = cache.members.get(&member.user.id)?;
+            let mut summary = entry.summary.clone();
+            // Stalled moves with the clock and the cohort's threshold: decided now.
+            summary.last_activity = entry
+                .activity
+                .map_or(member.joined_at, |a| a.max(member.joined_at));
+            summary.stalled = is_stalled(summary.last_activity, cohort.stall_days, now);
+            let shared_contacts = (member.sharing == SharingLevel::ProgressAndContacts)
+                .then(|| entry.contacts.clone());
+            Some((
+                MemberRow {
+                    member,
+                    summary,
+                    shared_contacts,
+                },
+                entry.sectors.as_slice(),
+            ))
         })
         .collect();
-    rows.sort_by(|a, b| at_risk_order(&a.summary, &b.summary));
-    let summaries: Vec<MemberSummary> = rows.iter().map(|r| r.summary.clone()).collect();
-    let snapshot_refs: Vec<&Snapshot> = rows
-        .iter()
-        .filter_map(|r| snapshots.get(&r.member.user.id))
-        .collect();
-    let aggregates = aggregate(&summaries, &snapshot_refs);
-    Ok(Dashboard { rows, aggregates })
+    rows.sort_by(|a, b| at_risk_order(&a.0.summary, &b.0.summary));
+    let summaries: Vec<MemberSummary> = rows.iter().map(|(r, _)| r.summary.clone()).collect();
+    let sectors: Vec<&[Sector]> = rows.iter().map(|(_, s)| *s).collect();
+    let aggregates = aggregate(&summaries, &sectors);
+    Ok(Dashboard {
+        rows: rows.into_iter().map(|(r, _)| r).collect(),
+        aggregates,
+    })
 }
 
-fn shared(snapshot: &Snapshot) -> Vec<SharedContact> {
+fn contacts(snapshot: &Snapshot) -> Vec<SharedContact> {
     let stages: HashMap<_, _> = snapshot.stages();
     snapshot
         .contacts
@@ -132,6 +226,8 @@ struct Entry {
     computed_at: DateTime<Utc>,
     cell: Arc<tokio::sync::OnceCell<Arc<Dashboard>>>,
     last_read: u64,
+    /// Kept across fingerprints: only members who changed are summarized again.
+    members: Arc<tokio::sync::Mutex<MemberCache>>,
 }
 
 impl Dashboards {
@@ -153,7 +249,7 @@ impl Dashboards {
         let read = self
             .reads
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let cell = {
+        let (cell, members) = {
             let mut entries = self
                 .entries
                 .lock()
@@ -171,6 +267,10 @@ impl Dashboards {
                         entries.remove(&id);
                     }
                 }
+                let members = entries
+                    .get(&cohort.id)
+                    .map(|e| e.members.clone())
+                    .unwrap_or_default();
                 entries.insert(
                     cohort.id,
                     Entry {
@@ -178,15 +278,21 @@ impl Dashboards {
                         computed_at: now,
                         cell: Arc::default(),
                         last_read: read,
+                        members,
                     },
                 );
             }
             let entry = entries.get_mut(&cohort.id).expect("inserted above");
             entry.last_read = read;
-            entry.cell.clone()
+            (entry.cell.clone(), entry.members.clone())
         };
-        cell.get_or_try_init(|| async { load(store, cohort, now).await.map(Arc::new) })
-            .await
-            .cloned()
+        cell.get_or_try_init(|| async {
+            let mut members = members.lock().await;
+            compute(store, cohort, now, &mut members)
+                .await
+                .map(Arc::new)
+        })
+        .await
+        .cloned()
     }
 }

@@ -115,7 +115,7 @@ pub struct Nudge {
 }
 
 /// One member as her coach sees her.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemberSummary {
     /// Who.
     pub user_id: UserId,
@@ -129,6 +129,12 @@ pub struct MemberSummary {
     pub stalled: bool,
     /// What she should do next.
     pub top_recommendation: Option<RecommendationCode>,
+}
+
+/// Whether a member whose latest activity was `last_activity` is stalled at `now`: quiet for
+/// longer than `stall_days`.
+pub fn is_stalled(last_activity: DateTime<Utc>, stall_days: u32, now: DateTime<Utc>) -> bool {
+    now - last_activity > Duration::days(i64::from(stall_days))
 }
 
 /// Summarizes one member at `now`.
@@ -155,9 +161,55 @@ pub fn summarize(
         progress,
         score: social_capital(snapshot, now),
         last_activity,
-        stalled: now - last_activity > Duration::days(i64::from(stall_days)),
+        stalled: is_stalled(last_activity, stall_days, now),
         top_recommendation: recommend(snapshot, now, &skipped).first().map(|r| r.code),
     }
+}
+
+/// The first instant after `now` at which [`summarize`]'s score and top recommendation for
+/// this snapshot could differ from their value at `now`, or `None` when nothing in the data
+/// moves with the clock any more. (Whether she is stalled is not covered: callers recompute
+/// it from the last activity.)
+///
+/// Time enters the summary in three ways, and each gives candidate instants: a dated
+/// interaction or meeting passing from future to past (`occurred_at`), an in-person meeting
+/// leaving the 12-month real-world window (`occurred_at` + the window), and a contact's
+/// keep-in-touch cadence running out (each of her touches, or the day she was added, plus her
+/// cadence). The answer is the earliest candidate after `now`; a superset of the real change
+/// points is safe, it only makes a cache recompute sooner.
+pub fn summary_stable_until(s: &Snapshot, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let window = Duration::days(crate::community::REAL_WORLD_WINDOW_DAYS);
+    let stages = s.stages();
+    let mut candidates: Vec<DateTime<Utc>> = Vec::new();
+    candidates.extend(s.interactions.iter().map(|i| i.occurred_at));
+    for m in &s.meetings {
+        candidates.push(m.occurred_at);
+        // Counts while `now - occurred_at <= window`: the first instant it no longer does.
+        candidates.push(m.occurred_at + window + Duration::nanoseconds(1));
+    }
+    for c in &s.contacts {
+        let stage = stages
+            .get(&c.id)
+            .copied()
+            .unwrap_or(crate::network::Stage::Identified);
+        let cadence = crate::reconnect::cadence_days(c, stage);
+        let Some(cadence) = cadence else { continue };
+        let cadence = Duration::days(i64::from(cadence));
+        candidates.push(c.created_at + cadence);
+        candidates.extend(
+            s.interactions
+                .iter()
+                .filter(|i| i.contact_id == c.id)
+                .map(|i| i.occurred_at + cadence),
+        );
+        candidates.extend(
+            s.meetings
+                .iter()
+                .filter(|m| m.attendees.contains(&c.id))
+                .map(|m| m.occurred_at + cadence),
+        );
+    }
+    candidates.into_iter().filter(|t| *t > now).min()
 }
 
 /// Most at risk first: stalled members, then the least progress, then the longest quiet, then
@@ -237,8 +289,19 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Aggregates member summaries (and their snapshots, for sector coverage).
-pub fn aggregate(summaries: &[MemberSummary], snapshots: &[&Snapshot]) -> Aggregates {
+/// The sectors a member has contacts in, each once, in [`Sector::ALL`] order: all that the
+/// cohort's sector coverage needs of her contacts.
+pub fn contact_sectors(s: &Snapshot) -> Vec<Sector> {
+    Sector::ALL
+        .iter()
+        .copied()
+        .filter(|sector| s.contacts.iter().any(|c| c.sector == *sector))
+        .collect()
+}
+
+/// Aggregates member summaries (and the sectors each member's contacts cover, from
+/// [`contact_sectors`], for sector coverage).
+pub fn aggregate(summaries: &[MemberSummary], sectors: &[&[Sector]]) -> Aggregates {
     let n = summaries.len();
     let mean = |f: &dyn Fn(&MemberSummary) -> f64| {
         if n == 0 {
@@ -315,9 +378,9 @@ pub fn aggregate(summaries: &[MemberSummary], snapshots: &[&Snapshot]) -> Aggreg
         .map(|sector| SectorCoverage {
             sector: *sector,
             members: count(
-                snapshots
+                sectors
                     .iter()
-                    .filter(|s| s.contacts.iter().any(|c| c.sector == *sector))
+                    .filter(|covered| covered.contains(sector))
                     .count(),
             ),
         })
@@ -343,6 +406,156 @@ pub fn aggregate(summaries: &[MemberSummary], snapshots: &[&Snapshot]) -> Aggreg
 mod tests {
     use super::*;
     use crate::network::{Scope, tests::contact};
+
+    mod stable {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::{
+            community::{Community, CommunityKind, CommunityRole, Meeting},
+            network::{Interaction, InteractionKind},
+        };
+
+        fn day(d: i64) -> DateTime<Utc> {
+            DateTime::UNIX_EPOCH + Duration::days(d)
+        }
+
+        prop_compose! {
+            fn snapshot()(
+                contacts in prop::collection::vec(
+                    (0usize..5, any::<bool>(), prop::option::of(1u32..90), 0i64..300), 0..8),
+                interactions in prop::collection::vec((0usize..8, 0usize..13, 0i64..900), 0..16),
+                communities in prop::collection::vec(0usize..3, 0..3),
+                meetings in prop::collection::vec(
+                    (0usize..3, 0i64..900, any::<bool>(), prop::collection::vec(0usize..8, 0..3)), 0..5),
+            ) -> Snapshot {
+                let contacts: Vec<_> = contacts
+                    .into_iter()
+                    .map(|(sector, meet, cadence, added)| {
+                        let mut c = contact(Sector::ALL[sector], Scope::City);
+                        c.on_meet_list = meet;
+                        c.cadence_days = cadence;
+                        c.created_at = day(added);
+                        c
+                    })
+                    .collect();
+                let interactions = if contacts.is_empty() { vec![] } else {
+                    interactions
+                        .into_iter()
+                        .map(|(c, k, d)| Interaction {
+                            id: Uuid::new_v4(),
+                            contact_id: contacts[c % contacts.len()].id,
+                            kind: InteractionKind::ALL[k % InteractionKind::ALL.len()],
+                            occurred_at: day(d),
+                            note: None,
+                        })
+                        .collect()
+                };
+                let kinds = [CommunityKind::Online, CommunityKind::InPerson, CommunityKind::Hybrid];
+                let communities: Vec<Community> = communities
+                    .into_iter()
+                    .map(|k| Community {
+                        id: Uuid::new_v4(),
+                        name: "Women in tech".into(),
+                        kind: kinds[k],
+                        role: CommunityRole::Member,
+                        link: None,
+                        created_at: day(0),
+                    })
+                    .collect();
+                let meetings = if communities.is_empty() { vec![] } else {
+                    meetings
+                        .into_iter()
+                        .map(|(c, d, in_person, who)| Meeting {
+                            id: Uuid::new_v4(),
+                            community_id: communities[c % communities.len()].id,
+                            occurred_at: day(d),
+                            in_person,
+                            attendees: if contacts.is_empty() { vec![] } else {
+                                who.iter().map(|i| contacts[i % contacts.len()].id).collect()
+                            },
+                            notes: None,
+                        })
+                        .collect()
+                };
+                Snapshot { contacts, interactions, communities, meetings, ..Snapshot::default() }
+            }
+        }
+
+        fn codes(s: &Snapshot, at: DateTime<Utc>) -> Vec<RecommendationCode> {
+            recommend(s, at, &HashSet::new())
+                .iter()
+                .map(|r| r.code)
+                .collect()
+        }
+
+        proptest! {
+            #[test]
+            fn prop_nothing_changes_before_the_stable_until_instant(
+                s in snapshot(), now in 0i64..1000, fraction in 0.0f64..1.0,
+            ) {
+                let now = day(now);
+                let until = summary_stable_until(&s, now);
+                if let Some(until) = until {
+                    prop_assert!(until > now);
+                }
+                // Somewhere in [now, until), or up to ten years on when nothing moves.
+                let span = until.map_or(Duration::days(3650), |u| u - now);
+                let offset = (span.num_seconds() as f64 * fraction) as i64;
+                let later = now + Duration::seconds(offset);
+                prop_assume!(until.is_none_or(|u| later < u));
+                prop_assert_eq!(social_capital(&s, later), social_capital(&s, now));
+                prop_assert_eq!(codes(&s, later), codes(&s, now));
+            }
+
+            #[test]
+            fn prop_undated_data_is_stable_forever(
+                s in snapshot(), now in 0i64..1000,
+            ) {
+                let dated = !s.interactions.is_empty() || !s.meetings.is_empty()
+                    || s.contacts.iter().any(|c| c.on_meet_list || c.cadence_days.is_some());
+                if !dated {
+                    prop_assert_eq!(summary_stable_until(&s, day(now)), None);
+                }
+            }
+        }
+
+        #[test]
+        fn test_a_meeting_leaving_the_window_ends_stability() {
+            let community = Community {
+                id: Uuid::new_v4(),
+                name: "Circle".into(),
+                kind: CommunityKind::InPerson,
+                role: CommunityRole::Organizer,
+                link: None,
+                created_at: day(0),
+            };
+            let s = Snapshot {
+                meetings: vec![Meeting {
+                    id: Uuid::new_v4(),
+                    community_id: community.id,
+                    occurred_at: day(10),
+                    in_person: true,
+                    attendees: vec![],
+                    notes: None,
+                }],
+                communities: vec![community],
+                ..Snapshot::default()
+            };
+            let until = summary_stable_until(&s, day(20)).expect("the window closes");
+            assert_eq!(until, day(10 + 365) + Duration::nanoseconds(1));
+            assert_ne!(
+                social_capital(&s, day(20)),
+                social_capital(&s, until),
+                "the meeting no longer counts once the window closed"
+            );
+            assert_eq!(
+                summary_stable_until(&s, day(5)),
+                Some(day(10)),
+                "not yet held"
+            );
+        }
+    }
 
     fn member(records: &[TaskRecord], snapshot: &Snapshot, days_quiet: i64) -> MemberSummary {
         let now = DateTime::UNIX_EPOCH + Duration::days(100);
@@ -396,7 +609,10 @@ mod tests {
         let empty = Snapshot::default();
         let a = member(&[done("position.website")], &with_media, 1);
         let b = member(&[], &empty, 30);
-        let agg = aggregate(&[a, b], &[&with_media, &empty]);
+        let agg = aggregate(
+            &[a, b],
+            &[&contact_sectors(&with_media), &contact_sectors(&empty)],
+        );
         assert_eq!(agg.members, 2);
         assert_eq!(agg.stalled, 1);
         assert_eq!(

@@ -3,7 +3,10 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::{network::Stage, rules::Snapshot};
+use crate::{
+    network::{Contact, Stage},
+    rules::Snapshot,
+};
 
 /// The longest cadence she may set, in days.
 pub const CADENCE_MAX_DAYS: u32 = 365;
@@ -20,6 +23,18 @@ pub fn default_cadence_days(stage: Stage) -> Option<u32> {
         Stage::Met => Some(45),
         Stage::Collaborating => Some(21),
     }
+}
+
+/// The cadence in force for a contact at `stage`, in days: her own, otherwise the stage's,
+/// tightened to [`MEET_LIST_CADENCE_DAYS`] for her meet list; `None` when nothing is due.
+pub fn cadence_days(contact: &Contact, stage: Stage) -> Option<u32> {
+    contact
+        .cadence_days
+        .or(match (default_cadence_days(stage), contact.on_meet_list) {
+            (Some(days), true) => Some(days.min(MEET_LIST_CADENCE_DAYS)),
+            (None, true) => Some(MEET_LIST_CADENCE_DAYS),
+            (days, false) => days,
+        })
 }
 
 /// A contact due for a touch.
@@ -47,12 +62,7 @@ pub fn due_to_reconnect(s: &Snapshot, now: DateTime<Utc>) -> Vec<Reconnect> {
         .iter()
         .filter_map(|c| {
             let stage = stages.get(&c.id).copied().unwrap_or(Stage::Identified);
-            let by_stage = default_cadence_days(stage);
-            let cadence = c.cadence_days.or(match (by_stage, c.on_meet_list) {
-                (Some(days), true) => Some(days.min(MEET_LIST_CADENCE_DAYS)),
-                (None, true) => Some(MEET_LIST_CADENCE_DAYS),
-                (days, false) => days,
-            })?;
+            let cadence = cadence_days(c, stage)?;
             let last_interaction = s
                 .interactions
                 .iter()

@@ -27,6 +27,8 @@ pub(crate) struct AppState {
     pub(crate) auth: Arc<Authenticator>,
     pub(crate) store: Store,
     pub(crate) documents: Documents,
+    /// Members' summaries for `/bench/aggregates/recomputed` (only with the bench switch).
+    pub(crate) bench_members: tokio::sync::Mutex<herlead_api::dashboard::MemberCache>,
     pub(crate) limits: Limits,
     pub(crate) metrics: Option<Arc<herlead_api::metrics::Metrics>>,
 }
@@ -593,10 +595,11 @@ async fn bench_baseline(state: web::Data<AppState>, body: web::Bytes) -> HttpRes
     HttpResponse::Ok().json(json!({ "data": { "__typename": "Query" }, "bytes": body.len() }))
 }
 
-/// GET /bench/aggregates/{sql|computed}/{cohort} (only with `HERLEAD_BENCH_BASELINE`): a
-/// cohort's members, stalled members, task completion and sector coverage, either by
-/// hand-written SQL or by the dashboard's own computation without its cache, so the benchmark
-/// can compare the two on the same process. No authentication: it never runs in production.
+/// GET /bench/aggregates/{sql|computed|recomputed}/{cohort} (only with
+/// `HERLEAD_BENCH_BASELINE`): a cohort's members, stalled members, task completion and sector
+/// coverage, by hand-written SQL, by the dashboard's computation from scratch, or by its
+/// incremental computation with one member changed since the previous call, so the benchmark
+/// can compare them on the same process. No authentication: it never runs in production.
 async fn bench_aggregates(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -623,17 +626,22 @@ async fn bench_aggregates(
         "computed" => match state.store.cohort(id).await {
             Ok(Some(cohort)) => herlead_api::dashboard::load(&state.store, &cohort, now)
                 .await
-                .map(|d| {
-                    let a = &d.aggregates;
-                    Some(json!({
-                        "members": a.members,
-                        "stalled": a.stalled,
-                        "tasks": a.task_completion.iter()
-                            .map(|t| (&t.task_key, t.done, t.counted)).collect::<Vec<_>>(),
-                        "sectors": a.sector_coverage.iter()
-                            .map(|s| (s.sector.as_str(), s.members)).collect::<Vec<_>>(),
-                    }))
-                }),
+                .map(|d| Some(aggregates_json(&d.aggregates))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        },
+        // As after one member's write: her summary is dropped, the others are reused.
+        "recomputed" => match state.store.cohort(id).await {
+            Ok(Some(cohort)) => {
+                let mut members = state.bench_members.lock().await;
+                let one = members.members().next();
+                if let Some(one) = one {
+                    members.forget(one);
+                }
+                herlead_api::dashboard::compute(&state.store, &cohort, now, &mut members)
+                    .await
+                    .map(|d| Some(aggregates_json(&d.aggregates)))
+            }
             Ok(None) => Ok(None),
             Err(e) => Err(e),
         },
@@ -647,6 +655,17 @@ async fn bench_aggregates(
             HttpResponse::InternalServerError().finish()
         }
     }
+}
+
+fn aggregates_json(a: &herlead_core::cohort::Aggregates) -> serde_json::Value {
+    json!({
+        "members": a.members,
+        "stalled": a.stalled,
+        "tasks": a.task_completion.iter()
+            .map(|t| (&t.task_key, t.done, t.counted)).collect::<Vec<_>>(),
+        "sectors": a.sector_coverage.iter()
+            .map(|s| (s.sector.as_str(), s.members)).collect::<Vec<_>>(),
+    })
 }
 
 /// GET /metrics: Prometheus text format.

@@ -120,6 +120,7 @@ impl Application {
             auth,
             store: store.clone(),
             documents: routes::Documents::new(),
+            bench_members: tokio::sync::Mutex::default(),
             metrics: config.metrics.then_some(metrics),
             limits: routes::Limits {
                 max_batch: config.max_batch,

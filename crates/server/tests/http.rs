@@ -1326,7 +1326,7 @@ mod observability {
             )
             .await
             .expect("join");
-        for how in ["sql", "computed"] {
+        for how in ["sql", "computed", "recomputed", "recomputed"] {
             let res = on
                 .client
                 .get(format!(

@@ -36,6 +36,8 @@ pub struct CohortMember {
     pub sharing: SharingLevel,
     /// When she joined.
     pub joined_at: DateTime<Utc>,
+    /// Her account's revision: it changes with every write of her data.
+    pub revision: i64,
 }
 
 /// What could change a cohort's dashboard; see [`Store::cohort_fingerprint`].
@@ -268,12 +270,13 @@ impl Store {
             .filter_map(|r| {
                 users
                     .get(&r.user_id)
-                    .map(|u| (u.clone(), owners[&r.user_id]))
+                    .map(|(u, _)| (u.clone(), owners[&r.user_id]))
             })
             .collect())
     }
 
-    async fn users_by_ids(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, User>, StoreError> {
+    /// Accounts by id, each with its revision.
+    async fn users_by_ids(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, (User, i64)>, StoreError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -282,7 +285,10 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|m| to_user(m).map(|u| (u.id.0, u)))
+            .map(|m| {
+                let revision = m.revision;
+                to_user(m).map(|u| (u.id.0, (u, revision)))
+            })
             .collect()
     }
 
@@ -425,11 +431,12 @@ impl Store {
             .await?;
         rows.into_iter()
             .filter_map(|r| {
-                let user = users.get(&r.user_id)?.clone();
+                let (user, revision) = users.get(&r.user_id)?.clone();
                 Some(sharing(&r.sharing).map(|sharing| CohortMember {
                     user,
                     sharing,
                     joined_at: r.joined_at,
+                    revision,
                 }))
             })
             .collect()

@@ -564,6 +564,132 @@ async fn test_a_dashboard_is_reused_until_a_member_writes_or_the_cohort_changes(
     }
 }
 
+/// One row as compared between dashboards: the summary and the contacts shown.
+type RowView = (
+    herlead_core::cohort::MemberSummary,
+    Option<Vec<herlead_api::dashboard::SharedContact>>,
+);
+
+/// Rows and aggregates of a dashboard, for comparison.
+fn dashboard_view(
+    d: &herlead_api::dashboard::Dashboard,
+) -> (Vec<RowView>, herlead_core::cohort::Aggregates) {
+    (
+        d.rows
+            .iter()
+            .map(|r| (r.summary.clone(), r.shared_contacts.clone()))
+            .collect(),
+        d.aggregates.clone(),
+    )
+}
+
+#[tokio::test]
+async fn test_an_incremental_dashboard_equals_one_computed_from_scratch() {
+    use herlead_api::dashboard::{MemberCache, compute, load};
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let (id, code) = cohort(&h, &coach.access).await;
+        let cohort_id: uuid::Uuid = id.parse().expect("uuid");
+        seed_members(&h, cohort_id, 20, "inc").await;
+        let ada = h.register("ada@example.org", "correct horse battery").await;
+        join(&h, &ada.access, &code, "PROGRESS_AND_CONTACTS").await;
+        let c = h.db.store.cohort(cohort_id).await.expect("q").expect("c");
+        let now = chrono::Utc::now();
+        let mut cache = MemberCache::default();
+
+        let first = compute(&h.db.store, &c, now, &mut cache)
+            .await
+            .expect("first");
+        assert_eq!(cache.len(), 21, "{}", h.label());
+        assert_eq!(
+            dashboard_view(&first),
+            dashboard_view(&load(&h.db.store, &c, now).await.expect("fresh"))
+        );
+        // Nobody changed: only the member list is read.
+        let before = h.db.store.statement_count();
+        let again = compute(&h.db.store, &c, now, &mut cache)
+            .await
+            .expect("again");
+        assert_eq!(h.db.store.statement_count() - before, 2, "{}", h.label());
+        assert_eq!(dashboard_view(&again), dashboard_view(&first));
+
+        // Ada works: her row and the aggregates follow, exactly as from scratch.
+        let contact = h
+            .ok("mutation { addContact(input: {name: \"Maria Ressa\", sector: MEDIA, scope: GLOBAL, onMeetList: true}) { id } }", json!({}), &ada.access)
+            .await["addContact"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        h.ok(
+            "mutation($c: ID!) { logInteraction(input: {contactId: $c, kind: SHARED_POST}) { interaction { id } } }",
+            json!({"c": contact}),
+            &ada.access,
+        )
+        .await;
+        // An in-person meeting last week makes her community a real-world one for a year.
+        let community = h
+            .ok("mutation { addCommunity(input: {name: \"Women in Policy\", kind: IN_PERSON, role: ORGANIZER}) { id } }", json!({}), &ada.access)
+            .await["addCommunity"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let last_week = (chrono::Utc::now() - chrono::Duration::days(7)).to_rfc3339();
+        h.ok(
+            "mutation($c: ID!, $at: DateTime!) { logMeeting(input: {communityId: $c, occurredAt: $at, inPerson: true}) { id } }",
+            json!({"c": community, "at": last_week}),
+            &ada.access,
+        )
+        .await;
+        let now = chrono::Utc::now();
+        let after = compute(&h.db.store, &c, now, &mut cache)
+            .await
+            .expect("after");
+        assert_ne!(dashboard_view(&after), dashboard_view(&first));
+        assert_eq!(
+            dashboard_view(&after),
+            dashboard_view(&load(&h.db.store, &c, now).await.expect("fresh")),
+            "{}",
+            h.label()
+        );
+        // Over a year later, with no writes at all: the clock moved her keep-in-touch cadence,
+        // her meeting out of the real-world window (her score drops) and everyone's stall
+        // flag; the reused summaries still agree with a fresh computation.
+        let later = now + chrono::Duration::days(400);
+        let months = compute(&h.db.store, &c, later, &mut cache)
+            .await
+            .expect("later");
+        assert!(months.rows.iter().all(|r| r.summary.stalled));
+        let score_of = |d: &herlead_api::dashboard::Dashboard| {
+            d.rows
+                .iter()
+                .find(|r| r.member.user.id.0.to_string() == ada.id)
+                .expect("ada")
+                .summary
+                .score
+                .collective_action
+                .score
+        };
+        assert!(score_of(&months) < score_of(&after), "{}", h.label());
+        assert_eq!(
+            dashboard_view(&months),
+            dashboard_view(&load(&h.db.store, &c, later).await.expect("fresh")),
+            "{}",
+            h.label()
+        );
+        // Leaving drops her summary.
+        h.ok(
+            "mutation($id: ID!) { leaveCohort(cohortId: $id) }",
+            json!({"id": id}),
+            &ada.access,
+        )
+        .await;
+        compute(&h.db.store, &c, later, &mut cache)
+            .await
+            .expect("left");
+        assert_eq!(cache.len(), 20);
+    }
+}
+
 #[tokio::test]
 async fn test_the_benchmark_yardstick_sql_agrees_with_the_dashboard() {
     for h in harnesses().await {
