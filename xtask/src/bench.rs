@@ -27,6 +27,14 @@ const PASSWORD: &str = "correct horse battery staple";
 const SECONDS: u32 = 10;
 const CONNECTIONS: u32 = 64;
 
+/// Which databases and scenarios run.
+pub struct Filter {
+    /// `sqlite` or `postgres`; both when `None`.
+    pub only: Option<String>,
+    /// A part of the scenario names to run; all when `None`.
+    pub scenario: Option<String>,
+}
+
 /// How big the dataset is.
 pub struct Size {
     pub members: usize,
@@ -258,7 +266,15 @@ fn start(binary: &Path, url: &str) -> Result<Server> {
             break rest.trim().trim_end_matches("/graphiql").to_owned();
         }
     };
-    std::thread::spawn(move || for _ in lines {});
+    // HERLEAD_BENCH_SERVER_LOG=1 echoes the server's log (with HERLEAD_SLOW_QUERY_MS, say).
+    let echo = std::env::var_os("HERLEAD_BENCH_SERVER_LOG").is_some();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if echo {
+                eprintln!("server: {line}");
+            }
+        }
+    });
     Ok(Server { child, address })
 }
 
@@ -387,6 +403,7 @@ async fn backend(
     store: &Store,
     binary: &Path,
     size: &Size,
+    chosen: Option<&str>,
     out: &mut String,
 ) -> Result<()> {
     eprintln!("{label}: seeding {} members …", size.members);
@@ -509,6 +526,9 @@ async fn backend(
         "\n### {label}\n\n| scenario | requests/s | × baseline | p50 ms | p99 ms | errors | peak RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|"
     );
     for (i, s) in scenarios.iter().enumerate() {
+        if i > 0 && chosen.is_some_and(|c| !s.name.contains(c)) {
+            continue;
+        }
         let token = match s.token {
             Token::None => None,
             Token::Member => Some(member.as_str()),
@@ -525,7 +545,7 @@ async fn backend(
         if i == 0 {
             baseline = m.rps;
         }
-        latencies.push(m.p50_ms);
+        latencies.push((s.name, m.p50_ms));
         let _ = writeln!(
             out,
             "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {:.1} |",
@@ -542,8 +562,17 @@ async fn backend(
             rss
         );
     }
-    if let [.., computed, recomputed, sql] = latencies.as_slice()
-        && *sql > 0.0
+    let p50 = |prefix: &str| {
+        latencies
+            .iter()
+            .find(|(name, _)| name.starts_with(prefix))
+            .map(|(_, ms)| *ms)
+    };
+    if let (Some(computed), Some(recomputed), Some(sql)) = (
+        p50("dashboard aggregates, computed"),
+        p50("dashboard aggregates, one member"),
+        p50("the same aggregates"),
+    ) && sql > 0.0
     {
         let _ = writeln!(
             out,
@@ -560,7 +589,7 @@ async fn backend(
 }
 
 /// Runs the whole benchmark and prints the tables (markdown).
-pub fn run(root: &Path, target: &Path, size: Size) -> Result<()> {
+pub fn run(root: &Path, target: &Path, size: Size, filter: &Filter) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
         .current_dir(root)
@@ -579,11 +608,31 @@ pub fn run(root: &Path, target: &Path, size: Size) -> Result<()> {
         size.members, size.contacts, size.interactions, size.cohort
     );
     runtime.block_on(async {
-        let db = testing::sqlite().await;
-        backend("SQLite", &db.url, &db.store, &binary, &size, &mut out).await?;
-        drop(db);
+        let wants = |name: &str| filter.only.as_deref().is_none_or(|o| o == name);
+        let chosen = filter.scenario.as_deref();
+        if wants("sqlite") {
+            let db = testing::sqlite().await;
+            backend(
+                "SQLite", &db.url, &db.store, &binary, &size, chosen, &mut out,
+            )
+            .await?;
+        }
+        if !wants("postgres") {
+            return Ok(());
+        }
         match testing::postgres().await {
-            Some(db) => backend("PostgreSQL", &db.url, &db.store, &binary, &size, &mut out).await,
+            Some(db) => {
+                backend(
+                    "PostgreSQL",
+                    &db.url,
+                    &db.store,
+                    &binary,
+                    &size,
+                    chosen,
+                    &mut out,
+                )
+                .await
+            }
             None => {
                 out.push_str(
                     "\n(PostgreSQL skipped: set HERLEAD_TEST_POSTGRES_URL to an admin URL.)\n",

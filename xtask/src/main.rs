@@ -40,6 +40,12 @@ enum Command {
         /// Members of the benchmark cohort.
         #[arg(long, default_value_t = 1000)]
         cohort: usize,
+        /// Run on one database only: `sqlite` or `postgres`.
+        #[arg(long, value_parser = ["sqlite", "postgres"])]
+        only: Option<String>,
+        /// Run only the scenarios whose name contains this text (the baseline always runs).
+        #[arg(long)]
+        scenario: Option<String>,
     },
     /// Build the SDK and regenerate bindings/{kotlin,swift,python} with uniffi.
     Bindings {
@@ -216,6 +222,8 @@ fn main() -> ExitCode {
             contacts,
             interactions,
             cohort,
+            only,
+            scenario,
         } => bench::run(
             &repo_root(),
             &target_dir(),
@@ -225,6 +233,7 @@ fn main() -> ExitCode {
                 interactions,
                 cohort: cohort.min(members),
             },
+            &bench::Filter { only, scenario },
         ),
     };
     match result {

@@ -419,25 +419,40 @@ impl Store {
             .transpose()
     }
 
-    /// Every member of a cohort (two statements, whatever the size).
+    /// Every member of a cohort, with her account, in one statement (a join: a list of a
+    /// thousand ids as bind parameters costs PostgreSQL clients far more than the join).
     pub async fn cohort_members(&self, cohort: Uuid) -> Result<Vec<CohortMember>, StoreError> {
-        let rows = cohort_member::Entity::find()
-            .filter(cohort_member::Column::CohortId.eq(cohort))
-            .order_by_asc(cohort_member::Column::JoinedAt)
-            .all(&self.db)
+        let rows = self
+            .db
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                self.db.get_database_backend(),
+                "SELECT u.id, u.email, u.display_name, u.role, u.created_at, \
+                   u.updated_at, u.revision, m.sharing, m.joined_at \
+                 FROM cohort_members m JOIN users u ON u.id = m.user_id \
+                 WHERE m.cohort_id = $1 ORDER BY m.joined_at, u.id",
+                [cohort.into()],
+            ))
             .await?;
-        let users = self
-            .users_by_ids(rows.iter().map(|r| r.user_id).collect())
-            .await?;
-        rows.into_iter()
-            .filter_map(|r| {
-                let (user, revision) = users.get(&r.user_id)?.clone();
-                Some(sharing(&r.sharing).map(|sharing| CohortMember {
-                    user,
-                    sharing,
-                    joined_at: r.joined_at,
-                    revision,
-                }))
+        rows.iter()
+            .map(|r| {
+                let model = user::Model {
+                    id: r.try_get_by_index(0)?,
+                    email: r.try_get_by_index(1)?,
+                    display_name: r.try_get_by_index(2)?,
+                    password_hash: String::new(),
+                    role: r.try_get_by_index(3)?,
+                    created_at: r.try_get_by_index(4)?,
+                    updated_at: r.try_get_by_index(5)?,
+                    revision: r.try_get_by_index(6)?,
+                };
+                let sharing_level: String = r.try_get_by_index(7)?;
+                let joined_at: DateTime<Utc> = r.try_get_by_index(8)?;
+                Ok(CohortMember {
+                    revision: model.revision,
+                    user: to_user(model)?,
+                    sharing: sharing(&sharing_level)?,
+                    joined_at,
+                })
             })
             .collect()
     }
@@ -461,9 +476,11 @@ impl Store {
             return Ok(out);
         }
         for m in task_progress::Entity::find()
-            .filter(
-                task_progress::Column::UserId.is_in(users.iter().map(|u| u.0).collect::<Vec<_>>()),
-            )
+            .filter(crate::among(
+                &self.db,
+                task_progress::Column::UserId,
+                users.iter().map(|u| u.0).collect(),
+            ))
             .all(&self.db)
             .await?
         {
@@ -491,7 +508,11 @@ impl Store {
             .select_only()
             .column(progress_event::Column::UserId)
             .column_as(progress_event::Column::OccurredAt.max(), "latest")
-            .filter(progress_event::Column::UserId.is_in(ids.clone()))
+            .filter(crate::among(
+                &self.db,
+                progress_event::Column::UserId,
+                ids.clone(),
+            ))
             .group_by(progress_event::Column::UserId)
             .into_tuple()
             .all(&self.db)
@@ -500,7 +521,7 @@ impl Store {
             .select_only()
             .column(interaction::Column::UserId)
             .column_as(interaction::Column::CreatedAt.max(), "latest")
-            .filter(interaction::Column::UserId.is_in(ids))
+            .filter(crate::among(&self.db, interaction::Column::UserId, ids))
             .group_by(interaction::Column::UserId)
             .into_tuple()
             .all(&self.db)

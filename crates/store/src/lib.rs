@@ -214,3 +214,19 @@ impl Store {
         }
     }
 }
+
+/// `column IN (ids)`: on PostgreSQL as `column = ANY($1)` with one array parameter, because a
+/// list of a thousand bind parameters costs the client tens of milliseconds per statement
+/// (measured: 45 ms for 1,000 ids, against about 1 ms for the server's own work); on SQLite
+/// as the plain list.
+pub(crate) fn among<C: sea_orm::ColumnTrait>(
+    conn: &impl ConnectionTrait,
+    column: C,
+    ids: Vec<uuid::Uuid>,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, extension::postgres::PgFunc};
+    match conn.get_database_backend() {
+        DbBackend::Postgres => Expr::col(column.as_column_ref()).eq(PgFunc::any(Expr::val(ids))),
+        _ => column.is_in(ids),
+    }
+}

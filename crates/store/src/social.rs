@@ -139,7 +139,7 @@ pub(crate) async fn load_snapshots(
         return Ok((out, stages));
     }
     for m in presence::Entity::find()
-        .filter(presence::Column::UserId.is_in(ids.clone()))
+        .filter(crate::among(conn, presence::Column::UserId, ids.clone()))
         .all(conn)
         .await?
     {
@@ -150,7 +150,7 @@ pub(crate) async fn load_snapshots(
         }
     }
     for m in profile::Entity::find()
-        .filter(profile::Column::UserId.is_in(ids.clone()))
+        .filter(crate::among(conn, profile::Column::UserId, ids.clone()))
         .order_by_asc(profile::Column::Id)
         .all(conn)
         .await?
@@ -162,7 +162,7 @@ pub(crate) async fn load_snapshots(
         }
     }
     for m in contact::Entity::find()
-        .filter(contact::Column::UserId.is_in(ids.clone()))
+        .filter(crate::among(conn, contact::Column::UserId, ids.clone()))
         .order_by_asc(contact::Column::Id)
         .all(conn)
         .await?
@@ -175,7 +175,7 @@ pub(crate) async fn load_snapshots(
         }
     }
     for m in interaction::Entity::find()
-        .filter(interaction::Column::UserId.is_in(ids.clone()))
+        .filter(crate::among(conn, interaction::Column::UserId, ids.clone()))
         .order_by_asc(interaction::Column::OccurredAt)
         .order_by_asc(interaction::Column::Id)
         .all(conn)
@@ -188,7 +188,7 @@ pub(crate) async fn load_snapshots(
         }
     }
     for m in community::Entity::find()
-        .filter(community::Column::UserId.is_in(ids.clone()))
+        .filter(crate::among(conn, community::Column::UserId, ids.clone()))
         .order_by_asc(community::Column::Id)
         .all(conn)
         .await?
@@ -214,7 +214,8 @@ async fn load_meetings_of(
     users: Vec<Uuid>,
     community_id: Option<Uuid>,
 ) -> Result<Vec<(UserId, Meeting)>, StoreError> {
-    let mut query = meeting::Entity::find().filter(meeting::Column::UserId.is_in(users.clone()));
+    let mut query =
+        meeting::Entity::find().filter(crate::among(conn, meeting::Column::UserId, users.clone()));
     if let Some(id) = community_id {
         query = query.filter(meeting::Column::CommunityId.eq(id));
     }
@@ -232,7 +233,7 @@ async fn load_meetings_of(
                     sea_orm::sea_query::Query::select()
                         .column(meeting::Column::Id)
                         .from(meeting::Entity)
-                        .and_where(meeting::Column::UserId.is_in(users))
+                        .and_where(crate::among(conn, meeting::Column::UserId, users))
                         .to_owned(),
                 ),
             )
