@@ -66,6 +66,7 @@ pub async fn load(
 #[derive(Debug, Clone)]
 struct MemberEntry {
     revision: i64,
+    computed_at: DateTime<Utc>,
     stable_until: Option<DateTime<Utc>>,
     summary: MemberSummary,
     /// Her latest recorded activity, before her join date is taken into account.
@@ -104,7 +105,7 @@ impl MemberCache {
 
 /// Computes the dashboard at `now`, summarizing again only the members whose data changed
 /// (their revision moved) or whose summary the clock may have changed
-/// ([`summary_stable_until`]) since `cache` was filled. Statements: two for the member list,
+/// ([`summary_stable_until`]) since `cache` was filled. Statements: one for the member list,
 /// plus one per table for all the members to summarize together (none when nobody changed).
 pub async fn compute(
     store: &Store,
@@ -117,7 +118,12 @@ pub async fn compute(
         .iter()
         .filter(|m| {
             cache.members.get(&m.user.id).is_none_or(|e| {
-                e.revision != m.revision || e.stable_until.is_some_and(|t| t <= now)
+                // Valid from when it was computed (the clock never runs back in production;
+                // a caller asking for an earlier instant gets a fresh summary) until the
+                // first instant the clock could change it.
+                e.revision != m.revision
+                    || now < e.computed_at
+                    || e.stable_until.is_some_and(|t| t <= now)
             })
         })
         .map(|m| m.user.id)
@@ -143,6 +149,7 @@ pub async fn compute(
                 id,
                 MemberEntry {
                     revision: member.revision,
+                    computed_at: now,
                     stable_until: summary_stable_until(&snapshot, now),
                     summary,
                     activity,
