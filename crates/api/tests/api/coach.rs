@@ -453,6 +453,23 @@ async fn seed_members(h: &Harness, cohort: uuid::Uuid, n: usize, tag: &str) {
     }
 }
 
+/// A coach's cohort with `n` seeded members and Ada, who joined sharing `sharing`. Returns the
+/// coach, the cohort's GraphQL id and uuid, and Ada.
+async fn cohort_with_ada(
+    h: &Harness,
+    n: usize,
+    tag: &str,
+    sharing: &str,
+) -> (Account, String, uuid::Uuid, Account) {
+    let coach = h.with_role("coach@example.org", Role::Coach).await;
+    let (id, code) = cohort(h, &coach.access).await;
+    let cohort_id: uuid::Uuid = id.parse().expect("uuid");
+    seed_members(h, cohort_id, n, tag).await;
+    let ada = h.register("ada@example.org", "correct horse battery").await;
+    join(h, &ada.access, &code, sharing).await;
+    (coach, id, cohort_id, ada)
+}
+
 #[tokio::test]
 async fn test_dashboard_statement_count_does_not_grow_with_the_cohort() {
     for h in harnesses().await {
@@ -485,11 +502,7 @@ async fn test_dashboard_statement_count_does_not_grow_with_the_cohort() {
 #[tokio::test]
 async fn test_a_dashboard_is_reused_until_a_member_writes_or_the_cohort_changes() {
     for h in harnesses().await {
-        let coach = h.with_role("coach@example.org", Role::Coach).await;
-        let (id, code) = cohort(&h, &coach.access).await;
-        seed_members(&h, id.parse().expect("uuid"), 30, "cache").await;
-        let ada = h.register("ada@example.org", "correct horse battery").await;
-        join(&h, &ada.access, &code, "PROGRESS_AND_CONTACTS").await;
+        let (coach, id, _, ada) = cohort_with_ada(&h, 30, "cache", "PROGRESS_AND_CONTACTS").await;
         let media = |data: &serde_json::Value| {
             data["cohort"]["aggregates"]["sectorCoverage"]
                 .as_array()
@@ -587,12 +600,7 @@ fn dashboard_view(
 async fn test_an_incremental_dashboard_equals_one_computed_from_scratch() {
     use herlead_api::dashboard::{MemberCache, compute, load};
     for h in harnesses().await {
-        let coach = h.with_role("coach@example.org", Role::Coach).await;
-        let (id, code) = cohort(&h, &coach.access).await;
-        let cohort_id: uuid::Uuid = id.parse().expect("uuid");
-        seed_members(&h, cohort_id, 20, "inc").await;
-        let ada = h.register("ada@example.org", "correct horse battery").await;
-        join(&h, &ada.access, &code, "PROGRESS_AND_CONTACTS").await;
+        let (_, id, cohort_id, ada) = cohort_with_ada(&h, 20, "inc", "PROGRESS_AND_CONTACTS").await;
         let c = h.db.store.cohort(cohort_id).await.expect("q").expect("c");
         let now = chrono::Utc::now();
         let mut cache = MemberCache::default();
@@ -693,12 +701,7 @@ async fn test_an_incremental_dashboard_equals_one_computed_from_scratch() {
 #[tokio::test]
 async fn test_the_benchmark_yardstick_sql_agrees_with_the_dashboard() {
     for h in harnesses().await {
-        let coach = h.with_role("coach@example.org", Role::Coach).await;
-        let (id, code) = cohort(&h, &coach.access).await;
-        let cohort_id: uuid::Uuid = id.parse().expect("uuid");
-        seed_members(&h, cohort_id, 12, "sql").await;
-        let ada = h.register("ada@example.org", "correct horse battery").await;
-        join(&h, &ada.access, &code, "PROGRESS").await;
+        let (_, _, cohort_id, ada) = cohort_with_ada(&h, 12, "sql", "PROGRESS").await;
         h.ok(
             "mutation { setTaskStatus(input: {taskKey: \"position.tell_your_story\", status: SKIPPED}) { status } }",
             json!({}),
