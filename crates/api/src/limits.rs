@@ -89,37 +89,42 @@ impl RateLimits {
         })
     }
 
+    /// Takes `n` cells of `key`'s quota, all or none (nothing when `n` is 0 or the limit is
+    /// off).
     fn check<K: std::hash::Hash + Eq + Clone>(
         &self,
         limiter: Option<&DefaultKeyedRateLimiter<K>>,
         key: &K,
+        n: u32,
     ) -> Result<(), ApiError> {
-        let Some(limiter) = limiter else {
+        let (Some(limiter), Some(n)) = (limiter, NonZeroU32::new(n)) else {
             return Ok(());
         };
         // Forget idle keys now and then so memory stays bounded.
         if self.checks.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {
             limiter.retain_recent();
         }
-        limiter.check_key(key).map_err(|not_until| {
-            let wait = not_until.wait_time_from(self.clock.now());
-            ApiError::RateLimited {
-                retry_after: wait.as_secs() + 1,
-            }
-        })
+        match limiter.check_key_n(key, n) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => Err(ApiError::RateLimited {
+                retry_after: not_until.wait_time_from(self.clock.now()).as_secs() + 1,
+            }),
+            // More than a whole minute's quota at once: never allowed.
+            Err(_) => Err(ApiError::RateLimited { retry_after: 60 }),
+        }
     }
 
     /// For `register`, `login`, `refreshSession`: per client address.
     pub fn check_auth(&self, addr: Option<ClientAddr>) -> Result<(), ApiError> {
         match addr {
-            Some(ClientAddr(ip)) => self.check(self.auth.as_ref(), &ip),
+            Some(ClientAddr(ip)) => self.check(self.auth.as_ref(), &ip, 1),
             None => Ok(()),
         }
     }
 
     /// For `login`: per account.
     pub fn check_account(&self, email: &str) -> Result<(), ApiError> {
-        self.check(self.account.as_ref(), &email.to_owned())
+        self.check(self.account.as_ref(), &email.to_owned(), 1)
     }
 
     /// Takes `n` root fields from the caller's quota, all or none.
@@ -134,20 +139,7 @@ impl RateLimits {
             (_, Some(ClientAddr(ip))) => Caller::Address(ip),
             _ => return Ok(()),
         };
-        let (Some(limiter), Some(n)) = (self.caller.as_ref(), NonZeroU32::new(n)) else {
-            return Ok(());
-        };
-        if self.checks.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {
-            limiter.retain_recent();
-        }
-        match limiter.check_key_n(&caller, n) {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(not_until)) => Err(ApiError::RateLimited {
-                retry_after: not_until.wait_time_from(self.clock.now()).as_secs() + 1,
-            }),
-            // More root fields than a whole minute's quota: never allowed at once.
-            Err(_) => Err(ApiError::RateLimited { retry_after: 60 }),
-        }
+        self.check(self.caller.as_ref(), &caller, n)
     }
 }
 

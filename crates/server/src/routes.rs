@@ -401,8 +401,11 @@ fn parse_get(query_string: &str) -> Result<async_graphql::Request, String> {
 }
 
 /// The type of the operation a request would run, if it names one that exists.
-fn selected_operation(request: &async_graphql::Request) -> Option<OperationType> {
-    let document = parse_query(&request.query).ok()?;
+fn selected_operation(
+    documents: &Documents,
+    request: &async_graphql::Request,
+) -> Option<OperationType> {
+    let document = documents.get(&request.query)?.document;
     let mut operations = document.operations.iter();
     match &request.operation_name {
         Some(wanted) => operations
@@ -426,7 +429,7 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         }
     };
     if matches!(
-        selected_operation(&request),
+        selected_operation(&state.documents, &request),
         Some(OperationType::Mutation | OperationType::Subscription)
     ) {
         return HttpResponse::MethodNotAllowed()
@@ -612,39 +615,30 @@ async fn bench_aggregates(
         return HttpResponse::NotFound().finish();
     };
     let now = herlead_store::now();
+    let store = &state.store;
     let answer = match how.as_str() {
-        "sql" => state.store.hand_written_aggregates(id, now).await.map(|a| {
-            a.map(|a| {
-                json!({
-                    "members": a.members,
-                    "stalled": a.stalled,
-                    "tasks": a.tasks,
-                    "sectors": a.sectors,
-                })
-            })
+        "sql" => store.hand_written_aggregates(id, now).await.map(|a| {
+            a.map(|a| json!({"members": a.members, "stalled": a.stalled, "tasks": a.tasks, "sectors": a.sectors}))
         }),
-        "computed" => match state.store.cohort(id).await {
-            Ok(Some(cohort)) => herlead_api::dashboard::load(&state.store, &cohort, now)
-                .await
-                .map(|d| Some(aggregates_json(&d.aggregates))),
-            Ok(None) => Ok(None),
-            Err(e) => Err(e),
-        },
-        // As after one member's write: her summary is dropped, the others are reused.
-        "recomputed" => match state.store.cohort(id).await {
+        "computed" | "recomputed" => match store.cohort(id).await {
+            Ok(Some(cohort)) if how == "computed" => {
+                herlead_api::dashboard::load(store, &cohort, now).await.map(Some)
+            }
+            // As after one member's write: her summary is dropped, the others are reused.
             Ok(Some(cohort)) => {
                 let mut members = state.bench_members.lock().await;
                 let one = members.members().next();
                 if let Some(one) = one {
                     members.forget(one);
                 }
-                herlead_api::dashboard::compute(&state.store, &cohort, now, &mut members)
+                herlead_api::dashboard::compute(store, &cohort, now, &mut members)
                     .await
-                    .map(|d| Some(aggregates_json(&d.aggregates)))
+                    .map(Some)
             }
             Ok(None) => Ok(None),
             Err(e) => Err(e),
-        },
+        }
+        .map(|d| d.map(|d| aggregates_json(&d.aggregates))),
         _ => return HttpResponse::NotFound().finish(),
     };
     match answer {

@@ -270,25 +270,22 @@ impl Store {
             .filter_map(|r| {
                 users
                     .get(&r.user_id)
-                    .map(|(u, _)| (u.clone(), owners[&r.user_id]))
+                    .map(|u| (u.clone(), owners[&r.user_id]))
             })
             .collect())
     }
 
-    /// Accounts by id, each with its revision.
-    async fn users_by_ids(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, (User, i64)>, StoreError> {
+    /// Accounts by id.
+    async fn users_by_ids(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, User>, StoreError> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
         user::Entity::find()
-            .filter(user::Column::Id.is_in(ids))
+            .filter(crate::among(&self.db, user::Column::Id, ids))
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|m| {
-                let revision = m.revision;
-                to_user(m).map(|u| (u.id.0, (u, revision)))
-            })
+            .map(|m| to_user(m).map(|u| (u.id.0, u)))
             .collect()
     }
 
@@ -376,18 +373,10 @@ impl Store {
         &self,
         cohort: Uuid,
     ) -> Result<Option<CohortFingerprint>, StoreError> {
-        let sql = match self.backend {
-            crate::Backend::Sqlite => {
-                "SELECT c.revision, COUNT(u.id), COALESCE(SUM(u.revision), 0) \
-                 FROM cohorts c LEFT JOIN cohort_members m ON m.cohort_id = c.id \
-                 LEFT JOIN users u ON u.id = m.user_id WHERE c.id = ? GROUP BY c.id, c.revision"
-            }
-            crate::Backend::Postgres => {
-                "SELECT c.revision, COUNT(u.id), COALESCE(SUM(u.revision), 0)::BIGINT \
-                 FROM cohorts c LEFT JOIN cohort_members m ON m.cohort_id = c.id \
-                 LEFT JOIN users u ON u.id = m.user_id WHERE c.id = $1 GROUP BY c.id, c.revision"
-            }
-        };
+        // The sum is cast because PostgreSQL sums BIGINT as NUMERIC.
+        let sql = "SELECT c.revision, COUNT(u.id), CAST(COALESCE(SUM(u.revision), 0) AS BIGINT) \
+                   FROM cohorts c LEFT JOIN cohort_members m ON m.cohort_id = c.id \
+                   LEFT JOIN users u ON u.id = m.user_id WHERE c.id = $1 GROUP BY c.id, c.revision";
         let row = self
             .db
             .query_one_raw(sea_orm::Statement::from_sql_and_values(
