@@ -3,7 +3,9 @@
 //! - Passwords: argon2id with its default (OWASP) parameters, hashed off the async executor
 //!   with a cap on concurrent hashes.
 //! - Access tokens: short-lived JWTs (`typ: at+jwt`) signed with the configured HMAC secret;
-//!   only that algorithm is accepted, and `iss`, `aud`, `sub`, `exp`, `iat` are required.
+//!   only that algorithm is accepted; `iss`, `aud`, `sub`, `exp`, `iat` and `sid` (the
+//!   sign-in the token belongs to) are required; a token issued in the future (`iat`) or not
+//!   valid yet (`nbf`) is refused, beyond a few seconds of clock skew.
 //! - Refresh tokens: 256 random bits, handed out once and stored only as a SHA-256 hash.
 
 use std::{fmt, sync::Arc, time::Duration};
@@ -80,6 +82,10 @@ pub struct Viewer {
     pub user_id: UserId,
     /// Her role when the token was issued.
     pub role: Role,
+    /// The sign-in (refresh-token family) the token belongs to.
+    pub session: uuid::Uuid,
+    /// When the token expires.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Why a presented access token was refused.
@@ -127,9 +133,15 @@ struct Claims {
     sub: String,
     exp: i64,
     iat: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<i64>,
     jti: String,
+    sid: uuid::Uuid,
     role: Role,
 }
+
+/// Clock skew tolerated between the issuer and this server, in seconds.
+const LEEWAY_SECONDS: i64 = 5;
 
 /// Tokens freshly issued for a user.
 #[derive(Clone)]
@@ -140,6 +152,8 @@ pub struct IssuedTokens {
     pub expires_in: u64,
     /// The refresh token that goes with it.
     pub refresh: RefreshToken,
+    /// The sign-in both belong to.
+    pub family: uuid::Uuid,
 }
 
 impl fmt::Debug for IssuedTokens {
@@ -200,7 +214,8 @@ impl Authenticator {
         validation.set_issuer(&[&config.issuer]);
         validation.set_audience(&[&config.audience]);
         validation.set_required_spec_claims(&["iss", "aud", "sub", "exp", "iat"]);
-        validation.leeway = 5;
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECONDS.unsigned_abs();
         Ok(Self {
             encoding: EncodingKey::from_secret(&config.jwt_secret),
             decoding: DecodingKey::from_secret(&config.jwt_secret),
@@ -247,6 +262,11 @@ impl Authenticator {
                     _ => AuthFailure::Invalid,
                 }
             })?;
+        // A token from the future was not issued by this clock: refuse it (jsonwebtoken
+        // checks `exp` and `nbf`, not `iat`).
+        if data.claims.iat > Utc::now().timestamp() + LEEWAY_SECONDS {
+            return Err(AuthFailure::Invalid);
+        }
         let user_id = data
             .claims
             .sub
@@ -255,13 +275,16 @@ impl Authenticator {
         Ok(Viewer {
             user_id,
             role: data.claims.role,
+            session: data.claims.sid,
+            expires_at: DateTime::from_timestamp(data.claims.exp, 0).ok_or(AuthFailure::Invalid)?,
         })
     }
 
-    /// Issues an access token and a new refresh token for `user`.
+    /// Issues an access token and a new refresh token for `user`, starting a new sign-in.
     pub fn issue(&self, user: &User, now: DateTime<Utc>) -> Result<IssuedTokens, ApiError> {
         let refresh = self.new_refresh_token(now)?;
-        self.issue_access(user, now, refresh)
+        let family = uuid::Uuid::now_v7();
+        self.issue_access(user, now, refresh, family)
     }
 
     /// A new refresh token, not yet bound to a user.
@@ -276,12 +299,13 @@ impl Authenticator {
         })
     }
 
-    /// Issues an access token for `user` to go with an existing refresh token.
+    /// Issues an access token for `user` to go with a refresh token of the sign-in `family`.
     pub fn issue_access(
         &self,
         user: &User,
         now: DateTime<Utc>,
         refresh: RefreshToken,
+        family: uuid::Uuid,
     ) -> Result<IssuedTokens, ApiError> {
         let access_ttl = self.config.access_ttl.as_secs();
         let claims = Claims {
@@ -290,7 +314,9 @@ impl Authenticator {
             sub: user.id.to_string(),
             iat: now.timestamp(),
             exp: now.timestamp() + i64::try_from(access_ttl).map_err(ApiError::internal)?,
+            nbf: None,
             jti: uuid::Uuid::new_v4().to_string(),
+            sid: family,
             role: user.role,
         };
         let header = Header {
@@ -302,6 +328,7 @@ impl Authenticator {
             access_token,
             expires_in: access_ttl,
             refresh,
+            family,
         })
     }
 

@@ -185,7 +185,9 @@ pub async fn compute(
         .collect();
     rows.sort_by(|a, b| at_risk_order(&a.0.summary, &b.0.summary));
     let summaries: Vec<MemberSummary> = rows.iter().map(|(r, _)| r.summary.clone()).collect();
-    let sectors: Vec<&[Sector]> = rows.iter().map(|(_, s)| *s).collect();
+    let shared: Vec<(SharingLevel, &[Sector])> =
+        rows.iter().map(|(r, s)| (r.member.sharing, *s)).collect();
+    let sectors = herlead_core::cohort::countable_sectors(&shared);
     let aggregates = aggregate(&summaries, &sectors);
     Ok(Dashboard {
         rows: rows.into_iter().map(|(r, _)| r).collect(),

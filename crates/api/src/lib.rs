@@ -4,6 +4,7 @@
 //! the server mounts over HTTP. Per request, the transport turns the `Authorization` header
 //! into a [`Session`] with [`Authenticator::session`] and attaches it to the request.
 
+pub mod admission;
 mod auth;
 pub mod dashboard;
 mod error;
@@ -32,9 +33,8 @@ pub type HerLeadSchema = Schema<Query, Mutation, Subscription>;
 pub struct ApiConfig {
     /// Deepest selection nesting accepted.
     pub max_depth: usize,
-    /// Highest complexity accepted: fields selected, list fields counted once per item of
-    /// their page size.
-    pub max_complexity: usize,
+    /// What every operation is admitted under (sizes, expansion, aliases, complexity).
+    pub admission: admission::AdmissionConfig,
     /// Whether introspection queries (and so GraphiQL's docs) are answered.
     pub introspection: bool,
     /// Whether "did you mean …?" suggestions appear in validation errors.
@@ -45,18 +45,27 @@ pub struct ApiConfig {
     pub max_directives: usize,
     /// Rate limits.
     pub rate_limits: limits::RateLimitConfig,
+    /// Keep rate-limit counters in the database (shared by replicas) instead of the process.
+    pub shared_rate_limits: bool,
+    /// Most subscriptions open at once for one account, in one process (0: no limit).
+    pub max_subscriptions_per_user: usize,
+    /// Most subscriptions open at once on one socket (0: no limit).
+    pub max_subscriptions_per_socket: usize,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
         Self {
             max_depth: 16,
-            max_complexity: 5000,
+            admission: admission::AdmissionConfig::default(),
             introspection: true,
             suggestions: true,
             max_recursion: 32,
             max_directives: 5,
             rate_limits: limits::RateLimitConfig::default(),
+            shared_rate_limits: false,
+            max_subscriptions_per_user: 40,
+            max_subscriptions_per_socket: 20,
         }
     }
 }
@@ -73,18 +82,47 @@ pub fn build_schema_with_metrics(
     config: &ApiConfig,
     metrics: Arc<metrics::Metrics>,
 ) -> HerLeadSchema {
+    build_schema_with(
+        store,
+        auth,
+        config,
+        metrics,
+        Arc::new(admission::Documents::new()),
+    )
+}
+
+/// Builds the schema, recording into `metrics` and caching parsed documents in `documents`
+/// (which the transport may share to look at a request before it runs).
+pub fn build_schema_with(
+    store: Store,
+    auth: Arc<Authenticator>,
+    config: &ApiConfig,
+    metrics: Arc<metrics::Metrics>,
+    documents: Arc<admission::Documents>,
+) -> HerLeadSchema {
+    let rate_limits = if config.shared_rate_limits {
+        limits::RateLimits::shared(config.rate_limits, store.clone())
+    } else {
+        limits::RateLimits::new(config.rate_limits)
+    };
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .data(store)
         .data(auth)
-        .data(limits::RateLimits::new(config.rate_limits))
+        .data(rate_limits)
+        .data(limits::SubscriptionLimits::new(
+            config.max_subscriptions_per_user,
+            config.max_subscriptions_per_socket,
+        ))
         .data(metrics)
         .data(Arc::new(dashboard::Dashboards::new()))
         .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity)
         .limit_recursive_depth(config.max_recursion)
         .limit_directives(config.max_directives)
         .extension(extension::ErrorCodes)
-        .extension(limits::PerCallerLimit);
+        .extension(admission::Admission {
+            config: config.admission,
+            documents,
+        });
     if !config.introspection {
         builder = builder.disable_introspection();
     }

@@ -1,6 +1,10 @@
 //! Rate limits: per client address and per account for sign-in, registration and refresh
 //! (brute force), and per signed-in user (or per address when anonymous) for every root field
 //! of every operation, so batches and aliases count one by one.
+//!
+//! The counters live in the process ([`governor`]) on the embedded SQLite default, and in
+//! the database on PostgreSQL ([`RateLimits::shared`]), so that N replicas allow the quota
+//! once, not N times.
 
 use std::{
     collections::HashMap,
@@ -12,12 +16,8 @@ use std::{
     },
 };
 
-use async_graphql::{
-    ServerResult, Variables,
-    extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-    },
-    parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet},
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
 };
 use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
@@ -57,13 +57,24 @@ enum Caller {
     Address(IpAddr),
 }
 
-/// The limiters of one server process.
+impl Caller {
+    fn key(&self) -> String {
+        match self {
+            Caller::User(id) => format!("caller:{id}"),
+            Caller::Address(ip) => format!("caller:{ip}"),
+        }
+    }
+}
+
+/// The limiters of one server process, or its handle on the database's shared counters.
 pub struct RateLimits {
     auth: Option<DefaultKeyedRateLimiter<IpAddr>>,
     account: Option<DefaultKeyedRateLimiter<String>>,
     caller: Option<DefaultKeyedRateLimiter<Caller>>,
     checks: AtomicU64,
     clock: DefaultClock,
+    config: RateLimitConfig,
+    shared: Option<herlead_store::Store>,
 }
 
 impl std::fmt::Debug for RateLimits {
@@ -78,7 +89,7 @@ fn limiter<K: std::hash::Hash + Eq + Clone>(per_minute: u32) -> Option<DefaultKe
 }
 
 impl RateLimits {
-    /// Limiters with these quotas (a burst of a full minute's quota is allowed).
+    /// In-process limiters with these quotas (a burst of a full minute's quota is allowed).
     pub fn new(config: RateLimitConfig) -> Arc<Self> {
         Arc::new(Self {
             auth: limiter(config.auth_per_address),
@@ -86,7 +97,53 @@ impl RateLimits {
             caller: limiter(config.fields_per_caller),
             checks: AtomicU64::new(0),
             clock: DefaultClock::default(),
+            config,
+            shared: None,
         })
+    }
+
+    /// Limiters whose counters live in `store`'s database, shared by every process using it:
+    /// the same quotas and the same algorithm as [`RateLimits::new`].
+    pub fn shared(config: RateLimitConfig, store: herlead_store::Store) -> Arc<Self> {
+        Arc::new(Self {
+            auth: None,
+            account: None,
+            caller: None,
+            checks: AtomicU64::new(0),
+            clock: DefaultClock::default(),
+            config,
+            shared: Some(store),
+        })
+    }
+
+    /// Takes `n` cells of `key`'s quota of `per_minute` in the shared counters.
+    async fn check_shared(
+        &self,
+        store: &herlead_store::Store,
+        key: String,
+        per_minute: u32,
+        n: u32,
+    ) -> Result<(), ApiError> {
+        if per_minute == 0 || n == 0 {
+            return Ok(());
+        }
+        // A minute's quota at once is the burst; more than that is never allowed.
+        if n > per_minute {
+            return Err(ApiError::RateLimited { retry_after: 60 });
+        }
+        let interval_ms = 60_000 / i64::from(per_minute);
+        let cells_ms = interval_ms * i64::from(n);
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        match store
+            .take_rate(&key, cells_ms, interval_ms * i64::from(per_minute), now_ms)
+            .await
+            .map_err(ApiError::from)?
+        {
+            None => Ok(()),
+            Some(wait_ms) => Err(ApiError::RateLimited {
+                retry_after: u64::try_from(wait_ms / 1000).unwrap_or(0) + 1,
+            }),
+        }
     }
 
     /// Takes `n` cells of `key`'s quota, all or none (nothing when `n` is 0 or the limit is
@@ -115,20 +172,37 @@ impl RateLimits {
     }
 
     /// For `register`, `login`, `refreshSession`: per client address.
-    pub fn check_auth(&self, addr: Option<ClientAddr>) -> Result<(), ApiError> {
-        match addr {
-            Some(ClientAddr(ip)) => self.check(self.auth.as_ref(), &ip, 1),
-            None => Ok(()),
+    pub async fn check_auth(&self, addr: Option<ClientAddr>) -> Result<(), ApiError> {
+        let Some(ClientAddr(ip)) = addr else {
+            return Ok(());
+        };
+        match &self.shared {
+            Some(store) => {
+                self.check_shared(store, format!("auth:{ip}"), self.config.auth_per_address, 1)
+                    .await
+            }
+            None => self.check(self.auth.as_ref(), &ip, 1),
         }
     }
 
     /// For `login`: per account.
-    pub fn check_account(&self, email: &str) -> Result<(), ApiError> {
-        self.check(self.account.as_ref(), &email.to_owned(), 1)
+    pub async fn check_account(&self, email: &str) -> Result<(), ApiError> {
+        match &self.shared {
+            Some(store) => {
+                self.check_shared(
+                    store,
+                    format!("account:{email}"),
+                    self.config.login_per_account,
+                    1,
+                )
+                .await
+            }
+            None => self.check(self.account.as_ref(), &email.to_owned(), 1),
+        }
     }
 
     /// Takes `n` root fields from the caller's quota, all or none.
-    fn check_caller(
+    pub(crate) async fn check_caller(
         &self,
         session: Option<&Session>,
         addr: Option<ClientAddr>,
@@ -139,29 +213,111 @@ impl RateLimits {
             (_, Some(ClientAddr(ip))) => Caller::Address(ip),
             _ => return Ok(()),
         };
-        self.check(self.caller.as_ref(), &caller, n)
+        match &self.shared {
+            Some(store) => {
+                self.check_shared(store, caller.key(), self.config.fields_per_caller, n)
+                    .await
+            }
+            None => self.check(self.caller.as_ref(), &caller, n),
+        }
     }
 }
 
-/// Counts the root fields of the operation a request runs against the caller's limit, once
-/// per request, before validation and execution: an operation over the limit runs none of
-/// its fields (so a mutation never half-runs), and fields below the root cost nothing here.
-pub(crate) struct PerCallerLimit;
+/// Caps on open subscriptions: per signed-in user in this process, and per socket.
+#[derive(Debug)]
+pub struct SubscriptionLimits {
+    per_user: usize,
+    per_socket: usize,
+    users: std::sync::Mutex<HashMap<uuid::Uuid, usize>>,
+}
 
-impl ExtensionFactory for PerCallerLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(PerCallerLimitExtension::default())
+/// A socket's count of open subscriptions; the transport attaches one to each connection.
+#[derive(Debug, Default)]
+pub struct SocketSubscriptions(AtomicU64);
+
+impl SubscriptionLimits {
+    /// At most `per_user` subscriptions open for one user, `per_socket` on one socket (0: no
+    /// limit).
+    pub fn new(per_user: usize, per_socket: usize) -> Arc<Self> {
+        Arc::new(Self {
+            per_user,
+            per_socket,
+            users: std::sync::Mutex::default(),
+        })
+    }
+
+    /// Takes a slot for a subscription of `user` on `socket`, kept until the slot drops.
+    pub(crate) fn take(
+        self: &Arc<Self>,
+        user: uuid::Uuid,
+        socket: Option<Arc<SocketSubscriptions>>,
+    ) -> Result<SubscriptionSlot, ApiError> {
+        let over = |what: &str, limit: usize| {
+            ApiError::Validation(herlead_core::ValidationError::new(
+                "subscription",
+                format!(
+                    "at most {limit} subscriptions may be open at once {what}; complete one first"
+                ),
+            ))
+        };
+        if let Some(socket) = &socket {
+            let open = socket.0.fetch_add(1, Ordering::AcqRel);
+            if self.per_socket > 0 && open >= self.per_socket as u64 {
+                socket.0.fetch_sub(1, Ordering::AcqRel);
+                return Err(over("on one connection", self.per_socket));
+            }
+        }
+        let mut users = self
+            .users
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let open = users.entry(user).or_insert(0);
+        if self.per_user > 0 && *open >= self.per_user {
+            drop(users);
+            if let Some(socket) = &socket {
+                socket.0.fetch_sub(1, Ordering::AcqRel);
+            }
+            return Err(over("for one account", self.per_user));
+        }
+        *open += 1;
+        Ok(SubscriptionSlot {
+            limits: self.clone(),
+            user,
+            socket,
+        })
     }
 }
 
-#[derive(Default)]
-struct PerCallerLimitExtension {
-    operation_name: std::sync::Mutex<Option<String>>,
+/// An open subscription's place in the caps; released on drop.
+#[derive(Debug)]
+pub(crate) struct SubscriptionSlot {
+    limits: Arc<SubscriptionLimits>,
+    user: uuid::Uuid,
+    socket: Option<Arc<SocketSubscriptions>>,
+}
+
+impl Drop for SubscriptionSlot {
+    fn drop(&mut self) {
+        if let Some(socket) = &self.socket {
+            socket.0.fetch_sub(1, Ordering::AcqRel);
+        }
+        let mut users = self
+            .limits
+            .users
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(open) = users.get_mut(&self.user) {
+            *open -= 1;
+            if *open == 0 {
+                users.remove(&self.user);
+            }
+        }
+    }
 }
 
 /// Root fields of the operation named `name` (or of the only operation), introspection
 /// fields aside, through inline fragments and fragment spreads.
-fn root_fields(doc: &ExecutableDocument, name: Option<&str>) -> u32 {
+pub(crate) fn root_fields(doc: &ExecutableDocument, name: Option<&str>) -> u32 {
     // Each fragment is counted once (memoized), so fragments spreading each other twice over
     // cost linear work, and a fragment met again while it is being counted (a cycle, which
     // validation refuses after this) counts nothing.
@@ -199,45 +355,6 @@ fn root_fields(doc: &ExecutableDocument, name: Option<&str>) -> u32 {
     operation.map_or(0, |op| {
         count(doc, &op.node.selection_set.node, &mut HashMap::new())
     })
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for PerCallerLimitExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: async_graphql::Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<async_graphql::Request> {
-        if let Ok(mut name) = self.operation_name.lock() {
-            name.clone_from(&request.operation_name);
-        }
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let name = self.operation_name.lock().ok().and_then(|n| n.clone());
-        if let Some(limits) = ctx.data_opt::<Arc<RateLimits>>() {
-            limits
-                .check_caller(
-                    ctx.data_opt::<Session>(),
-                    ctx.data_opt::<ClientAddr>().copied(),
-                    root_fields(&doc, name.as_deref()),
-                )
-                .map_err(|err| {
-                    err.into_graphql()
-                        .into_server_error(async_graphql::Pos::default())
-                })?;
-        }
-        Ok(doc)
-    }
 }
 
 #[cfg(test)]
@@ -278,29 +395,31 @@ mod tests {
         );
     }
 
-    #[test]
-    fn test_a_caller_takes_root_fields_all_or_none() {
+    #[tokio::test]
+    async fn test_a_caller_takes_root_fields_all_or_none() {
         let limits = RateLimits::new(RateLimitConfig {
             auth_per_address: 0,
             login_per_account: 0,
             fields_per_caller: 5,
         });
         let addr = Some(ClientAddr(IpAddr::from([127, 0, 0, 1])));
-        assert!(limits.check_caller(None, addr, 3).is_ok());
+        assert!(limits.check_caller(None, addr, 3).await.is_ok());
         assert!(matches!(
-            limits.check_caller(None, addr, 3),
+            limits.check_caller(None, addr, 3).await,
             Err(ApiError::RateLimited { retry_after }) if retry_after >= 1
         ));
         assert!(
-            limits.check_caller(None, addr, 2).is_ok(),
+            limits.check_caller(None, addr, 2).await.is_ok(),
             "nothing was taken by the refusal"
         );
         assert!(matches!(
-            limits.check_caller(None, Some(ClientAddr(IpAddr::from([10, 0, 0, 1]))), 6),
+            limits
+                .check_caller(None, Some(ClientAddr(IpAddr::from([10, 0, 0, 1]))), 6)
+                .await,
             Err(ApiError::RateLimited { retry_after: 60 })
         ));
         assert!(
-            limits.check_caller(None, None, 100).is_ok(),
+            limits.check_caller(None, None, 100).await.is_ok(),
             "no caller known: no limit"
         );
     }

@@ -25,7 +25,10 @@ pub const STALL_DAYS_MAX: u32 = 365;
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SharingLevel {
-    /// Task statuses, step progress, score and sub-scores, last activity.
+    /// Task statuses, step progress, score and sub-scores, last activity. Not what her
+    /// network is made of: the reach sub-score comes without its factors, and her contacts'
+    /// sectors count in the cohort's sector coverage only among at least
+    /// [`MIN_GROUP_FOR_SECTORS`] members who share at this level.
     #[default]
     Progress,
     /// All of that, plus her contacts' names, sectors and stages.
@@ -289,6 +292,31 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// The fewest members sharing only [`SharingLevel::Progress`] whose contacts' sectors may be
+/// counted in a cohort's sector coverage (k-anonymity): with fewer, a coach could read one
+/// member's sectors off the aggregate.
+pub const MIN_GROUP_FOR_SECTORS: usize = 5;
+
+/// What each member's contacts contribute to the cohort's sector coverage, given what she
+/// shares: her sectors when she shares her contacts, or when at least
+/// [`MIN_GROUP_FOR_SECTORS`] members share only their progress; nothing otherwise.
+pub fn countable_sectors<'a>(members: &[(SharingLevel, &'a [Sector])]) -> Vec<&'a [Sector]> {
+    let progress_only = members
+        .iter()
+        .filter(|(level, _)| *level == SharingLevel::Progress)
+        .count();
+    members
+        .iter()
+        .map(|(level, sectors)| {
+            if *level == SharingLevel::Progress && progress_only < MIN_GROUP_FOR_SECTORS {
+                &[][..]
+            } else {
+                *sectors
+            }
+        })
+        .collect()
+}
+
 /// The sectors a member has contacts in, each once, in [`Sector::ALL`] order: all that the
 /// cohort's sector coverage needs of her contacts.
 pub fn contact_sectors(s: &Snapshot) -> Vec<Sector> {
@@ -406,6 +434,29 @@ pub fn aggregate(summaries: &[MemberSummary], sectors: &[&[Sector]]) -> Aggregat
 mod tests {
     use super::*;
     use crate::network::{Scope, tests::contact};
+
+    #[test]
+    fn test_sectors_of_members_sharing_only_progress_count_only_in_a_large_enough_group() {
+        let media: &[Sector] = &[Sector::Media];
+        let both: &[Sector] = &[Sector::Media, Sector::Academia];
+        let few = [
+            (SharingLevel::Progress, media),
+            (SharingLevel::ProgressAndContacts, both),
+        ];
+        assert_eq!(countable_sectors(&few), vec![&[][..], both]);
+        let many: Vec<_> = (0..MIN_GROUP_FOR_SECTORS)
+            .map(|_| (SharingLevel::Progress, media))
+            .chain([(SharingLevel::ProgressAndContacts, both)])
+            .collect();
+        let counted = countable_sectors(&many);
+        assert!(
+            counted
+                .iter()
+                .take(MIN_GROUP_FOR_SECTORS)
+                .all(|s| *s == media)
+        );
+        assert_eq!(counted[MIN_GROUP_FOR_SECTORS], both);
+    }
 
     mod stable {
         use proptest::prelude::*;

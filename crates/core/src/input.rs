@@ -137,6 +137,14 @@ pub fn single_line(
             format!("{what} cannot contain control characters"),
         ));
     }
+    if normalized.chars().any(is_invisible_format) {
+        return Err(ValidationError::new(
+            field,
+            format!(
+                "{what} cannot contain invisible direction or spacing characters (such as U+202E or U+200B): they make text show as something other than what it is"
+            ),
+        ));
+    }
     let folded = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.is_empty() {
         return Err(ValidationError::new(field, format!("{what} is required")));
@@ -148,6 +156,18 @@ pub fn single_line(
         ));
     }
     Ok(folded)
+}
+
+/// Invisible characters that change how text around them is shown (bidirectional
+/// embeddings, overrides and isolates, and marks) or hide in it (zero-width spaces, the word
+/// joiner, the byte-order mark): the stuff of names that pass for someone else's. The
+/// zero-width joiner and non-joiner stay allowed: Persian, Indic scripts and emoji
+/// sequences need them.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}')
 }
 
 /// Like [`single_line`], but blank input means "none".
@@ -579,6 +599,24 @@ mod tests {
     fn test_password_debug_hides_the_secret() {
         let password = Password::parse("password", "correct horse").expect("valid");
         assert!(!format!("{password:?}").contains("horse"));
+    }
+
+    #[test]
+    fn test_names_refuse_bidi_overrides_and_zero_width_spaces_but_keep_joiners() {
+        for spoof in [
+            "Ada\u{202E}ecalevol",
+            "Ad\u{200B}a",
+            "\u{2066}Ada\u{2069}",
+            "Ada\u{FEFF}",
+        ] {
+            let err = DisplayName::parse("displayName", spoof).expect_err(spoof);
+            assert_eq!(err.field, "displayName");
+            assert!(err.message.contains("invisible"), "{}", err.message);
+        }
+        // Persian with a zero-width non-joiner, and an emoji with a zero-width joiner.
+        for fine in ["می\u{200C}خواهم", "Ada \u{1F469}\u{200D}\u{1F4BB}"] {
+            assert!(DisplayName::parse("displayName", fine).is_ok(), "{fine}");
+        }
     }
 
     #[test]

@@ -140,20 +140,25 @@ impl HerLeadClient {
     }
 
     /// Creates a member account and signs her in.
+    ///
+    /// The server answers registration the same way whether or not the email already has an
+    /// account (so that nobody can find out who uses HerLead), and leaves an existing account
+    /// as it was; the sign-in that follows then fails with `Unauthenticated` unless the
+    /// password is that account's own. Tell her: "this email may already have an account:
+    /// sign in instead".
     pub async fn register(
         &self,
         email: String,
         password: String,
         display_name: String,
     ) -> Result<User, HerLeadError> {
-        let data = self
-            .send(
-                op::REGISTER,
-                json!({"i": {"email": email, "password": password, "displayName": display_name}}),
-                false,
-            )
-            .await?;
-        self.start_session(field(data, "register")?)
+        self.send(
+            op::REGISTER,
+            json!({"i": {"email": email, "password": password, "displayName": display_name}}),
+            false,
+        )
+        .await?;
+        self.login(email, password).await
     }
 
     /// Signs in.

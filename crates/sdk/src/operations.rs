@@ -2,7 +2,7 @@
 //! `schema/schema.graphql`, so a schema change that breaks the SDK fails the build's tests,
 //! not a phone.
 
-pub(crate) const REGISTER: &str = "mutation Register($i: RegisterInput!) { register(input: $i) { accessToken refreshToken user { id email displayName role createdAt } } }";
+pub(crate) const REGISTER: &str = "mutation Register($i: RegisterInput!) { register(input: $i) }";
 pub(crate) const LOGIN: &str = "mutation Login($i: LoginInput!) { login(input: $i) { accessToken refreshToken user { id email displayName role createdAt } } }";
 pub(crate) const REFRESH: &str = "mutation Refresh($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken user { id } } }";
 pub(crate) const LOGOUT: &str = "mutation Logout($t: String!) { logout(refreshToken: $t) }";

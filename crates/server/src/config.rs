@@ -63,7 +63,7 @@ pub struct ConfigArgs {
     #[arg(
         long,
         env = "HERLEAD_MAX_COMPLEXITY",
-        default_value_t = 1000,
+        default_value_t = 5000,
         global = true
     )]
     pub max_complexity: usize,
@@ -71,7 +71,7 @@ pub struct ConfigArgs {
     #[arg(
         long,
         env = "HERLEAD_BODY_LIMIT",
-        default_value_t = 1_048_576,
+        default_value_t = 262_144,
         global = true
     )]
     pub body_limit: usize,
@@ -111,6 +111,51 @@ pub struct ConfigArgs {
     /// Most aliased fields in one operation.
     #[arg(long, env = "HERLEAD_MAX_ALIASES", default_value_t = 30, global = true)]
     pub max_aliases: usize,
+    /// Longest GraphQL query text accepted, in bytes.
+    #[arg(
+        long,
+        env = "HERLEAD_MAX_QUERY_BYTES",
+        default_value_t = 32_768,
+        global = true
+    )]
+    pub max_query_bytes: usize,
+    /// Most selections in a query once its fragments are expanded.
+    #[arg(
+        long,
+        env = "HERLEAD_MAX_SELECTIONS",
+        default_value_t = 2_000,
+        global = true
+    )]
+    pub max_selections: u64,
+    /// Most subscriptions open at once on one WebSocket connection (0: no limit).
+    #[arg(
+        long,
+        env = "HERLEAD_MAX_SUBSCRIPTIONS_PER_SOCKET",
+        default_value_t = 20,
+        global = true
+    )]
+    pub max_subscriptions_per_socket: usize,
+    /// Most subscriptions open at once for one account on this server (0: no limit).
+    #[arg(
+        long,
+        env = "HERLEAD_MAX_SUBSCRIPTIONS_PER_USER",
+        default_value_t = 40,
+        global = true
+    )]
+    pub max_subscriptions_per_user: usize,
+    /// Proxies (addresses or CIDR ranges, comma-separated) whose `X-Forwarded-For` names the
+    /// client; from any other peer the header is ignored (none by default).
+    #[arg(
+        long,
+        env = "HERLEAD_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<String>,
+    /// Serve /metrics on this separate address (for example 127.0.0.1:9090) instead of the
+    /// main one. In production mode /metrics is served only here.
+    #[arg(long, env = "HERLEAD_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<String>,
     /// Seconds a request may run before it is abandoned.
     #[arg(
         long,
@@ -213,6 +258,18 @@ pub struct Config {
     pub max_batch: usize,
     /// Alias cap per operation.
     pub max_aliases: usize,
+    /// Query length cap.
+    pub max_query_bytes: usize,
+    /// Expanded selection cap.
+    pub max_selections: u64,
+    /// Subscriptions per socket.
+    pub max_subscriptions_per_socket: usize,
+    /// Subscriptions per account.
+    pub max_subscriptions_per_user: usize,
+    /// Proxies trusted to name the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Separate address for /metrics.
+    pub metrics_bind: Option<SocketAddr>,
     /// Request timeout.
     pub request_timeout: Duration,
     /// Rate limits.
@@ -266,6 +323,39 @@ impl Config {
         }
         positive("HERLEAD_MAX_BATCH", args.max_batch)?;
         positive("HERLEAD_MAX_ALIASES", args.max_aliases)?;
+        positive("HERLEAD_MAX_QUERY_BYTES", args.max_query_bytes)?;
+        positive(
+            "HERLEAD_MAX_SELECTIONS",
+            usize::try_from(args.max_selections).unwrap_or(usize::MAX),
+        )?;
+        let trusted_proxies = args
+            .trusted_proxies
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| {
+                let p = p.trim();
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        ConfigError::new(
+                            "HERLEAD_TRUSTED_PROXIES",
+                            format!("{p:?} is not an address or range such as 10.0.0.0/8"),
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let metrics_bind = args
+            .metrics_bind
+            .as_deref()
+            .map(|raw| {
+                raw.parse::<SocketAddr>().map_err(|_| {
+                    ConfigError::new(
+                        "HERLEAD_METRICS_BIND",
+                        format!("{raw:?} is not an address:port such as 127.0.0.1:9090"),
+                    )
+                })
+            })
+            .transpose()?;
         positive(
             "HERLEAD_REQUEST_TIMEOUT",
             usize::try_from(args.request_timeout).unwrap_or(usize::MAX),
@@ -310,6 +400,12 @@ impl Config {
             cors_origins: args.cors_origins,
             max_batch: args.max_batch,
             max_aliases: args.max_aliases,
+            max_query_bytes: args.max_query_bytes,
+            max_selections: args.max_selections,
+            max_subscriptions_per_socket: args.max_subscriptions_per_socket,
+            max_subscriptions_per_user: args.max_subscriptions_per_user,
+            trusted_proxies,
+            metrics_bind,
             request_timeout: Duration::from_secs(args.request_timeout),
             metrics: args.metrics,
             bench_baseline: args.bench_baseline,
@@ -370,8 +466,10 @@ mod tests {
         let config = parse(&[]).expect("defaults");
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(config.database_url, "sqlite://herlead.db?mode=rwc");
-        assert_eq!(config.body_limit, 1_048_576);
+        assert_eq!(config.body_limit, 262_144);
+        assert_eq!(config.max_complexity, 5_000, "the README's number");
         assert!(config.introspection);
+        assert!(config.trusted_proxies.is_empty());
     }
 
     #[test]
@@ -383,6 +481,16 @@ mod tests {
             (vec!["--jwt-secret", "short"], "HERLEAD_JWT_SECRET"),
             (vec!["--max-depth", "0"], "HERLEAD_MAX_DEPTH"),
             (vec!["--body-limit", "0"], "HERLEAD_BODY_LIMIT"),
+            (
+                vec!["--trusted-proxies", "10.0.0.0/33"],
+                "HERLEAD_TRUSTED_PROXIES",
+            ),
+            (
+                vec!["--trusted-proxies", "proxy"],
+                "HERLEAD_TRUSTED_PROXIES",
+            ),
+            (vec!["--metrics-bind", "9090"], "HERLEAD_METRICS_BIND"),
+            (vec!["--max-query-bytes", "0"], "HERLEAD_MAX_QUERY_BYTES"),
             (vec!["--access-token-ttl", "0"], "HERLEAD_ACCESS_TOKEN_TTL"),
             (
                 vec!["--access-token-ttl", "600", "--refresh-token-ttl", "60"],

@@ -5,8 +5,10 @@
 
 pub mod admin;
 pub mod config;
+mod pool;
 mod routes;
 pub mod secret;
+mod socket;
 pub mod startup;
 pub mod telemetry;
 

@@ -8,38 +8,71 @@ use actix_web::{
     },
     web,
 };
-use async_graphql::{
-    BatchRequest,
-    http::GraphiQLSource,
-    parser::{
-        parse_query,
-        types::{ExecutableDocument, OperationType},
-    },
-};
-use herlead_api::{Authenticator, HerLeadSchema};
+use async_graphql::{BatchRequest, http::GraphiQLSource, parser::types::OperationType};
+use herlead_api::{Authenticator, HerLeadSchema, admission::Documents};
 use herlead_store::Store;
 use serde_json::json;
-use std::sync::Arc;
+use std::{net::IpAddr, sync::Arc};
+
+use crate::pool::{Pool, PoolError};
 
 /// What every handler shares.
 pub(crate) struct AppState {
     pub(crate) schema: HerLeadSchema,
     pub(crate) auth: Arc<Authenticator>,
     pub(crate) store: Store,
-    pub(crate) documents: Documents,
+    /// The schema's cache of parsed documents, to look at a request before it runs.
+    pub(crate) documents: Arc<Documents>,
+    /// Where GraphQL work runs.
+    pub(crate) pool: Pool,
     /// Members' summaries for `/bench/aggregates/recomputed` (only with the bench switch).
     pub(crate) bench_members: tokio::sync::Mutex<herlead_api::dashboard::MemberCache>,
     pub(crate) limits: Limits,
     pub(crate) metrics: Option<Arc<herlead_api::metrics::Metrics>>,
 }
 
-/// Limits enforced before execution.
+/// Limits enforced by the transport.
 pub(crate) struct Limits {
     pub(crate) max_batch: usize,
-    pub(crate) max_aliases: usize,
+    /// The largest WebSocket message, like the largest request body.
+    pub(crate) message_bytes: usize,
+    pub(crate) admission: herlead_api::admission::AdmissionConfig,
     pub(crate) timeout: std::time::Duration,
     pub(crate) graphiql: bool,
     pub(crate) bench_baseline: bool,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub(crate) trusted_proxies: Vec<ipnet::IpNet>,
+    /// Whether /metrics is served on the main address.
+    pub(crate) metrics_here: bool,
+}
+
+/// The client's address: the TCP peer, or, when the peer is a trusted proxy, the nearest
+/// address in `X-Forwarded-For` that is not a trusted proxy itself (each proxy appends the
+/// address it saw, so everything left of an untrusted hop may be forged and is ignored).
+pub(crate) fn client_addr(state: &AppState, req: &HttpRequest) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    let trusted = |ip: &IpAddr| state.limits.trusted_proxies.iter().any(|n| n.contains(ip));
+    if !trusted(&peer) {
+        return Some(peer);
+    }
+    let hops: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Ok(ip) = hop.parse::<IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !trusted(&ip) {
+            break;
+        }
+    }
+    Some(client)
 }
 
 /// Headers every response carries (GraphiQL sets its own content policy first).
@@ -110,84 +143,6 @@ fn negotiate(req: &HttpRequest) -> Option<MediaType> {
     }
 }
 
-/// Aliased fields in a document, fragments included.
-fn alias_count(doc: &ExecutableDocument) -> usize {
-    use async_graphql::parser::types::{Selection, SelectionSet};
-    fn walk(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
-                }
-                Selection::InlineFragment(f) => walk(&f.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    doc.operations
-        .iter()
-        .map(|(_, op)| walk(&op.node.selection_set.node))
-        .sum::<usize>()
-        + doc
-            .fragments
-            .values()
-            .map(|f| walk(&f.node.selection_set.node))
-            .sum::<usize>()
-}
-
-/// Parsed documents by query text, so a query a client sends again is not parsed again
-/// (clients send the same few documents over and over). Bounded by the total length of the
-/// cached query texts; documents that fail to parse are not kept, so their errors come from
-/// async-graphql's own parser as before.
-pub(crate) struct Documents {
-    cache: quick_cache::sync::Cache<String, Parsed, TextLength>,
-}
-
-#[derive(Clone)]
-struct Parsed {
-    document: ExecutableDocument,
-    aliases: usize,
-}
-
-#[derive(Clone)]
-struct TextLength;
-
-impl quick_cache::Weighter<String, Parsed> for TextLength {
-    fn weight(&self, query: &String, _: &Parsed) -> u64 {
-        u64::try_from(query.len()).unwrap_or(u64::MAX).max(1)
-    }
-}
-
-impl Documents {
-    /// Total query text kept, in bytes.
-    pub(crate) const CAPACITY: u64 = 1 << 20;
-    /// The longest query text kept.
-    const LONGEST: usize = 16 * 1024;
-
-    pub(crate) fn new() -> Self {
-        Self {
-            cache: quick_cache::sync::Cache::with_weighter(2048, Self::CAPACITY, TextLength),
-        }
-    }
-
-    /// The parsed document of `query`, or `None` when it does not parse.
-    fn get(&self, query: &str) -> Option<Parsed> {
-        if let Some(parsed) = self.cache.get(query) {
-            return Some(parsed);
-        }
-        let document = parse_query(query).ok()?;
-        let parsed = Parsed {
-            aliases: alias_count(&document),
-            document,
-        };
-        if query.len() <= Self::LONGEST {
-            self.cache.insert(query.to_owned(), parsed.clone());
-        }
-        Some(parsed)
-    }
-}
-
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/graphql")
@@ -195,7 +150,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(graphql_get))
             .default_service(web::to(method_not_allowed)),
     )
-    .route("/graphql/ws", web::get().to(graphql_ws))
+    .route("/graphql/ws", web::get().to(crate::socket::graphql_ws))
     .route("/cohorts/{id}/dashboard.csv", web::get().to(dashboard_csv))
     .route("/graphiql", web::get().to(graphiql))
     .route("/", web::get().to(root))
@@ -261,48 +216,40 @@ async fn execute(state: &AppState, req: &HttpRequest, batch: BatchRequest) -> Ht
     if requests.iter().any(|r| r.query.trim().is_empty()) {
         return request_error(StatusCode::BAD_REQUEST, "a GraphQL request needs a query");
     }
-    let mut batch = batch;
-    let mut too_many_aliases = false;
-    let mut attach = |r: &mut async_graphql::Request| {
-        if let Some(parsed) = state.documents.get(&r.query) {
-            too_many_aliases |= parsed.aliases > state.limits.max_aliases;
-            r.set_parsed_query(parsed.document);
-        }
-    };
-    match &mut batch {
-        BatchRequest::Single(r) => attach(r),
-        BatchRequest::Batch(list) => list.iter_mut().for_each(attach),
-    }
-    if too_many_aliases {
-        return request_error(
-            StatusCode::BAD_REQUEST,
-            &format!(
-                "an operation may use at most {} aliases",
-                state.limits.max_aliases
-            ),
-        );
-    }
     let mut batch = batch.data(session(state, req));
-    if let Some(addr) = req.peer_addr() {
-        batch = batch.data(herlead_api::limits::ClientAddr(addr.ip()));
+    if let Some(addr) = client_addr(state, req) {
+        batch = batch.data(herlead_api::limits::ClientAddr(addr));
     }
     let operation =
         herlead_api::metrics::Metrics::operation_label(requests_operation(&batch)).to_owned();
     tracing::Span::current().record("operation", operation.as_str());
     let started = std::time::Instant::now();
-    let outcome =
-        tokio::time::timeout(state.limits.timeout, state.schema.execute_batch(batch)).await;
+    let schema = state.schema.clone();
+    let outcome = state
+        .pool
+        .run(state.limits.timeout, async move {
+            schema.execute_batch(batch).await
+        })
+        .await;
     if let Some(m) = &state.metrics {
         m.requests.with_label_values(&[operation.as_str()]).inc();
         m.duration
             .with_label_values(&[operation.as_str()])
             .observe(started.elapsed().as_secs_f64());
     }
-    let Ok(response) = outcome else {
-        tracing::warn!("a request ran past the time limit and was abandoned");
-        return HttpResponse::ServiceUnavailable().json(json!({
-            "errors": [{ "message": "the request took too long", "extensions": { "code": "INTERNAL" } }]
-        }));
+    let response = match outcome {
+        Ok(response) => response,
+        Err(PoolError::TimedOut) => {
+            tracing::warn!("a request ran past the time limit and was abandoned");
+            return HttpResponse::ServiceUnavailable().json(json!({
+                "errors": [{ "message": "the request took too long", "extensions": { "code": "INTERNAL" } }]
+            }));
+        }
+        Err(PoolError::Panicked | PoolError::Closed) => {
+            return HttpResponse::InternalServerError().json(json!({
+                "errors": [{ "message": "internal server error", "extensions": { "code": "INTERNAL" } }]
+            }));
+        }
     };
     let responses: Vec<&async_graphql::Response> = match &response {
         async_graphql::BatchResponse::Single(r) => vec![r],
@@ -327,7 +274,16 @@ async fn execute(state: &AppState, req: &HttpRequest, batch: BatchRequest) -> Ht
     // graphql-response+json type, that is a 400.
     let request_error = matches!(&response, async_graphql::BatchResponse::Single(r)
         if r.data == async_graphql::Value::Null && !r.errors.is_empty() && r.errors.iter().all(|e| e.path.is_empty()));
-    let status = if media == MediaType::GraphqlResponse && request_error {
+    // A request over the admission limits is refused as a whole, like an oversized batch:
+    // 400 whatever the media type.
+    let over_limit = responses.iter().any(|r| {
+        r.errors.iter().any(|e| {
+            e.extensions
+                .as_ref()
+                .is_some_and(|ext| ext.get("limit").is_some())
+        })
+    });
+    let status = if over_limit || (media == MediaType::GraphqlResponse && request_error) {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -400,23 +356,6 @@ fn parse_get(query_string: &str) -> Result<async_graphql::Request, String> {
     Ok(request)
 }
 
-/// The type of the operation a request would run, if it names one that exists.
-fn selected_operation(
-    documents: &Documents,
-    request: &async_graphql::Request,
-) -> Option<OperationType> {
-    let document = documents.get(&request.query)?.document;
-    let mut operations = document.operations.iter();
-    match &request.operation_name {
-        Some(wanted) => operations
-            .find(|(name, _)| name.is_some_and(|n| n.as_str() == wanted))
-            .map(|(_, op)| op.node.ty),
-        // Without a name, only a document with exactly one operation can run.
-        None if operations.len() == 1 => operations.next().map(|(_, op)| op.node.ty),
-        None => None,
-    }
-}
-
 /// GET /graphql?query=…: queries only; a mutation over GET runs nothing.
 async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let request = match parse_get(req.query_string()) {
@@ -429,7 +368,11 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         }
     };
     if matches!(
-        selected_operation(&state.documents, &request),
+        state.documents.operation_type(
+            &request.query,
+            request.operation_name.as_deref(),
+            &state.limits.admission
+        ),
         Some(OperationType::Mutation | OperationType::Subscription)
     ) {
         return HttpResponse::MethodNotAllowed()
@@ -462,44 +405,6 @@ async fn graphiql(state: web::Data<AppState>) -> HttpResponse {
         )
 }
 
-/// The bearer credentials of a `connection_init` payload: `{"Authorization": "Bearer …"}`
-/// (any case) or `{"token": "…"}`.
-fn init_authorization(payload: &serde_json::Value) -> Option<String> {
-    let object = payload.as_object()?;
-    if let Some(value) = object
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-        .and_then(|(_, v)| v.as_str())
-    {
-        return Some(value.to_owned());
-    }
-    object
-        .get("token")
-        .and_then(|v| v.as_str())
-        .map(|t| format!("Bearer {t}"))
-}
-
-/// GET /graphql/ws: subscriptions over WebSocket (`graphql-transport-ws`, and the legacy
-/// `graphql-ws`), authenticated in `connection_init`. A refused token closes the connection.
-async fn graphql_ws(
-    req: HttpRequest,
-    payload: web::Payload,
-    state: web::Data<AppState>,
-) -> actix_web::Result<HttpResponse> {
-    let auth = state.auth.clone();
-    async_graphql_actix_web::GraphQLSubscription::new(state.schema.clone())
-        .on_connection_init(move |value| async move {
-            let session = auth.session(init_authorization(&value).as_deref());
-            if let herlead_api::Session::Refused(_) = session {
-                return Err(async_graphql::Error::new("the access token is not valid"));
-            }
-            let mut data = async_graphql::Data::default();
-            data.insert(session);
-            Ok(data)
-        })
-        .start(&req, payload)
-}
-
 /// GET /cohorts/{id}/dashboard.csv: a coach's cohort dashboard for spreadsheets.
 async fn dashboard_csv(
     req: HttpRequest,
@@ -510,7 +415,24 @@ async fn dashboard_csv(
         .headers()
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("invalid"));
-    match herlead_api::export::dashboard_csv(&state.store, &state.auth, header, &path).await {
+    let (store, auth, header, id) = (
+        state.store.clone(),
+        state.auth.clone(),
+        header.map(str::to_owned),
+        path.into_inner(),
+    );
+    let outcome = state
+        .pool
+        .run(state.limits.timeout, async move {
+            herlead_api::export::dashboard_csv(&store, &auth, header.as_deref(), &id).await
+        })
+        .await;
+    let Ok(outcome) = outcome else {
+        return HttpResponse::ServiceUnavailable().json(json!({
+            "errors": [{ "message": "the export took too long", "extensions": { "code": "INTERNAL" } }]
+        }));
+    };
+    match outcome {
         Ok(csv) => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((
@@ -662,8 +584,22 @@ fn aggregates_json(a: &herlead_core::cohort::Aggregates) -> serde_json::Value {
     })
 }
 
-/// GET /metrics: Prometheus text format.
+/// GET /metrics on the main address, unless it is served on its own
+/// (`HERLEAD_METRICS_BIND`) or the server is in production mode.
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    if !state.limits.metrics_here {
+        return HttpResponse::NotFound().finish();
+    }
+    metrics_body(&state)
+}
+
+/// GET /metrics on the separate metrics address.
+pub(crate) async fn metrics_only(state: web::Data<AppState>) -> HttpResponse {
+    metrics_body(&state)
+}
+
+/// Prometheus text format.
+fn metrics_body(state: &AppState) -> HttpResponse {
     let Some(m) = &state.metrics else {
         return HttpResponse::NotFound().finish();
     };

@@ -9,6 +9,7 @@ use herlead_store::Store;
 
 use crate::{
     config::Config,
+    pool::Pool,
     routes::{self, AppState},
     secret::{self, SecretSource},
 };
@@ -57,6 +58,7 @@ fn redact(url: &str) -> String {
 pub struct Application {
     port: u16,
     server: Server,
+    metrics_server: Option<Server>,
     store: Store,
 }
 
@@ -99,19 +101,37 @@ impl Application {
             .context("HERLEAD_JWT_SECRET")?,
         );
         let metrics = herlead_api::metrics::Metrics::new();
-        let schema = herlead_api::build_schema_with_metrics(
+        let admission = herlead_api::admission::AdmissionConfig {
+            max_query_bytes: config.max_query_bytes,
+            max_selections: config.max_selections,
+            max_aliases: config.max_aliases,
+            max_complexity: config.max_complexity,
+            ..herlead_api::admission::AdmissionConfig::default()
+        };
+        let documents = Arc::new(herlead_api::admission::Documents::new());
+        let schema = herlead_api::build_schema_with(
             store.clone(),
             auth.clone(),
             &ApiConfig {
                 max_depth: config.max_depth,
-                max_complexity: config.max_complexity,
+                admission,
                 introspection: config.introspection && !config.production,
                 suggestions: !config.production,
                 rate_limits: config.rate_limits,
+                // Replicas share one PostgreSQL database, so they share its counters; the
+                // embedded SQLite default is one process and keeps them in memory.
+                shared_rate_limits: store.backend() == herlead_store::Backend::Postgres,
+                max_subscriptions_per_user: config.max_subscriptions_per_user,
+                max_subscriptions_per_socket: config.max_subscriptions_per_socket,
                 ..ApiConfig::default()
             },
             metrics.clone(),
+            documents.clone(),
         );
+        let threads = config
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+        let pool = Pool::new(threads).context("cannot start the GraphQL worker threads")?;
         let listener = TcpListener::bind(config.bind)
             .with_context(|| format!("cannot listen on HERLEAD_BIND ({})", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -119,17 +139,40 @@ impl Application {
             schema,
             auth,
             store: store.clone(),
-            documents: routes::Documents::new(),
+            documents,
+            pool,
             bench_members: tokio::sync::Mutex::default(),
             metrics: config.metrics.then_some(metrics),
             limits: routes::Limits {
                 max_batch: config.max_batch,
-                max_aliases: config.max_aliases,
+                message_bytes: config.body_limit,
+                admission,
                 timeout: config.request_timeout,
                 graphiql: !config.production,
                 bench_baseline: config.bench_baseline,
+                trusted_proxies: config.trusted_proxies.clone(),
+                metrics_here: config.metrics_bind.is_none() && !config.production,
             },
         });
+        let metrics_server = match config.metrics_bind.filter(|_| config.metrics) {
+            Some(address) => {
+                let listener = TcpListener::bind(address).with_context(|| {
+                    format!("cannot listen on HERLEAD_METRICS_BIND ({address})")
+                })?;
+                let state = state.clone();
+                let server = HttpServer::new(move || {
+                    App::new()
+                        .app_data(state.clone())
+                        .route("/metrics", web::get().to(routes::metrics_only))
+                })
+                .workers(1)
+                .shutdown_timeout(1)
+                .listen(listener)?
+                .run();
+                Some(server)
+            }
+            None => None,
+        };
         let body_limit = config.body_limit;
         let origins = config.cors_origins.clone();
         let mut server = HttpServer::new(move || {
@@ -157,6 +200,7 @@ impl Application {
         Ok(Application {
             port,
             server,
+            metrics_server,
             store,
         })
     }
@@ -174,7 +218,16 @@ impl Application {
     /// Serves until SIGINT/SIGTERM (finishing in-flight requests) or a stop through the
     /// handle, then closes the database pool.
     pub async fn run_until_stopped(self) -> Result<()> {
-        self.server.await?;
+        match self.metrics_server {
+            Some(metrics) => {
+                let handle = metrics.handle();
+                let metrics = tokio::spawn(metrics);
+                self.server.await?;
+                handle.stop(true).await;
+                metrics.await??;
+            }
+            None => self.server.await?,
+        }
         self.store.close().await?;
         tracing::info!("stopped");
         Ok(())

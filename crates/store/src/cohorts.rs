@@ -98,13 +98,32 @@ fn sharing(raw: &str) -> Result<SharingLevel, StoreError> {
 impl Store {
     /// Changes a user's role. Returns whether the user exists.
     pub async fn set_role(&self, user: UserId, role: Role) -> Result<bool, StoreError> {
+        let _turn = self.write_turn().await;
+        let txn = self.db.begin().await?;
         let updated = user::Entity::update_many()
             .col_expr(user::Column::Role, Expr::value(role.as_str()))
             .col_expr(user::Column::UpdatedAt, Expr::value(crate::now()))
             .filter(user::Column::Id.eq(user.0))
-            .exec(&self.db)
+            .filter(user::Column::Role.ne(role.as_str()))
+            .exec(&txn)
             .await?;
-        Ok(updated.rows_affected == 1)
+        // Her open sockets were opened under the old role: they end, and she reconnects.
+        let events = if updated.rows_affected == 1 {
+            vec![crate::Event::SessionsEnded {
+                user: user.0,
+                family: None,
+            }]
+        } else {
+            Vec::new()
+        };
+        self.events.notify_in(&txn, &events).await?;
+        txn.commit().await?;
+        self.events.after_commit(events);
+        Ok(updated.rows_affected == 1
+            || user::Entity::find_by_id(user.0)
+                .one(&self.db)
+                .await?
+                .is_some())
     }
 
     /// Creates a cohort with `owner` as its first coach.
@@ -857,6 +876,7 @@ mod tasks {
                 to: status.as_str().into(),
                 at: now,
                 source: "MEMBER".into(),
+                cohort: Some(task.cohort_id),
             }];
             self.events.notify_in(&txn, &events).await?;
             txn.commit().await?;
@@ -952,7 +972,10 @@ impl Store {
             .query_all_raw(stmt(
                 "SELECT c.sector, COUNT(DISTINCT c.user_id) \
                  FROM contacts c JOIN cohort_members m ON m.user_id = c.user_id \
-                 WHERE m.cohort_id = $1 GROUP BY c.sector ORDER BY c.sector",
+                 WHERE m.cohort_id = $1 AND (m.sharing <> 'PROGRESS' OR \
+                   (SELECT COUNT(*) FROM cohort_members p \
+                    WHERE p.cohort_id = $1 AND p.sharing = 'PROGRESS') >= 5) \
+                 GROUP BY c.sector ORDER BY c.sector",
             ))
             .await?
             .iter()

@@ -35,6 +35,10 @@ pub enum Event {
         at: DateTime<Utc>,
         /// `MEMBER` or `RULE`.
         source: String,
+        /// The cohort whose own task it is; `None` for the playbook's tasks. Only that
+        /// cohort's coaches may hear of it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cohort: Option<Uuid>,
     },
     /// A coach sent a nudge.
     Nudge {
@@ -42,6 +46,14 @@ pub enum Event {
         member: Uuid,
         /// The nudge.
         nudge: Uuid,
+    },
+    /// Sessions of a user ended (sign-out, a reused refresh token, a change of role): open
+    /// sockets of those sessions must close.
+    SessionsEnded {
+        /// Whose.
+        user: Uuid,
+        /// The sign-in (token family) that ended; `None`: every one of hers.
+        family: Option<Uuid>,
     },
 }
 

@@ -11,6 +11,7 @@ mod error;
 mod events;
 mod migration;
 mod progress;
+mod rate_limits;
 mod sessions;
 mod social;
 mod sync;
@@ -62,6 +63,7 @@ pub struct Store {
     statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
     events: std::sync::Arc<events::Hub>,
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    rate_checks: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -114,6 +116,7 @@ impl Store {
             statements,
             events: events::Hub::new(url, backend),
             writer: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+            rate_checks: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
         })
     }
 

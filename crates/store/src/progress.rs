@@ -168,6 +168,7 @@ pub(crate) async fn apply(
         to: change.status.as_str().to_owned(),
         at: change.now,
         source: source.as_str().to_owned(),
+        cohort: None,
     };
     Ok((
         TaskRecord {

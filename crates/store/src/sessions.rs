@@ -9,11 +9,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::{Store, StoreError, entity::refresh_token, users::to_user};
+use crate::{Event, Store, StoreError, entity::refresh_token, users::to_user};
 
 /// A refresh token about to be stored. Only its hash is kept.
 #[derive(Debug, Clone)]
 pub struct NewRefreshToken {
+    /// The sign-in (token family) it belongs to: a fresh id for a new sign-in. When a token
+    /// is rotated, the presented token's family continues and this is not read.
+    pub family: Uuid,
     /// SHA-256 of the token, hex-encoded.
     pub token_hash: String,
     /// When it was issued.
@@ -25,8 +28,9 @@ pub struct NewRefreshToken {
 /// What presenting a refresh token led to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RotateOutcome {
-    /// The token was valid; it is now used up and the replacement was stored.
-    Rotated(User),
+    /// The token was valid; it is now used up and the replacement was stored in the same
+    /// family (the second value).
+    Rotated(User, Uuid),
     /// No such token.
     Unknown,
     /// The token is past its expiry.
@@ -42,7 +46,7 @@ pub(crate) async fn insert(
     user: UserId,
     token: NewRefreshToken,
 ) -> Result<(), StoreError> {
-    insert_in_family(conn, user, Uuid::now_v7(), token).await
+    insert_in_family(conn, user, token.family, token).await
 }
 
 async fn insert_in_family(
@@ -112,8 +116,8 @@ impl Store {
             return Ok(RotateOutcome::Revoked);
         }
         if token.used_at.is_some() {
-            revoke_family(&txn, token.family_id, now).await?;
-            txn.commit().await?;
+            self.revoke_family_and_tell(txn, token.user_id, token.family_id, now)
+                .await?;
             return Ok(RotateOutcome::Reused);
         }
         if token.expires_at <= now {
@@ -128,8 +132,8 @@ impl Store {
             .exec(&txn)
             .await?;
         if claimed.rows_affected != 1 {
-            revoke_family(&txn, token.family_id, now).await?;
-            txn.commit().await?;
+            self.revoke_family_and_tell(txn, token.user_id, token.family_id, now)
+                .await?;
             return Ok(RotateOutcome::Reused);
         }
         let user = crate::entity::user::Entity::find_by_id(token.user_id)
@@ -140,7 +144,41 @@ impl Store {
             })?;
         insert_in_family(&txn, UserId(token.user_id), token.family_id, replacement).await?;
         txn.commit().await?;
-        Ok(RotateOutcome::Rotated(to_user(user)?))
+        Ok(RotateOutcome::Rotated(to_user(user)?, token.family_id))
+    }
+
+    /// Revokes a family and commits, telling every replica's open sockets of that sign-in.
+    async fn revoke_family_and_tell(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        user: Uuid,
+        family: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        revoke_family(&txn, family, now).await?;
+        let events = vec![Event::SessionsEnded {
+            user,
+            family: Some(family),
+        }];
+        self.events.notify_in(&txn, &events).await?;
+        txn.commit().await?;
+        self.events.after_commit(events);
+        Ok(())
+    }
+
+    /// Whether the sign-in `family` still has a usable token: not revoked, not expired.
+    pub async fn session_is_live(
+        &self,
+        family: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(refresh_token::Entity::find()
+            .filter(refresh_token::Column::FamilyId.eq(family))
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .filter(refresh_token::Column::ExpiresAt.gt(now))
+            .one(&self.db)
+            .await?
+            .is_some())
     }
 
     /// Ends the session the token belongs to, revoking its whole family. Returns whether a
@@ -162,8 +200,8 @@ impl Store {
         if token.revoked_at.is_some() {
             return Ok(false);
         }
-        revoke_family(&txn, token.family_id, now).await?;
-        txn.commit().await?;
+        self.revoke_family_and_tell(txn, token.user_id, token.family_id, now)
+            .await?;
         Ok(true)
     }
 

@@ -24,6 +24,7 @@ fn new_user(email: &str) -> NewUser {
 fn token(hash: &str) -> NewRefreshToken {
     let now = Utc::now();
     NewRefreshToken {
+        family: uuid::Uuid::now_v7(),
         token_hash: hash.into(),
         now,
         expires_at: now + Duration::days(30),
@@ -127,7 +128,7 @@ async fn test_refresh_rotation_and_reuse_revokes_the_family() {
         let now = Utc::now();
         assert_eq!(store.live_session_count(id, now).await.expect("count"), 1);
 
-        let RotateOutcome::Rotated(user) = store
+        let RotateOutcome::Rotated(user, _) = store
             .rotate_session("t1", token("t2"))
             .await
             .expect("rotate")
@@ -178,6 +179,7 @@ async fn test_expired_and_ended_sessions() {
             .create_session(
                 id,
                 NewRefreshToken {
+                    family: uuid::Uuid::now_v7(),
                     token_hash: "old".into(),
                     now: past,
                     expires_at: past + Duration::days(30),
@@ -475,8 +477,8 @@ async fn test_a_failed_migration_leaves_the_database_as_it_was() {
             .expect("query");
         assert_eq!(
             applied.as_deref(),
-            Some("4"),
-            "the four real migrations only"
+            Some("5"),
+            "the five real migrations only"
         );
         assert!(db.store.user_by_id(id).await.expect("query").is_some());
         db.store

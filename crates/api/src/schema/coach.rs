@@ -157,6 +157,18 @@ pub struct SharedContact {
     stage: Stage,
 }
 
+/// The most members a cohort's list can have a cursor into.
+const MAX_MEMBER_POSITION: usize = 1_000_000;
+
+/// Parses a `members` cursor: a position in the list, bounded so that nothing derived from
+/// it can overflow.
+fn member_position(cursor: &str) -> Option<usize> {
+    cursor
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n < MAX_MEMBER_POSITION)
+}
+
 /// One member on her coach's dashboard.
 pub struct CohortMemberView {
     row: dashboard::MemberRow,
@@ -184,9 +196,14 @@ impl CohortMemberView {
     async fn progress(&self) -> ProgressView {
         ProgressView(self.row.summary.progress.clone())
     }
-    /// Her social capital and sub-scores.
+    /// Her social capital and sub-scores. When she shares only her progress, the reach
+    /// sub-score comes without its factors: they describe what her network is made of.
     async fn score(&self) -> SocialCapitalView {
-        (&self.row.summary.score).into()
+        let mut view = SocialCapitalView::from(&self.row.summary.score);
+        if self.row.member.sharing == SharingLevel::Progress {
+            view.withhold_reach_factors();
+        }
+        view
     }
     /// Her latest activity (or when she joined).
     async fn last_activity(&self) -> DateTime<Utc> {
@@ -393,10 +410,9 @@ impl CohortView {
         let size = page_size("first", first)?.unwrap_or(50);
         let start = match after {
             None => 0,
-            Some(cursor) => cursor
-                .parse::<usize>()
+            Some(cursor) => member_position(&cursor)
                 .map(|n| n + 1)
-                .map_err(|_| invalid("after", "this is not a cursor of this list"))?,
+                .ok_or_else(|| invalid("after", "this is not a cursor of this list"))?,
         };
         let dash = self.dashboard(ctx).await?;
         let mut rows: Vec<&dashboard::MemberRow> = dash.rows.iter().collect();
@@ -872,7 +888,8 @@ impl CoachMutation {
         let v = viewer(ctx)?;
         let code = code.trim().to_uppercase();
         let s = store(ctx);
-        let cohort = if code.len() == CODE_LEN {
+        // Only a string that could be a code reaches the database.
+        let cohort = if code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
             s.cohort_by_invite(&code).await.gql()?
         } else {
             None

@@ -19,8 +19,25 @@ use std::sync::Arc;
 
 use crate::{
     error::GqlResult,
+    limits::{SocketSubscriptions, SubscriptionLimits, SubscriptionSlot},
     metrics::{Metrics, OpenSubscription},
 };
+
+/// Takes the subscription's place in the caps (per user, per socket) and in the metrics.
+fn open(ctx: &Context<'_>, user: UserId) -> Result<(OpenSubscription, Option<SubscriptionSlot>)> {
+    let slot = match ctx.data_opt::<Arc<SubscriptionLimits>>() {
+        Some(limits) => Some(
+            limits
+                .take(user.0, ctx.data_opt::<Arc<SocketSubscriptions>>().cloned())
+                .gql()?,
+        ),
+        None => None,
+    };
+    Ok((
+        OpenSubscription::new(ctx.data_opt::<Arc<Metrics>>().cloned()),
+        slot,
+    ))
+}
 
 /// A change in a member's progress, as her coaches see it (never her notes).
 #[derive(SimpleObject, Clone)]
@@ -68,15 +85,25 @@ async fn activity(
         to,
         at,
         source,
+        cohort: task_cohort,
     } = event
     else {
         return None;
     };
+    // Another cohort's own task is none of this cohort's coaches' business, even when the
+    // member belongs to both.
+    if task_cohort.is_some_and(|c| c != cohort) {
+        return None;
+    }
     let member = UserId(user);
-    // Rights are re-checked for every event.
+    // Rights are re-checked for every event; the member's first, which turns away most
+    // events (other cohorts' members) with one statement.
+    if store.membership(cohort, member).await.ok()?.is_none() {
+        return None;
+    }
     let still_coach = store.user_by_id(coach).await.ok()??.role == Role::Coach
         && store.is_coach(cohort, coach).await.ok()?;
-    if !still_coach || store.membership(cohort, member).await.ok()?.is_none() {
+    if !still_coach {
         return None;
     }
     let who = store.user_by_id(member).await.ok()??;
@@ -104,9 +131,9 @@ impl Subscription {
         cohort_id: ID,
     ) -> Result<impl Stream<Item = ActivityEvent> + use<>> {
         let (coach, cohort) = coached(ctx, &cohort_id, "cohortId").await?;
+        let open = open(ctx, coach)?;
         let store = store(ctx).clone();
         let rx = store.subscribe().await.gql()?;
-        let open = OpenSubscription::new(ctx.data_opt::<Arc<Metrics>>().cloned());
         Ok(stream::unfold(
             (rx, store, open),
             move |(mut rx, store, open)| async move {
@@ -123,9 +150,9 @@ impl Subscription {
     /// Her nudges, as coaches send them.
     async fn my_nudges(&self, ctx: &Context<'_>) -> Result<impl Stream<Item = NudgeView> + use<>> {
         let me = viewer(ctx)?.user_id;
+        let open = open(ctx, me)?;
         let store = store(ctx).clone();
         let rx = store.subscribe().await.gql()?;
-        let open = OpenSubscription::new(ctx.data_opt::<Arc<Metrics>>().cloned());
         Ok(stream::unfold(
             (rx, store, open),
             move |(mut rx, store, open)| async move {

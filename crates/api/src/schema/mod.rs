@@ -26,10 +26,11 @@ use crate::{
 };
 
 /// Brute-force protection for sign-in, registration and refresh: per client address.
-fn check_auth_rate(ctx: &Context<'_>) -> Result<()> {
+async fn check_auth_rate(ctx: &Context<'_>) -> Result<()> {
     match ctx.data_opt::<Arc<crate::limits::RateLimits>>() {
         Some(limits) => limits
             .check_auth(ctx.data_opt::<crate::limits::ClientAddr>().copied())
+            .await
             .gql(),
         None => Ok(()),
     }
@@ -140,51 +141,48 @@ pub struct AccountMutation;
 
 #[Object]
 impl AccountMutation {
-    /// Creates a member account and signs her in.
-    async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
-        check_auth_rate(ctx)?;
+    /// Creates a member account; sign in with `login` next. The answer is `true` for any
+    /// valid input, whether the email was new or already registered — in that case the
+    /// existing account is left exactly as it was — so registration never tells anyone
+    /// which emails have an account (`login` keeps the same secret).
+    async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<bool> {
+        check_auth_rate(ctx).await?;
         let email = Email::parse("email", &input.email).gql()?;
         let password = Password::parse("password", &input.password).gql()?;
         let display_name = DisplayName::parse("displayName", &input.display_name).gql()?;
         let (store, auth) = services(ctx);
+        // Hashed in both cases, so both take the same time.
         let password_hash = auth.hash_password(&password).await.gql()?;
-        let now = herlead_store::now();
-        let user = herlead_core::User {
-            id: herlead_core::UserId::new(),
-            email: email.clone(),
-            display_name: display_name.clone(),
-            role: Role::Member,
-            created_at: now,
-        };
-        let tokens = auth.issue(&user, now).gql()?;
-        let user = store
+        let created = store
             .create_user(
                 NewUser {
-                    id: user.id,
+                    id: herlead_core::UserId::new(),
                     email,
                     display_name,
                     password_hash,
                     role: Role::Member,
-                    now,
+                    now: herlead_store::now(),
                 },
-                Some(NewRefreshToken {
-                    token_hash: tokens.refresh.hash.clone(),
-                    now,
-                    expires_at: tokens.refresh.expires_at,
-                }),
+                None,
             )
-            .await
-            .gql()?;
-        auth_payload(tokens, user)
+            .await;
+        match created {
+            Ok(_) => Ok(true),
+            Err(herlead_store::StoreError::Conflict { .. }) => {
+                tracing::info!("registration for an email that already has an account: ignored");
+                Ok(true)
+            }
+            Err(e) => Err(ApiError::from(e).into_graphql()),
+        }
     }
 
     /// Signs in with email and password. A wrong password and an unknown email get the same
     /// answer.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<AuthPayload> {
-        check_auth_rate(ctx)?;
+        check_auth_rate(ctx).await?;
         let email = Email::parse("email", &input.email).gql()?;
         if let Some(limits) = ctx.data_opt::<Arc<crate::limits::RateLimits>>() {
-            limits.check_account(email.as_str()).gql()?;
+            limits.check_account(email.as_str()).await.gql()?;
         }
         if input.password.chars().count() > PASSWORD_MAX_LEN {
             return Err(ApiError::Validation(herlead_core::ValidationError::new(
@@ -209,6 +207,7 @@ impl AccountMutation {
             .create_session(
                 credentials.user.id,
                 NewRefreshToken {
+                    family: tokens.family,
                     token_hash: tokens.refresh.hash.clone(),
                     now,
                     expires_at: tokens.refresh.expires_at,
@@ -226,7 +225,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         refresh_token: String,
     ) -> Result<AuthPayload> {
-        check_auth_rate(ctx)?;
+        check_auth_rate(ctx).await?;
         let presented = refresh_token_input(&refresh_token)?;
         let (store, auth) = services(ctx);
         let now = herlead_store::now();
@@ -237,6 +236,8 @@ impl AccountMutation {
             .rotate_session(
                 &hash_refresh_token(presented),
                 NewRefreshToken {
+                    // Not read: the presented token's sign-in continues.
+                    family: uuid::Uuid::nil(),
                     token_hash: replacement.hash.clone(),
                     now,
                     expires_at: replacement.expires_at,
@@ -244,8 +245,8 @@ impl AccountMutation {
             )
             .await
             .gql()?;
-        let user = match outcome {
-            RotateOutcome::Rotated(user) => user,
+        let (user, family) = match outcome {
+            RotateOutcome::Rotated(user, family) => (user, family),
             RotateOutcome::Unknown | RotateOutcome::Revoked => {
                 return Err(
                     ApiError::Unauthenticated("this session has ended; sign in again")
@@ -266,7 +267,7 @@ impl AccountMutation {
                 .into_graphql());
             }
         };
-        let tokens = auth.issue_access(&user, now, replacement).gql()?;
+        let tokens = auth.issue_access(&user, now, replacement, family).gql()?;
         auth_payload(tokens, user)
     }
 

@@ -532,6 +532,14 @@ pub struct SocialCapitalView {
     collective_action: SubScoreView,
 }
 
+impl SocialCapitalView {
+    /// Drops the reach factors (which name how her contacts spread over sectors), keeping
+    /// the sub-score itself.
+    pub(crate) fn withhold_reach_factors(&mut self) {
+        self.reach.factors.clear();
+    }
+}
+
 impl From<&herlead_core::score::SocialCapital> for SocialCapitalView {
     fn from(score: &herlead_core::score::SocialCapital) -> Self {
         Self {

@@ -136,23 +136,47 @@ async fn test_register_refuses_bad_input_and_writes_nothing() {
 }
 
 #[tokio::test]
-async fn test_duplicate_email_is_a_conflict() {
+async fn test_registration_answers_the_same_for_a_taken_email_and_changes_nothing() {
     for h in harnesses().await {
+        let fresh = h
+            .exec(
+                REGISTER,
+                json!({"i": {"email": "new@example.org", "password": "correct horse battery", "displayName": "New"}}),
+                None,
+            )
+            .await;
         h.register("ada@example.org", "correct horse battery").await;
-        let res = h
+        let taken = h
             .exec(
                 REGISTER,
                 json!({"i": {"email": "ADA@example.org", "password": "another password", "displayName": "Imposter"}}),
                 None,
             )
             .await;
-        let (code, field, _) = only_error(&res);
+        // Nobody learns from registration whether an email has an account.
+        assert_eq!(taken, fresh, "{}", h.label());
+        assert_eq!(taken, json!({"data": {"register": true}}));
+        assert_eq!(h.user_count().await, 2);
+        // The existing account is untouched: her password still works, the intruder's not.
+        let imposter = h
+            .exec(
+                LOGIN,
+                json!({"i": {"email": "ada@example.org", "password": "another password"}}),
+                None,
+            )
+            .await;
+        assert_eq!(only_error(&imposter).0, "UNAUTHENTICATED", "{imposter}");
+        let owner = h
+            .exec(
+                LOGIN,
+                json!({"i": {"email": "ada@example.org", "password": "correct horse battery"}}),
+                None,
+            )
+            .await;
         assert_eq!(
-            (code.as_str(), field.as_deref()),
-            ("CONFLICT", Some("email")),
-            "{res}"
+            owner["data"]["login"]["user"]["email"], "ada@example.org",
+            "{owner}"
         );
-        assert_eq!(h.user_count().await, 1);
     }
 }
 
@@ -418,7 +442,7 @@ async fn test_bad_access_tokens_are_unauthenticated() {
     let now = chrono::Utc::now().timestamp();
     let claims = |over: Value| {
         let mut c = json!({"iss": "herlead", "aud": "herlead-api", "sub": account.id, "exp": now + 600,
-            "iat": now, "jti": "j", "role": "ADMIN"});
+            "iat": now, "jti": "j", "sid": uuid_like(), "role": "ADMIN"});
         for (k, v) in over.as_object().expect("object") {
             if v.is_null() {
                 c.as_object_mut().expect("object").remove(k);
@@ -536,6 +560,22 @@ async fn test_bad_access_tokens_are_unauthenticated() {
             )
         }),
         ("garbage", "not-a-token".into()),
+        (
+            "not valid before an hour from now",
+            craft(at.clone(), claims(json!({"nbf": now + 3600})), true),
+        ),
+        (
+            "issued years in the future",
+            craft(
+                at.clone(),
+                claims(json!({"iat": now + 3 * 365 * 24 * 3600, "exp": now + 4 * 365 * 24 * 3600})),
+                true,
+            ),
+        ),
+        (
+            "no sign-in (sid)",
+            craft(at.clone(), claims(json!({"sid": null})), true),
+        ),
     ];
     for (name, token) in cases {
         let res = h.exec("{ me { id } }", json!({}), Some(&token)).await;
@@ -615,7 +655,10 @@ async fn test_depth_limit_and_introspection_switch() {
 #[tokio::test]
 async fn test_complexity_limit() {
     let h = &harnesses_with(ApiConfig {
-        max_complexity: 5,
+        admission: herlead_api::admission::AdmissionConfig {
+            max_complexity: 5,
+            ..Default::default()
+        },
         ..ApiConfig::default()
     })
     .await[0];
@@ -629,12 +672,23 @@ async fn test_complexity_limit() {
     let (code, _, message) = only_error(&res);
     assert_eq!(code, "VALIDATION");
     assert!(message.to_lowercase().contains("complex"), "{message}");
+    // The error gives the cost and the limit, so a client can tell how far over it is.
+    let extensions = &res["errors"][0]["extensions"];
+    assert_eq!(extensions["limit"], 5, "{res}");
+    assert_eq!(extensions["cost"], 7, "{res}");
+    assert!(
+        message.contains("costs 7") && message.contains("at most 5"),
+        "{message}"
+    );
     let ok = h.exec("{ playbook { version } }", json!({}), None).await;
     assert!(ok["errors"].is_null(), "{ok}");
 
     // List fields cost once per item of their page.
     let paged = &harnesses_with(ApiConfig {
-        max_complexity: 100,
+        admission: herlead_api::admission::AdmissionConfig {
+            max_complexity: 100,
+            ..Default::default()
+        },
         ..ApiConfig::default()
     })
     .await[0];

@@ -37,7 +37,7 @@ pub(crate) async fn join(h: &Harness, token: &str, code: &str, sharing: &str) {
     .await;
 }
 
-const DASHBOARD: &str = "query($id: ID!) { cohort(id: $id) { name members(first: 50) { edges { node { id displayName sharing stalled topRecommendation progress { percent currentStep } score { total reach { score } } contacts { name sector stage } } } pageInfo { hasNextPage } } aggregates { members stalled scoreAverage perStep { step members } taskCompletion { taskKey done counted rate } sectorCoverage { sector members } scoreDistribution { from to members } } } }";
+const DASHBOARD: &str = "query($id: ID!) { cohort(id: $id) { name members(first: 50) { edges { node { id displayName sharing stalled topRecommendation progress { percent currentStep } score { total reach { score factors { name } } } contacts { name sector stage } } } pageInfo { hasNextPage } } aggregates { members stalled scoreAverage perStep { step members } taskCompletion { taskKey done counted rate } sectorCoverage { sector members } scoreDistribution { from to members } } } }";
 
 #[tokio::test]
 async fn test_roles_are_granted_by_admins_only() {
@@ -174,7 +174,16 @@ async fn test_invites_membership_sharing_and_the_dashboard() {
             .iter()
             .find(|s| s["sector"] == "MEDIA")
             .expect("media");
-        assert_eq!(media["members"], 2);
+        // Grace shares her contacts, so her sectors count; Ada shares only her progress, and
+        // one such member is too few for her sectors to count (k-anonymity).
+        assert_eq!(media["members"], 1);
+        let reach = |node: &Value| node["score"]["reach"]["factors"].as_array().map(Vec::len);
+        assert_eq!(
+            reach(&a),
+            Some(0),
+            "PROGRESS withholds what her network is made of: {a}"
+        );
+        assert!(reach(&g) > Some(0), "{g}");
 
         // She changes her mind; the coach sees less at once.
         h.ok(

@@ -56,15 +56,24 @@ impl Harness {
         serde_json::to_value(&response).expect("response serializes")
     }
 
+    /// Registers an account and signs in to it.
     pub(crate) async fn register(&self, email: &str, password: &str) -> Account {
         let res = self
             .exec(
-                "mutation($i: RegisterInput!) { register(input: $i) { accessToken refreshToken expiresIn user { id email role } } }",
+                REGISTER,
                 json!({ "i": { "email": email, "password": password, "displayName": "Ada Lovelace" } }),
                 None,
             )
             .await;
-        let payload = &res["data"]["register"];
+        assert_eq!(res["data"]["register"], true, "{}: {res}", self.label());
+        let res = self
+            .exec(
+                "mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken expiresIn user { id email role } } }",
+                json!({ "i": { "email": email, "password": password } }),
+                None,
+            )
+            .await;
+        let payload = &res["data"]["login"];
         assert!(
             payload.is_object(),
             "{}: register failed: {res}",
@@ -134,8 +143,7 @@ pub(crate) fn only_error(res: &Value) -> (String, Option<String>, String) {
     )
 }
 
-pub(crate) const REGISTER: &str =
-    "mutation($i: RegisterInput!) { register(input: $i) { user { id } } }";
+pub(crate) const REGISTER: &str = "mutation($i: RegisterInput!) { register(input: $i) }";
 pub(crate) const LOGIN: &str =
     "mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken user { email } } }";
 pub(crate) const REFRESH: &str = "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken user { email } } }";

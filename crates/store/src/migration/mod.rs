@@ -7,6 +7,7 @@ mod m20261127_000001_initial;
 mod m20261127_000002_social;
 mod m20261127_000003_cohorts;
 mod m20261127_000004_revisions;
+mod m20261202_000005_rate_limits;
 
 /// Applies the migrations in order; see [`crate::Store::migrate`].
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_social::Migration),
             Box::new(m20261127_000003_cohorts::Migration),
             Box::new(m20261127_000004_revisions::Migration),
+            Box::new(m20261202_000005_rate_limits::Migration),
         ]
     }
 }

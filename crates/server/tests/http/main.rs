@@ -11,7 +11,7 @@ use herlead_store::testing::{self, TestDb};
 use serde_json::{Value, json};
 
 /// A running server and a client for it.
-struct TestApp {
+pub(crate) struct TestApp {
     address: String,
     client: reqwest::Client,
     handle: actix_web::dev::ServerHandle,
@@ -131,18 +131,33 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Registers an account and signs in to it; returns (access, refresh).
     async fn register(&self, email: &str) -> (String, String) {
         let (status, body) = self
             .post(
                 json!({
-                    "query": "mutation($i: RegisterInput!) { register(input: $i) { accessToken refreshToken } }",
+                    "query": "mutation($i: RegisterInput!) { register(input: $i) }",
                     "variables": { "i": { "email": email, "password": "correct horse battery", "displayName": "Ada" } }
                 }),
                 None,
             )
             .await;
+        assert_eq!(
+            (status, &body["data"]["register"]),
+            (200, &json!(true)),
+            "{body}"
+        );
+        let (status, body) = self
+            .post(
+                json!({
+                    "query": "mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken } }",
+                    "variables": { "i": { "email": email, "password": "correct horse battery" } }
+                }),
+                None,
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
-        let p = &body["data"]["register"];
+        let p = &body["data"]["login"];
         (
             p["accessToken"]
                 .as_str()
@@ -472,10 +487,10 @@ mod live {
 
     use super::*;
 
-    type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+    pub(crate) type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
 
     /// Opens `/graphql/ws` with the graphql-transport-ws protocol and sends `connection_init`.
-    async fn connect(address: &str, token: Option<&str>) -> Socket {
+    pub(crate) async fn connect(address: &str, token: Option<&str>) -> Socket {
         let url = format!("{}/graphql/ws", address.replace("http://", "ws://"));
         let mut request = url.into_client_request().expect("request");
         request.headers_mut().insert(
@@ -501,7 +516,7 @@ mod live {
         socket
     }
 
-    async fn send(socket: &mut Socket, message: Value) {
+    pub(crate) async fn send(socket: &mut Socket, message: Value) {
         socket
             .send(Message::Text(message.to_string().into()))
             .await
@@ -509,7 +524,7 @@ mod live {
     }
 
     /// The next JSON message, skipping pings; `None` when the server closed the socket.
-    async fn receive(socket: &mut Socket) -> Option<Value> {
+    pub(crate) async fn receive(socket: &mut Socket) -> Option<Value> {
         loop {
             let message = tokio::time::timeout(Duration::from_secs(15), socket.next())
                 .await
@@ -527,7 +542,7 @@ mod live {
         }
     }
 
-    async fn coach_and_member(app: &TestApp) -> (String, String, String, String) {
+    pub(crate) async fn coach_and_member(app: &TestApp) -> (String, String, String, String) {
         let (coach, _) = app.register("coach@example.org").await;
         let coach_id = app
             .db
@@ -684,14 +699,20 @@ mod live {
                 .as_str()
                 .expect("code")
                 .to_owned();
+            app.post(
+                json!({"query": "mutation($i: RegisterInput!) { register(input: $i) }",
+                       "variables": {"i": {"email": "mallory@example.org", "password": "correct horse battery", "displayName": "=HYPERLINK(\"http://evil\")"}}}),
+                None,
+            )
+            .await;
             let (_, body) = app
                 .post(
-                    json!({"query": "mutation($i: RegisterInput!) { register(input: $i) { accessToken } }",
-                           "variables": {"i": {"email": "mallory@example.org", "password": "correct horse battery", "displayName": "=HYPERLINK(\"http://evil\")"}}}),
+                    json!({"query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
+                           "variables": {"i": {"email": "mallory@example.org", "password": "correct horse battery"}}}),
                     None,
                 )
                 .await;
-            let mallory = body["data"]["register"]["accessToken"]
+            let mallory = body["data"]["login"]["accessToken"]
                 .as_str()
                 .expect("token")
                 .to_owned();
@@ -1100,12 +1121,17 @@ mod crash {
         let dir = tempfile::tempdir().expect("tempdir");
         let client = reqwest::Client::new();
         let (mut child, address) = start(dir.path(), &db.url);
-        let data = gql(&client, &address, None, json!({
-            "query": "mutation { register(input: {email: \"ada@example.org\", password: \"correct horse battery\", displayName: \"Ada\"}) { accessToken } }"
+        gql(&client, &address, None, json!({
+            "query": "mutation { register(input: {email: \"ada@example.org\", password: \"correct horse battery\", displayName: \"Ada\"}) }"
         }))
         .await
         .expect("register");
-        let token = data["register"]["accessToken"]
+        let data = gql(&client, &address, None, json!({
+            "query": "mutation { login(input: {email: \"ada@example.org\", password: \"correct horse battery\"}) { accessToken } }"
+        }))
+        .await
+        .expect("login");
+        let token = data["login"]["accessToken"]
             .as_str()
             .expect("token")
             .to_owned();
@@ -1387,3 +1413,5 @@ mod observability {
         app.stop().await;
     }
 }
+
+mod security;
