@@ -313,6 +313,14 @@ fn login(address: &str, email: &str) -> Result<String> {
         .context("a token")
 }
 
+/// A document whose fragments spread the next one twice, `depth` deep.
+fn fan_out(depth: usize) -> String {
+    let fragments: String = (0..depth)
+        .map(|i| format!("fragment F{i} on Query {{ ...F{} ...F{} }} ", i + 1, i + 1))
+        .collect();
+    format!("{{ ...F0 }} {fragments}fragment F{depth} on Query {{ __typename }}")
+}
+
 fn lua(bodies: &[Value], token: Option<&str>) -> String {
     let mut script = if bodies.is_empty() {
         String::from("wrk.method = \"GET\"\n")
@@ -428,6 +436,34 @@ async fn backend(
             connections: CONNECTIONS,
         },
         Scenario {
+            name: "refused: fragment fan-out, 30 deep (1.2 KB, 2^30 selections expanded)",
+            path: "/graphql".into(),
+            bodies: vec![q(&fan_out(30))],
+            token: Token::None,
+            connections: CONNECTIONS,
+        },
+        Scenario {
+            name: "refused: 2,100 duplicated fields (23 KB, over the selection limit)",
+            path: "/graphql".into(),
+            bodies: vec![q(&format!("{{ {} }}", "__typename ".repeat(2100)))],
+            token: Token::None,
+            connections: CONNECTIONS,
+        },
+        Scenario {
+            name: "refused: 3,300 duplicated fields (33 KB, over the length limit)",
+            path: "/graphql".into(),
+            bodies: vec![q(&format!("{{ {} }}", "__typename ".repeat(3300)))],
+            token: Token::None,
+            connections: CONNECTIONS,
+        },
+        Scenario {
+            name: "admitted: 1,900 duplicated fields (21 KB, the most a document may select)",
+            path: "/graphql".into(),
+            bodies: vec![q(&format!("{{ {} }}", "__typename ".repeat(1900)))],
+            token: Token::None,
+            connections: CONNECTIONS,
+        },
+        Scenario {
             name: "myProgress",
             path: "/graphql".into(),
             bodies: vec![q(
@@ -520,6 +556,7 @@ async fn backend(
     let dir = tempfile::tempdir()?;
     let mut baseline = 0.0;
     let mut latencies = Vec::new();
+    let mut rates: Vec<(&str, f64)> = Vec::new();
     let mut overall_rss: f64 = 0.0;
     let _ = writeln!(
         out,
@@ -546,6 +583,7 @@ async fn backend(
             baseline = m.rps;
         }
         latencies.push((s.name, m.p50_ms));
+        rates.push((s.name, m.rps));
         let _ = writeln!(
             out,
             "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {} | {:.1} |",
@@ -580,6 +618,30 @@ async fn backend(
             computed / sql,
             recomputed / sql,
         );
+    }
+    // The server is pinned to one core that the load keeps busy, so one request's CPU is
+    // the inverse of the rate.
+    let rps = |prefix: &str| {
+        rates
+            .iter()
+            .find(|(n, _)| n.starts_with(prefix))
+            .map(|(_, r)| *r)
+    };
+    if let Some(typename) = rps("{ __typename }") {
+        let mut line =
+            String::from("\nCPU per request (one saturated core, 1 / requests per second):");
+        for (name, r) in rates
+            .iter()
+            .filter(|(n, _)| n.starts_with("refused") || n.starts_with("admitted"))
+        {
+            let _ = write!(
+                line,
+                " {name}: {:.0} µs = {:.2}× `{{ __typename }}`;",
+                1e6 / r,
+                typename / r
+            );
+        }
+        let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(
         out,

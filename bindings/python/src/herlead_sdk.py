@@ -576,7 +576,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_recommendations() != 62560:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_register() != 3017:
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_register() != 47506:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_restore_session() != 32533:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -6023,6 +6023,12 @@ class HerLeadClientProtocol(typing.Protocol):
     async def register(self, email: str,password: str,display_name: str) -> User:
         """
         Creates a member account and signs her in.
+
+        The server answers registration the same way whether or not the email already has an
+        account (so that nobody can find out who uses HerLead), and leaves an existing account
+        as it was; the sign-in that follows then fails with `Unauthenticated` unless the
+        password is that account's own. Tell her: "this email may already have an account:
+        sign in instead".
 """
         raise NotImplementedError
     async def restore_session(self, ) -> typing.Optional[User]:
@@ -6608,6 +6614,12 @@ class HerLeadClient(HerLeadClientProtocol):
     async def register(self, email: str,password: str,display_name: str) -> User:
         """
         Creates a member account and signs her in.
+
+        The server answers registration the same way whether or not the email already has an
+        account (so that nobody can find out who uses HerLead), and leaves an existing account
+        as it was; the sign-in that follows then fails with `Unauthenticated` unless the
+        password is that account's own. Tell her: "this email may already have an account:
+        sign in instead".
 """
         
         _UniffiFfiConverterString.check_lower(email)

@@ -471,7 +471,7 @@ impl Extension for AdmissionExtension {
             }
             .into_server_error());
         }
-        if request.extensions.values().any(|v| const_has_nul(v)) {
+        if request.extensions.values().any(const_has_nul) {
             return Err(Refusal {
                 message: "extensions cannot contain the NUL character (U+0000)".into(),
                 field: None,
@@ -674,6 +674,41 @@ mod tests {
             analyze("mutation { addContact(input: { name: \"a\", tags: [\"x\\u0000\"] }) { id } }")
                 .expect("refused");
         assert_eq!(nested.field.as_deref(), Some("input"));
+    }
+
+    #[tokio::test]
+    async fn test_a_panicking_resolver_is_an_internal_error_of_that_request_only() {
+        struct Query;
+        #[async_graphql::Object]
+        impl Query {
+            async fn boom(&self) -> i32 {
+                let values: Vec<i32> = Vec::new();
+                values[usize::from(values.is_empty())]
+            }
+            async fn fine(&self) -> i32 {
+                1
+            }
+        }
+        let schema = async_graphql::Schema::build(
+            Query,
+            async_graphql::EmptyMutation,
+            async_graphql::EmptySubscription,
+        )
+        .extension(Admission {
+            config: AdmissionConfig::default(),
+            documents: Arc::new(Documents::new()),
+        })
+        .finish();
+        let response = schema.execute("{ boom }").await;
+        assert_eq!(response.errors.len(), 1);
+        let code = response.errors[0]
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code").cloned());
+        assert_eq!(code, Some(ConstValue::from("INTERNAL")));
+        assert_eq!(response.errors[0].message, "internal server error");
+        let next = schema.execute("{ fine }").await;
+        assert!(next.errors.is_empty(), "{:?}", next.errors);
     }
 
     #[test]

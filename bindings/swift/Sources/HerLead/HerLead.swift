@@ -735,6 +735,12 @@ public protocol HerLeadClientProtocol: AnyObject, Sendable {
     
     /**
      * Creates a member account and signs her in.
+     *
+     * The server answers registration the same way whether or not the email already has an
+     * account (so that nobody can find out who uses HerLead), and leaves an existing account
+     * as it was; the sign-in that follows then fails with `Unauthenticated` unless the
+     * password is that account's own. Tell her: "this email may already have an account:
+     * sign in instead".
      */
     func register(email: String, password: String, displayName: String) async throws  -> User
     
@@ -1296,6 +1302,12 @@ open func recommendations(first: Int32)async throws  -> [Recommendation]  {
     
     /**
      * Creates a member account and signs her in.
+     *
+     * The server answers registration the same way whether or not the email already has an
+     * account (so that nobody can find out who uses HerLead), and leaves an existing account
+     * as it was; the sign-in that follows then fails with `Unauthenticated` unless the
+     * password is that account's own. Tell her: "this email may already have an account:
+     * sign in instead".
      */
 open func register(email: String, password: String, displayName: String)async throws  -> User  {
     return
@@ -8465,7 +8477,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_herlead_sdk_checksum_method_herleadclient_recommendations() != 62560) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_method_herleadclient_register() != 3017) {
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_register() != 47506) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_restore_session() != 32533) {

@@ -98,9 +98,7 @@ async fn activity(
     let member = UserId(user);
     // Rights are re-checked for every event; the member's first, which turns away most
     // events (other cohorts' members) with one statement.
-    if store.membership(cohort, member).await.ok()?.is_none() {
-        return None;
-    }
+    store.membership(cohort, member).await.ok()??;
     let still_coach = store.user_by_id(coach).await.ok()??.role == Role::Coach
         && store.is_coach(cohort, coach).await.ok()?;
     if !still_coach {

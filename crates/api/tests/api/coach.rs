@@ -920,3 +920,126 @@ async fn test_cohort_tasks_appear_for_members_and_report_completion() {
         assert_eq!(tasks["cohort"]["tasks"][0]["rate"], 1.0);
     }
 }
+
+#[tokio::test]
+async fn test_cohort_activity_never_carries_another_cohorts_own_tasks() {
+    for h in harnesses().await {
+        let x_coach = h.with_role("x@example.org", Role::Coach).await;
+        let y_coach = h.with_role("y@example.org", Role::Coach).await;
+        let (x, x_code) = cohort(&h, &x_coach.access).await;
+        let (y, y_code) = cohort(&h, &y_coach.access).await;
+        let ada = h.register("ada@example.org", "correct horse battery").await;
+        join(&h, &ada.access, &x_code, "PROGRESS").await;
+        join(&h, &ada.access, &y_code, "PROGRESS").await;
+        let task = h
+            .ok(
+                "mutation($c: ID!) { addCohortTask(cohortId: $c, input: {title: \"Y only\", step: POSITION}) { id } }",
+                json!({"c": y}),
+                &y_coach.access,
+            )
+            .await["addCohortTask"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let session = |token: &str| h.auth.session(Some(&format!("Bearer {token}")));
+        let watch = |cohort: &str, token: &str| {
+            let stream = h.schema.execute_stream(
+                Request::new(
+                    "subscription($id: ID!) { cohortActivity(cohortId: $id) { taskKey to } }",
+                )
+                .variables(Variables::from_json(json!({"id": cohort})))
+                .data(session(token)),
+            );
+            tokio::spawn(async move { stream.take(1).collect::<Vec<_>>().await })
+        };
+        let x_feed = watch(&x, &x_coach.access);
+        let y_feed = watch(&y, &y_coach.access);
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+
+        // Ada works on Y's own task first, then on a playbook task both coaches may see.
+        h.ok(
+            "mutation($t: ID!) { setCohortTaskStatus(taskId: $t, status: DONE) { status } }",
+            json!({"t": task}),
+            &ada.access,
+        )
+        .await;
+        h.ok(
+            "mutation { setTaskStatus(input: {taskKey: \"position.tell_your_story\", status: DONE}) { status } }",
+            json!({}),
+            &ada.access,
+        )
+        .await;
+        let first = |feed: Vec<async_graphql::Response>| {
+            serde_json::to_value(&feed[0]).expect("json")["data"]["cohortActivity"].clone()
+        };
+        let x_event = first(
+            tokio::time::timeout(Duration::from_secs(10), x_feed)
+                .await
+                .expect("an event for X")
+                .expect("task"),
+        );
+        let y_event = first(
+            tokio::time::timeout(Duration::from_secs(10), y_feed)
+                .await
+                .expect("an event for Y")
+                .expect("task"),
+        );
+        // X's coach never hears of Y's task: her first event is the playbook's.
+        assert_eq!(
+            x_event,
+            json!({"taskKey": "position.tell_your_story", "to": "DONE"}),
+            "{}",
+            h.label()
+        );
+        assert_eq!(
+            y_event,
+            json!({"taskKey": format!("cohort.{task}"), "to": "DONE"}),
+            "{}",
+            h.label()
+        );
+    }
+}
+
+#[tokio::test]
+async fn test_sectors_of_progress_only_members_count_in_groups_of_five_or_more() {
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let (id, code) = cohort(&h, &coach.access).await;
+        let coverage = |data: &Value| {
+            data["cohort"]["aggregates"]["sectorCoverage"]
+                .as_array()
+                .expect("list")
+                .iter()
+                .find(|s| s["sector"] == "MEDIA")
+                .expect("media")["members"]
+                .clone()
+        };
+        for i in 0..herlead_core::cohort::MIN_GROUP_FOR_SECTORS {
+            let member = h
+                .register(&format!("m{i}@example.org"), "correct horse battery")
+                .await;
+            join(&h, &member.access, &code, "PROGRESS").await;
+            h.ok(
+                "mutation { addContact(input: {name: \"Maria Ressa\", sector: MEDIA, scope: GLOBAL}) { id } }",
+                json!({}),
+                &member.access,
+            )
+            .await;
+            let data = h.ok(DASHBOARD, json!({"id": id}), &coach.access).await;
+            let expected = if i + 1 < herlead_core::cohort::MIN_GROUP_FOR_SECTORS {
+                0
+            } else {
+                i + 1
+            };
+            // One, two … four members sharing only progress: nothing to read off the
+            // aggregate; from five on, the count covers a group.
+            assert_eq!(
+                coverage(&data),
+                expected,
+                "{}: {} members",
+                h.label(),
+                i + 1
+            );
+        }
+    }
+}

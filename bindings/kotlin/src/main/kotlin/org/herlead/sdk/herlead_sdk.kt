@@ -1094,7 +1094,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_recommendations() and 0xFFFF) != 62560) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_register() and 0xFFFF) != 3017) {
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_register() and 0xFFFF) != 47506) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_restore_session() and 0xFFFF) != 32533) {
@@ -1755,6 +1755,12 @@ public interface HerLeadClientInterface {
     
     /**
      * Creates a member account and signs her in.
+     *
+     * The server answers registration the same way whether or not the email already has an
+     * account (so that nobody can find out who uses HerLead), and leaves an existing account
+     * as it was; the sign-in that follows then fails with `Unauthenticated` unless the
+     * password is that account's own. Tell her: "this email may already have an account:
+     * sign in instead".
      */
     suspend fun `register`(`email`: kotlin.String, `password`: kotlin.String, `displayName`: kotlin.String): User
     
@@ -2518,6 +2524,12 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
     
     /**
      * Creates a member account and signs her in.
+     *
+     * The server answers registration the same way whether or not the email already has an
+     * account (so that nobody can find out who uses HerLead), and leaves an existing account
+     * as it was; the sign-in that follows then fails with `Unauthenticated` unless the
+     * password is that account's own. Tell her: "this email may already have an account:
+     * sign in instead".
      */
     @Throws(HerLeadException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
