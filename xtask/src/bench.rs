@@ -31,7 +31,7 @@ const CONNECTIONS: u32 = 64;
 pub struct Filter {
     /// `sqlite` or `postgres`; both when `None`.
     pub only: Option<String>,
-    /// A part of the scenario names to run; all when `None`.
+    /// Parts of the scenario names to run, comma-separated; all when `None`.
     pub scenario: Option<String>,
 }
 
@@ -457,6 +457,13 @@ async fn backend(
             connections: CONNECTIONS,
         },
         Scenario {
+            name: "refused: 16,000 one-letter fields (32 KB, over the token limit)",
+            path: "/graphql".into(),
+            bodies: vec![q(&format!("{{ {} }}", "a ".repeat(16_000)))],
+            token: Token::None,
+            connections: CONNECTIONS,
+        },
+        Scenario {
             name: "admitted: 1,900 duplicated fields (21 KB, the most a document may select)",
             path: "/graphql".into(),
             bodies: vec![q(&format!("{{ {} }}", "__typename ".repeat(1900)))],
@@ -563,7 +570,7 @@ async fn backend(
         "\n### {label}\n\n| scenario | requests/s | × baseline | p50 ms | p99 ms | errors | peak RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|"
     );
     for (i, s) in scenarios.iter().enumerate() {
-        if i > 0 && chosen.is_some_and(|c| !s.name.contains(c)) {
+        if i > 0 && chosen.is_some_and(|c| !c.split(',').any(|part| s.name.contains(part))) {
             continue;
         }
         let token = match s.token {

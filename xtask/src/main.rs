@@ -43,7 +43,8 @@ enum Command {
         /// Run on one database only: `sqlite` or `postgres`.
         #[arg(long, value_parser = ["sqlite", "postgres"])]
         only: Option<String>,
-        /// Run only the scenarios whose name contains this text (the baseline always runs).
+        /// Run only the scenarios whose name contains one of these comma-separated texts (the
+        /// baseline always runs).
         #[arg(long)]
         scenario: Option<String>,
     },

@@ -6,8 +6,9 @@
 //! exponential CPU before any limit is reached. Here the work is linear in the size of the
 //! query and bounded by its length limit:
 //!
-//! 1. the query text: at most [`AdmissionConfig::max_query_bytes`], nested at most
-//!    [`AdmissionConfig::max_nesting`] brackets deep (one pass over the bytes, before parsing);
+//! 1. the query text: at most [`AdmissionConfig::max_query_bytes`] and
+//!    [`AdmissionConfig::max_tokens`] tokens, nested at most [`AdmissionConfig::max_nesting`]
+//!    brackets deep (one pass over the bytes, before parsing);
 //! 2. the parsed document (cached by query text): no fragment cycle, at most
 //!    [`AdmissionConfig::max_selections`] selections once every spread is expanded (counted
 //!    with one memoized pass per fragment), at most [`AdmissionConfig::max_aliases`] aliases;
@@ -50,6 +51,9 @@ pub struct AdmissionConfig {
     pub max_query_bytes: usize,
     /// Deepest nesting of `{`, `[` and `(` in the query text.
     pub max_nesting: usize,
+    /// Most tokens (names, numbers, strings, punctuation) in the query text: parsing costs
+    /// about the same per token, whatever the bytes.
+    pub max_tokens: usize,
     /// Most selections (fields, spreads, inline fragments) in a document once every fragment
     /// spread is replaced by the fragment's selections.
     pub max_selections: u64,
@@ -64,6 +68,7 @@ impl Default for AdmissionConfig {
         Self {
             max_query_bytes: 32 * 1024,
             max_nesting: 64,
+            max_tokens: 4_000,
             max_selections: 2_000,
             max_aliases: 30,
             max_complexity: 5_000,
@@ -215,7 +220,17 @@ fn text_refusal(query: &str, config: &AdmissionConfig) -> Option<Refusal> {
             u64::try_from(config.max_query_bytes).unwrap_or(u64::MAX),
         ));
     }
-    let nesting = nesting_depth(query.as_bytes());
+    let Scan { nesting, tokens } = scan(query.as_bytes());
+    if tokens > config.max_tokens {
+        return Some(Refusal::over(
+            format!(
+                "the query has {tokens} tokens; at most {} are accepted",
+                config.max_tokens
+            ),
+            u64::try_from(tokens).unwrap_or(u64::MAX),
+            u64::try_from(config.max_tokens).unwrap_or(u64::MAX),
+        ));
+    }
     if nesting > config.max_nesting {
         return Some(Refusal::over(
             format!(
@@ -229,11 +244,24 @@ fn text_refusal(query: &str, config: &AdmissionConfig) -> Option<Refusal> {
     None
 }
 
-/// The deepest nesting of `{`, `[` and `(` outside strings and comments.
-fn nesting_depth(text: &[u8]) -> usize {
-    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+/// What one pass over the query text finds.
+struct Scan {
+    /// The deepest nesting of `{`, `[` and `(` outside strings and comments.
+    nesting: usize,
+    /// Names, numbers, strings and punctuation marks (`...` counts once).
+    tokens: usize,
+}
+
+fn scan(text: &[u8]) -> Scan {
+    let (mut depth, mut deepest, mut tokens, mut i) = (0usize, 0usize, 0usize, 0usize);
+    let word =
+        |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.' || b >= 0x80;
     while i < text.len() {
-        match text[i] {
+        let b = text[i];
+        if !b.is_ascii_whitespace() && b != b',' && b != b'#' {
+            tokens += 1;
+        }
+        match b {
             b'#' => {
                 while i < text.len() && text[i] != b'\n' && text[i] != b'\r' {
                     i += 1;
@@ -262,11 +290,20 @@ fn nesting_depth(text: &[u8]) -> usize {
                 deepest = deepest.max(depth);
             }
             b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            // A name, number or `...`: one token however long.
+            _ if word(b) => {
+                while i + 1 < text.len() && word(text[i + 1]) {
+                    i += 1;
+                }
+            }
             _ => {}
         }
         i += 1;
     }
-    deepest
+    Scan {
+        nesting: deepest,
+        tokens,
+    }
 }
 
 /// What a parsed document earns on its own: a fragment cycle, too many selections once
@@ -657,9 +694,18 @@ mod tests {
     }
 
     #[test]
-    fn test_nesting_skips_strings_and_comments() {
-        assert_eq!(nesting_depth(b"{ a(x: \"{{{{\") { b } } # {{{{"), 2);
-        assert_eq!(nesting_depth(b"{ a(x: \"\"\" {{ \\\"\"\" {{ \"\"\") }"), 2);
+    fn test_nesting_and_tokens_skip_strings_and_comments() {
+        let nesting = |text: &[u8]| scan(text).nesting;
+        assert_eq!(nesting(b"{ a(x: \"{{{{\") { b } } # {{{{"), 2);
+        assert_eq!(nesting(b"{ a(x: \"\"\" {{ \\\"\"\" {{ \"\"\") }"), 2);
+        // { a ( x : "…" ) { b ...F } } = 12 tokens; commas and comments are not tokens.
+        assert_eq!(
+            scan(b"{ a(x: \"{ , }\") { b, ...F } } # more words").tokens,
+            12
+        );
+        let many = format!("{{ {} }}", "a ".repeat(5000));
+        let refusal = analyze(&many).expect("refused");
+        assert_eq!((refusal.cost, refusal.limit), (Some(5002), Some(4000)));
         let deep = format!("{}{}", "{a".repeat(100), "}".repeat(100));
         let refusal = analyze(&deep).expect("refused");
         assert!(refusal.message.contains("nests 100"), "{refusal:?}");

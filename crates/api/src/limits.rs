@@ -131,7 +131,7 @@ impl RateLimits {
         if n > per_minute {
             return Err(ApiError::RateLimited { retry_after: 60 });
         }
-        let interval_ms = 60_000 / i64::from(per_minute);
+        let interval_ms = (60_000 / i64::from(per_minute)).max(1);
         let cells_ms = interval_ms * i64::from(n);
         let now_ms = chrono::Utc::now().timestamp_millis();
         match store

@@ -44,11 +44,19 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
 /// The time a client has to send `connection_init`.
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Messages read from the client and not yet taken by the protocol (it takes them as they
+/// come, except while it checks `connection_init`): more, and the client is not waiting for
+/// answers as the protocol asks.
+const INBOX: usize = 64;
+/// How long a message to the client may wait for room in the connection: a client that reads
+/// nothing for that long is dropped, rather than holding the server's memory.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Close codes of the graphql-transport-ws protocol.
 const CLOSE_UNAUTHORIZED: u16 = 4401;
 const CLOSE_FORBIDDEN: u16 = 4403;
 const CLOSE_INIT_TIMEOUT: u16 = 4408;
+const CLOSE_TOO_MANY: u16 = 4429;
 
 /// The socket's sign-in: set by `connection_init`, renewed by a `ping` carrying a fresh
 /// token, ended by a revocation.
@@ -156,33 +164,22 @@ impl Executor for SocketExecutor {
         self.state.pool.spawn(async move {
             // A sign-in ended elsewhere whose event this replica missed ends here.
             if let Session::Authenticated(v) = session {
-                match state.store.session_is_live(v.session, Utc::now()).await {
-                    Ok(true) => {}
+                let refusal = match state.store.session_is_live(v.session, Utc::now()).await {
+                    Ok(true) => None,
                     Ok(false) => {
                         auth.end(CLOSE_FORBIDDEN, "this session has ended; sign in again");
-                        let error = herlead_api::ApiError::Unauthenticated(
+                        Some(herlead_api::ApiError::Unauthenticated(
                             "this session has ended; sign in again",
-                        );
-                        let _ = tx
-                            .send(Response::from_errors(vec![
-                                error
-                                    .into_graphql()
-                                    .into_server_error(async_graphql::Pos::default()),
-                            ]))
-                            .await;
-                        return;
+                        ))
                     }
-                    Err(e) => {
-                        let error = herlead_api::ApiError::from(e);
-                        let _ = tx
-                            .send(Response::from_errors(vec![
-                                error
-                                    .into_graphql()
-                                    .into_server_error(async_graphql::Pos::default()),
-                            ]))
-                            .await;
-                        return;
-                    }
+                    Err(e) => Some(herlead_api::ApiError::from(e)),
+                };
+                if let Some(error) = refusal {
+                    let error = error
+                        .into_graphql()
+                        .into_server_error(async_graphql::Pos::default());
+                    let _ = tx.send(Response::from_errors(vec![error])).await;
+                    return;
                 }
             }
             let mut responses = state
@@ -287,7 +284,7 @@ async fn serve(
 ) {
     let auth = Arc::new(SocketAuth::new());
     let subscriptions = Arc::new(SocketSubscriptions::default());
-    let (to_graphql, from_client) = tokio::sync::mpsc::channel::<Vec<u8>>(16);
+    let (to_graphql, from_client) = tokio::sync::mpsc::channel::<Vec<u8>>(INBOX);
     let executor = SocketExecutor {
         state: state.clone(),
         auth: auth.clone(),
@@ -380,13 +377,20 @@ async fn serve(
                     Some(Ok(AggregatedMessage::Close(_))) | None => break None,
                     Some(Err(e)) => break Some((1009, format!("message refused: {e}"))),
                 };
-                if to_graphql.send(bytes).await.is_err() {
-                    break None;
+                match to_graphql.try_send(bytes) {
+                    Ok(()) => {}
+                    Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => {
+                        break Some((CLOSE_TOO_MANY, "too many messages before the server could read them".into()));
+                    }
+                    Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => break None,
                 }
             }
             out = graphql.next() => match out {
                 Some(WsMessage::Text(text)) => {
-                    if ws.text(text).await.is_err() { break None }
+                    match tokio::time::timeout(SEND_TIMEOUT, ws.text(text)).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) | Err(_) => break None,
+                    }
                 }
                 Some(WsMessage::Close(code, reason)) => break Some((code, reason)),
                 None => break None,

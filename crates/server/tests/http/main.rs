@@ -28,10 +28,6 @@ fn install_crypto() {
     });
 }
 
-fn test_config(db: &TestDb, data_dir: &std::path::Path, body_limit: usize) -> Config {
-    test_config_with(db, data_dir, body_limit, &[])
-}
-
 fn test_config_with(
     db: &TestDb,
     data_dir: &std::path::Path,
@@ -103,6 +99,21 @@ async fn spawn_with(db: TestDb, url: &str, extra: &[&str]) -> TestApp {
         db,
         _data_dir: data_dir,
     }
+}
+
+/// A second replica of `a` on the same database, with extra settings: its address and a
+/// handle that stops it (the data directory lives as long as the handle is kept).
+async fn spawn_replica(
+    a: &TestApp,
+    extra: &[&str],
+) -> (String, actix_web::dev::ServerHandle, tempfile::TempDir) {
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let config = test_config_with(&a.db, data_dir.path(), 64 * 1024, extra);
+    let b = Application::build(&config).await.expect("second replica");
+    let address = format!("http://127.0.0.1:{}", b.port());
+    let handle = b.handle();
+    tokio::spawn(b.run_until_stopped());
+    (address, handle, data_dir)
 }
 
 async fn spawn_all() -> Vec<TestApp> {
@@ -648,13 +659,7 @@ mod live {
         };
         let url = db.url.clone();
         let a = spawn_on(db, &url).await;
-        let data_dir = tempfile::tempdir().expect("tempdir");
-        let mut config = test_config(&a.db, data_dir.path(), 64 * 1024);
-        config.database_url = url.clone();
-        let b = Application::build(&config).await.expect("second replica");
-        let b_address = format!("http://127.0.0.1:{}", b.port());
-        let b_handle = b.handle();
-        tokio::spawn(b.run_until_stopped());
+        let (b_address, b_handle, _b_dir) = spawn_replica(&a, &[]).await;
 
         let (coach, cohort, member, member_id) = coach_and_member(&a).await;
         // The coach watches through replica B …

@@ -219,14 +219,7 @@ async fn test_sign_out_and_a_change_of_role_end_open_sockets_on_every_replica() 
         let a = spawn_on(db, &url).await;
         // On PostgreSQL the sockets sit on a second replica; SQLite is one process.
         let b = if postgres {
-            let data_dir = tempfile::tempdir().expect("tempdir");
-            let mut config = test_config(&a.db, data_dir.path(), 64 * 1024);
-            config.database_url = url.clone();
-            let b = Application::build(&config).await.expect("second replica");
-            let address = format!("http://127.0.0.1:{}", b.port());
-            let handle = b.handle();
-            tokio::spawn(b.run_until_stopped());
-            Some((address, handle, data_dir))
+            Some(spawn_replica(&a, &[]).await)
         } else {
             None
         };
@@ -658,13 +651,7 @@ async fn test_rate_limits_hold_across_replicas_on_postgresql() {
     let url = db.url.clone();
     let extra = ["--rate-auth-per-address", "3"];
     let a = spawn_with(db, &url, &extra).await;
-    let data_dir = tempfile::tempdir().expect("tempdir");
-    let mut config = test_config_with(&a.db, data_dir.path(), 64 * 1024, &extra);
-    config.database_url = url.clone();
-    let b = Application::build(&config).await.expect("second replica");
-    let b_address = format!("http://127.0.0.1:{}", b.port());
-    let b_handle = b.handle();
-    tokio::spawn(b.run_until_stopped());
+    let (b_address, b_handle, _b_dir) = spawn_replica(&a, &extra).await;
     let login = json!({"query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
                        "variables": {"i": {"email": "nobody@example.org", "password": "wrong password"}}});
     let mut seen = Vec::new();
