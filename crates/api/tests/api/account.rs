@@ -115,6 +115,16 @@ async fn test_register_refuses_bad_input_and_writes_nothing() {
                 json!({"email": "ada@example.org", "password": "p".repeat(129), "displayName": "Ada"}),
                 "password",
             ),
+            // Names that would show as someone else's: a right-to-left override, and a
+            // zero-width space inside.
+            (
+                json!({"email": "ada@example.org", "password": "long enough", "displayName": "Ada\u{202E}ecalevoL"}),
+                "displayName",
+            ),
+            (
+                json!({"email": "ada@example.org", "password": "long enough", "displayName": "A\u{200B}da"}),
+                "displayName",
+            ),
             (
                 json!({"email": "ada@example.org", "password": "long enough", "displayName": "  "}),
                 "displayName",
