@@ -389,7 +389,12 @@ async fn test_subscriptions_are_capped_per_socket_and_per_account() {
     refused_among(&mut two, &["a", "b"], "one account").await;
     // Completing one frees its place.
     send(&mut one, json!({"id": open_on_one, "type": "complete"})).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let done = receive(&mut one).await.expect("complete");
+    assert_eq!(
+        (&done["id"], &done["type"]),
+        (&json!(open_on_one), &json!("complete"))
+    );
+    tokio::time::sleep(Duration::from_millis(1000)).await;
     send(&mut two, nudges("c")).await;
     let answer = tokio::time::timeout(Duration::from_millis(1500), receive(&mut two)).await;
     assert!(
