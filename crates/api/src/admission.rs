@@ -93,12 +93,31 @@ struct Refusal {
 }
 
 impl Refusal {
-    fn over(message: String, cost: u64, limit: u64) -> Self {
+    /// A measure over its limit: `message` says which, with both numbers.
+    fn over(message: String, cost: impl TryInto<u64>, limit: impl TryInto<u64>) -> Self {
         Self {
             message,
             field: None,
-            cost: Some(cost),
-            limit: Some(limit),
+            cost: Some(cost.try_into().unwrap_or(u64::MAX)),
+            limit: Some(limit.try_into().unwrap_or(u64::MAX)),
+        }
+    }
+
+    /// A refusal that is not about a measure.
+    fn plain(message: String) -> Self {
+        Self {
+            message,
+            field: None,
+            cost: None,
+            limit: None,
+        }
+    }
+
+    /// A NUL character in `field` (a variable or argument name), where one is known.
+    fn nul(field: Option<String>) -> Self {
+        Self {
+            field,
+            ..Self::plain("text cannot contain the NUL character (U+0000)".into())
         }
     }
 
@@ -206,8 +225,9 @@ impl Documents {
     }
 }
 
-/// Checks the query text before it is parsed: its length, and how deep its brackets nest
-/// (the parser recurses once per level). One pass; strings and comments are skipped.
+/// Checks the query text before it is parsed: its length, its tokens (parsing costs about
+/// the same per token) and how deep its brackets nest (the parser recurses once per level).
+/// One pass; strings and comments are skipped.
 fn text_refusal(query: &str, config: &AdmissionConfig) -> Option<Refusal> {
     let bytes = query.len();
     if bytes > config.max_query_bytes {
@@ -216,8 +236,8 @@ fn text_refusal(query: &str, config: &AdmissionConfig) -> Option<Refusal> {
                 "the query is {bytes} bytes long; at most {} are accepted",
                 config.max_query_bytes
             ),
-            u64::try_from(bytes).unwrap_or(u64::MAX),
-            u64::try_from(config.max_query_bytes).unwrap_or(u64::MAX),
+            bytes,
+            config.max_query_bytes,
         ));
     }
     let Scan { nesting, tokens } = scan(query.as_bytes());
@@ -227,8 +247,8 @@ fn text_refusal(query: &str, config: &AdmissionConfig) -> Option<Refusal> {
                 "the query has {tokens} tokens; at most {} are accepted",
                 config.max_tokens
             ),
-            u64::try_from(tokens).unwrap_or(u64::MAX),
-            u64::try_from(config.max_tokens).unwrap_or(u64::MAX),
+            tokens,
+            config.max_tokens,
         ));
     }
     if nesting > config.max_nesting {
@@ -237,8 +257,8 @@ fn text_refusal(query: &str, config: &AdmissionConfig) -> Option<Refusal> {
                 "the query nests {nesting} brackets deep; at most {} are accepted",
                 config.max_nesting
             ),
-            u64::try_from(nesting).unwrap_or(u64::MAX),
-            u64::try_from(config.max_nesting).unwrap_or(u64::MAX),
+            nesting,
+            config.max_nesting,
         ));
     }
     None
@@ -322,12 +342,9 @@ fn document_refusal(doc: &ExecutableDocument, config: &AdmissionConfig) -> Optio
         selections = selections.saturating_add(expansion.fragment(name.as_str()));
     }
     if let Some(name) = expansion.cycle {
-        return Some(Refusal {
-            message: format!("fragment {name} spreads itself, directly or through others"),
-            field: None,
-            cost: None,
-            limit: None,
-        });
+        return Some(Refusal::plain(format!(
+            "fragment {name} spreads itself, directly or through others"
+        )));
     }
     if selections > config.max_selections {
         return Some(Refusal::over(
@@ -367,16 +384,28 @@ fn document_refusal(doc: &ExecutableDocument, config: &AdmissionConfig) -> Optio
                 "the document uses {aliases} aliases; at most {} are accepted",
                 config.max_aliases
             ),
-            u64::try_from(aliases).unwrap_or(u64::MAX),
-            u64::try_from(config.max_aliases).unwrap_or(u64::MAX),
+            aliases,
+            config.max_aliases,
         ));
     }
-    nul.map(|field| Refusal {
-        message: "text cannot contain the NUL character (U+0000)".into(),
-        field: Some(field),
-        cost: None,
-        limit: None,
-    })
+    if nul.is_some() {
+        return nul.map(|field| Refusal::nul(Some(field)));
+    }
+    // Variables' defaults and the operations' own directives hold literals too.
+    let operation_nul = doc.operations.iter().any(|(_, op)| {
+        op.node.variable_definitions.iter().any(|v| {
+            v.node
+                .default_value
+                .as_ref()
+                .is_some_and(|d| const_has_nul(&d.node))
+        }) || op.node.directives.iter().any(|d| {
+            d.node
+                .arguments
+                .iter()
+                .any(|(_, v)| literal_has_nul(&v.node))
+        })
+    });
+    operation_nul.then(|| Refusal::nul(None))
 }
 
 /// Visits every field written in `set` (not through spreads: each fragment is visited where
@@ -500,49 +529,16 @@ impl Extension for AdmissionExtension {
             return Err(refusal.into_server_error());
         }
         if let Some(name) = variable_with_nul(&request.variables) {
-            return Err(Refusal {
-                message: "text cannot contain the NUL character (U+0000)".into(),
-                field: Some(name.to_string()),
-                cost: None,
-                limit: None,
-            }
-            .into_server_error());
+            return Err(Refusal::nul(Some(name.to_string())).into_server_error());
         }
         if request.extensions.values().any(const_has_nul) {
-            return Err(Refusal {
-                message: "extensions cannot contain the NUL character (U+0000)".into(),
-                field: None,
-                cost: None,
-                limit: None,
-            }
-            .into_server_error());
+            return Err(Refusal::nul(Some("extensions".into())).into_server_error());
         }
         // The document is parsed (or found in the cache) and analyzed here; a document a
         // caller may have set on the request is replaced by this one.
         if let Some(analyzed) = self.documents.get(&request.query, &self.config) {
             if let Some(refusal) = &analyzed.refusal {
                 return Err(refusal.clone().into_server_error());
-            }
-            if analyzed.document.operations.iter().any(|(_, op)| {
-                op.node.variable_definitions.iter().any(|v| {
-                    v.node
-                        .default_value
-                        .as_ref()
-                        .is_some_and(|d| const_has_nul(&d.node))
-                }) || op.node.directives.iter().any(|d| {
-                    d.node
-                        .arguments
-                        .iter()
-                        .any(|(_, v)| literal_has_nul(&v.node))
-                })
-            }) {
-                return Err(Refusal {
-                    message: "text cannot contain the NUL character (U+0000)".into(),
-                    field: None,
-                    cost: None,
-                    limit: None,
-                }
-                .into_server_error());
             }
             request.set_parsed_query(analyzed.document.clone());
         }
@@ -586,8 +582,8 @@ impl Extension for AdmissionExtension {
                     "the operation is too complex: it costs {} (a field counts once, a list field once per item of its page); at most {} is accepted",
                     result.complexity, self.config.max_complexity
                 ),
-                u64::try_from(result.complexity).unwrap_or(u64::MAX),
-                u64::try_from(self.config.max_complexity).unwrap_or(u64::MAX),
+                result.complexity,
+                self.config.max_complexity,
             )
             .into_server_error()]);
         }
@@ -720,6 +716,9 @@ mod tests {
             analyze("mutation { addContact(input: { name: \"a\", tags: [\"x\\u0000\"] }) { id } }")
                 .expect("refused");
         assert_eq!(nested.field.as_deref(), Some("input"));
+        let default = analyze("query($c: String = \"x\\u0000\") { channels { key } }")
+            .expect("a default value is a literal too");
+        assert!(default.message.contains("NUL"), "{default:?}");
     }
 
     #[tokio::test]

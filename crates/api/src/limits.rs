@@ -51,30 +51,46 @@ impl Default for RateLimitConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Caller {
-    User(uuid::Uuid),
-    Address(IpAddr),
+/// One of the three quotas; keys of different quotas never meet.
+#[derive(Debug, Clone, Copy)]
+enum QuotaKind {
+    Auth,
+    Account,
+    Caller,
 }
 
-impl Caller {
-    fn key(&self) -> String {
+impl QuotaKind {
+    fn per_minute(self, config: &RateLimitConfig) -> u32 {
         match self {
-            Caller::User(id) => format!("caller:{id}"),
-            Caller::Address(ip) => format!("caller:{ip}"),
+            QuotaKind::Auth => config.auth_per_address,
+            QuotaKind::Account => config.login_per_account,
+            QuotaKind::Caller => config.fields_per_caller,
+        }
+    }
+
+    fn prefix(self) -> &'static str {
+        match self {
+            QuotaKind::Auth => "auth",
+            QuotaKind::Account => "account",
+            QuotaKind::Caller => "caller",
         }
     }
 }
 
+/// Where the counters live.
+enum Counters {
+    /// In this process: one keyed limiter per quota (`None`: that limit is off).
+    Memory(Box<[Option<DefaultKeyedRateLimiter<String>>; 3]>),
+    /// In the database, shared by every process using it.
+    Database(herlead_store::Store),
+}
+
 /// The limiters of one server process, or its handle on the database's shared counters.
 pub struct RateLimits {
-    auth: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    account: Option<DefaultKeyedRateLimiter<String>>,
-    caller: Option<DefaultKeyedRateLimiter<Caller>>,
+    counters: Counters,
     checks: AtomicU64,
     clock: DefaultClock,
     config: RateLimitConfig,
-    shared: Option<herlead_store::Store>,
 }
 
 impl std::fmt::Debug for RateLimits {
@@ -83,125 +99,99 @@ impl std::fmt::Debug for RateLimits {
     }
 }
 
-fn limiter<K: std::hash::Hash + Eq + Clone>(per_minute: u32) -> Option<DefaultKeyedRateLimiter<K>> {
+fn limiter(per_minute: u32) -> Option<DefaultKeyedRateLimiter<String>> {
     let n = NonZeroU32::new(per_minute)?;
     Some(RateLimiter::keyed(Quota::per_minute(n)))
 }
 
 impl RateLimits {
-    /// In-process limiters with these quotas (a burst of a full minute's quota is allowed).
-    pub fn new(config: RateLimitConfig) -> Arc<Self> {
+    fn with(config: RateLimitConfig, counters: Counters) -> Arc<Self> {
         Arc::new(Self {
-            auth: limiter(config.auth_per_address),
-            account: limiter(config.login_per_account),
-            caller: limiter(config.fields_per_caller),
+            counters,
             checks: AtomicU64::new(0),
             clock: DefaultClock::default(),
             config,
-            shared: None,
         })
+    }
+
+    /// In-process limiters with these quotas (a burst of a full minute's quota is allowed).
+    pub fn new(config: RateLimitConfig) -> Arc<Self> {
+        let memory = [QuotaKind::Auth, QuotaKind::Account, QuotaKind::Caller]
+            .map(|kind| limiter(kind.per_minute(&config)));
+        Self::with(config, Counters::Memory(Box::new(memory)))
     }
 
     /// Limiters whose counters live in `store`'s database, shared by every process using it:
-    /// the same quotas and the same algorithm as [`RateLimits::new`].
+    /// the same quotas and the same algorithm (GCRA) as [`RateLimits::new`].
     pub fn shared(config: RateLimitConfig, store: herlead_store::Store) -> Arc<Self> {
-        Arc::new(Self {
-            auth: None,
-            account: None,
-            caller: None,
-            checks: AtomicU64::new(0),
-            clock: DefaultClock::default(),
-            config,
-            shared: Some(store),
-        })
+        Self::with(config, Counters::Database(store))
     }
 
-    /// Takes `n` cells of `key`'s quota of `per_minute` in the shared counters.
-    async fn check_shared(
-        &self,
-        store: &herlead_store::Store,
-        key: String,
-        per_minute: u32,
-        n: u32,
-    ) -> Result<(), ApiError> {
-        if per_minute == 0 || n == 0 {
+    /// Takes `n` cells of `key`'s quota of `kind`, all or none (nothing when `n` is 0 or the
+    /// limit is off). A whole minute's quota at once is the burst; more is never allowed.
+    async fn take(&self, kind: QuotaKind, key: &str, n: u32) -> Result<(), ApiError> {
+        let per_minute = kind.per_minute(&self.config);
+        let (Some(n), Some(per_minute)) = (NonZeroU32::new(n), NonZeroU32::new(per_minute)) else {
             return Ok(());
-        }
-        // A minute's quota at once is the burst; more than that is never allowed.
+        };
         if n > per_minute {
             return Err(ApiError::RateLimited { retry_after: 60 });
         }
-        let interval_ms = (60_000 / i64::from(per_minute)).max(1);
-        let cells_ms = interval_ms * i64::from(n);
-        let now_ms = chrono::Utc::now().timestamp_millis();
-        match store
-            .take_rate(&key, cells_ms, interval_ms * i64::from(per_minute), now_ms)
-            .await
-            .map_err(ApiError::from)?
-        {
-            None => Ok(()),
-            Some(wait_ms) => Err(ApiError::RateLimited {
-                retry_after: u64::try_from(wait_ms / 1000).unwrap_or(0) + 1,
-            }),
-        }
-    }
-
-    /// Takes `n` cells of `key`'s quota, all or none (nothing when `n` is 0 or the limit is
-    /// off).
-    fn check<K: std::hash::Hash + Eq + Clone>(
-        &self,
-        limiter: Option<&DefaultKeyedRateLimiter<K>>,
-        key: &K,
-        n: u32,
-    ) -> Result<(), ApiError> {
-        let (Some(limiter), Some(n)) = (limiter, NonZeroU32::new(n)) else {
-            return Ok(());
-        };
-        // Forget idle keys now and then so memory stays bounded.
-        if self.checks.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {
-            limiter.retain_recent();
-        }
-        match limiter.check_key_n(key, n) {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(not_until)) => Err(ApiError::RateLimited {
-                retry_after: not_until.wait_time_from(self.clock.now()).as_secs() + 1,
-            }),
-            // More than a whole minute's quota at once: never allowed.
-            Err(_) => Err(ApiError::RateLimited { retry_after: 60 }),
+        let key = format!("{}:{key}", kind.prefix());
+        match &self.counters {
+            Counters::Memory(limiters) => {
+                let Some(limiter) = &limiters[kind as usize] else {
+                    return Ok(());
+                };
+                // Forget idle keys now and then so memory stays bounded.
+                if self.checks.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {
+                    limiter.retain_recent();
+                }
+                match limiter.check_key_n(&key, n) {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(not_until)) => Err(ApiError::RateLimited {
+                        retry_after: not_until.wait_time_from(self.clock.now()).as_secs() + 1,
+                    }),
+                    Err(_) => Err(ApiError::RateLimited { retry_after: 60 }),
+                }
+            }
+            Counters::Database(store) => {
+                let interval_ms = (60_000 / i64::from(per_minute.get())).max(1);
+                let now_ms = chrono::Utc::now().timestamp_millis();
+                let wait = store
+                    .take_rate(
+                        &key,
+                        interval_ms * i64::from(n.get()),
+                        interval_ms * i64::from(per_minute.get()),
+                        now_ms,
+                    )
+                    .await
+                    .map_err(ApiError::from)?;
+                match wait {
+                    None => Ok(()),
+                    Some(wait_ms) => Err(ApiError::RateLimited {
+                        retry_after: u64::try_from(wait_ms / 1000).unwrap_or(0) + 1,
+                    }),
+                }
+            }
         }
     }
 
     /// For `register`, `login`, `refreshSession`: per client address.
     pub async fn check_auth(&self, addr: Option<ClientAddr>) -> Result<(), ApiError> {
-        let Some(ClientAddr(ip)) = addr else {
-            return Ok(());
-        };
-        match &self.shared {
-            Some(store) => {
-                self.check_shared(store, format!("auth:{ip}"), self.config.auth_per_address, 1)
-                    .await
-            }
-            None => self.check(self.auth.as_ref(), &ip, 1),
+        match addr {
+            Some(ClientAddr(ip)) => self.take(QuotaKind::Auth, &ip.to_string(), 1).await,
+            None => Ok(()),
         }
     }
 
     /// For `login`: per account.
     pub async fn check_account(&self, email: &str) -> Result<(), ApiError> {
-        match &self.shared {
-            Some(store) => {
-                self.check_shared(
-                    store,
-                    format!("account:{email}"),
-                    self.config.login_per_account,
-                    1,
-                )
-                .await
-            }
-            None => self.check(self.account.as_ref(), &email.to_owned(), 1),
-        }
+        self.take(QuotaKind::Account, email, 1).await
     }
 
-    /// Takes `n` root fields from the caller's quota, all or none.
+    /// Takes `n` root fields from the caller's quota (her account, or her address when
+    /// anonymous), all or none.
     pub(crate) async fn check_caller(
         &self,
         session: Option<&Session>,
@@ -209,17 +199,11 @@ impl RateLimits {
         n: u32,
     ) -> Result<(), ApiError> {
         let caller = match (session, addr) {
-            (Some(Session::Authenticated(v)), _) => Caller::User(v.user_id.0),
-            (_, Some(ClientAddr(ip))) => Caller::Address(ip),
+            (Some(Session::Authenticated(v)), _) => v.user_id.0.to_string(),
+            (_, Some(ClientAddr(ip))) => ip.to_string(),
             _ => return Ok(()),
         };
-        match &self.shared {
-            Some(store) => {
-                self.check_shared(store, caller.key(), self.config.fields_per_caller, n)
-                    .await
-            }
-            None => self.check(self.caller.as_ref(), &caller, n),
-        }
+        self.take(QuotaKind::Caller, &caller, n).await
     }
 }
 
