@@ -1,0 +1,95 @@
+//! Step 4, act collectively: in-person meetings and five communities that meet face to
+//! face; and reconnecting with overdue contacts.
+
+use crate::{
+    community::{CommunityKind, is_real_world},
+    reconnect::due_to_reconnect,
+    rules::targets,
+};
+
+use super::{Ctx, EntityKind, PER_CODE, RecommendationCode};
+
+/// Adds this step's recommendations for the tasks still open.
+pub(super) fn recommend(cx: &mut Ctx<'_>) {
+    let s = cx.s;
+    let now = cx.now;
+    if cx.open("act.in_person") {
+        let online: Vec<_> = s
+            .communities
+            .iter()
+            .filter(|c| c.kind != CommunityKind::InPerson)
+            .collect();
+        if online.is_empty() {
+            cx.push(
+                RecommendationCode::JoinCommunity,
+                "act.in_person",
+                "Add the online communities you take part in.".into(),
+                None,
+            );
+        }
+        for c in online.into_iter().take(PER_CODE) {
+            cx.push(
+                RecommendationCode::MeetInPerson,
+                "act.in_person",
+                format!("Organize an in-person meeting of {}.", c.name),
+                Some((EntityKind::Community, c.id)),
+            );
+        }
+    }
+    if cx.open("act.five_communities") {
+        let dormant: Vec<_> = s
+            .communities
+            .iter()
+            .filter(|c| !is_real_world(c.id, &s.meetings, now))
+            .collect();
+        let active = s.communities.len() - dormant.len();
+        for c in dormant
+            .iter()
+            .filter(|c| c.kind != CommunityKind::Online)
+            .take(PER_CODE)
+        {
+            cx.push(
+                RecommendationCode::MeetInPerson,
+                "act.five_communities",
+                format!(
+                    "Meet {} in person again: it has not met face to face in the last 12 months.",
+                    c.name
+                ),
+                Some((EntityKind::Community, c.id)),
+            );
+        }
+        if s.communities.len() < targets::COMMUNITIES {
+            cx.push(
+                RecommendationCode::JoinCommunity,
+                "act.five_communities",
+                format!("Join more communities that meet in person: {active} of 5 so far."),
+                None,
+            );
+        }
+    }
+}
+
+/// Contacts overdue for a touch, tied to the task the touch advances.
+pub(super) fn reconnect(cx: &mut Ctx<'_>) {
+    let (s, now) = (cx.s, cx.now);
+    for r in due_to_reconnect(s, now).into_iter().take(PER_CODE) {
+        let Some(c) = s.contacts.iter().find(|c| c.id == r.contact_id) else {
+            continue;
+        };
+        let task = if c.on_meet_list {
+            "dialogue.amplify"
+        } else {
+            "bring.connect"
+        };
+        cx.push(
+            RecommendationCode::Reconnect,
+            task,
+            format!(
+                "Reconnect with {}: {} days since your last touch.",
+                c.name,
+                (now - r.last_touch).num_days()
+            ),
+            Some((EntityKind::Contact, c.id)),
+        );
+    }
+}

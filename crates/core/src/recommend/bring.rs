@@ -1,0 +1,119 @@
+//! Step 2, bring together people who share your interests: top people per scope, sectors,
+//! the meet list, connecting.
+
+use std::collections::HashSet;
+
+use crate::{
+    network::{Scope, Sector, Stage},
+    rules::targets,
+};
+
+use super::{Ctx, EntityKind, PER_CODE, RecommendationCode};
+
+/// Adds this step's recommendations for the tasks still open.
+pub(super) fn recommend(cx: &mut Ctx<'_>) {
+    let s = cx.s;
+    let stages = s.stages();
+    for (key, scope, code, place) in [
+        (
+            "bring.top5_city",
+            Scope::City,
+            RecommendationCode::FindTopCity,
+            "in your city",
+        ),
+        (
+            "bring.top5_country",
+            Scope::Country,
+            RecommendationCode::FindTopCountry,
+            "in your country",
+        ),
+        (
+            "bring.top5_global",
+            Scope::Global,
+            RecommendationCode::FindTopGlobal,
+            "worldwide",
+        ),
+    ] {
+        if cx.open(key) {
+            let have = s
+                .contacts
+                .iter()
+                .filter(|c| c.in_her_industry && c.scope == scope)
+                .count();
+            cx.push(
+                code,
+                key,
+                format!(
+                    "Find {} more of the top people of your industry {place}.",
+                    targets::TOP_PER_SCOPE.saturating_sub(have)
+                ),
+                None,
+            );
+        }
+    }
+    if cx.open("bring.cross_sector") {
+        let present: HashSet<Sector> = s.contacts.iter().map(|c| c.sector).collect();
+        // Media first, as the guide insists.
+        for sector in [
+            Sector::Media,
+            Sector::Public,
+            Sector::Private,
+            Sector::Academia,
+            Sector::Nonprofit,
+        ] {
+            if !present.contains(&sector) {
+                cx.push(
+                    RecommendationCode::AddSector,
+                    "bring.cross_sector",
+                    format!("Add an influencer from {}.", sector_name(sector)),
+                    None,
+                );
+            }
+        }
+    }
+    if cx.open("bring.meet_list") {
+        let n = s.meet_list().count();
+        if n > targets::MEET_LIST_MAX {
+            cx.push(
+                RecommendationCode::TrimMeetList,
+                "bring.meet_list",
+                format!("Your meet list has {n} people; keep the 20 who matter most."),
+                None,
+            );
+        } else {
+            cx.push(
+                RecommendationCode::GrowMeetList,
+                "bring.meet_list",
+                format!(
+                    "Add {} more people you want to meet to your list (15 to 20 in all).",
+                    targets::MEET_LIST_MIN - n.min(targets::MEET_LIST_MIN)
+                ),
+                None,
+            );
+        }
+    }
+    if cx.open("bring.connect") {
+        for c in s
+            .meet_list()
+            .filter(|c| stages.get(&c.id).is_none_or(|st| *st < Stage::Connected))
+            .take(PER_CODE)
+        {
+            cx.push(
+                RecommendationCode::Connect,
+                "bring.connect",
+                format!("Connect with {} on social media.", c.name),
+                Some((EntityKind::Contact, c.id)),
+            );
+        }
+    }
+}
+
+fn sector_name(sector: Sector) -> &'static str {
+    match sector {
+        Sector::Public => "the public sector",
+        Sector::Private => "the private sector",
+        Sector::Academia => "academia",
+        Sector::Nonprofit => "the nonprofit sector",
+        Sector::Media => "the media",
+    }
+}
