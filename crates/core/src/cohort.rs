@@ -17,8 +17,7 @@ use crate::{
     user::UserId,
 };
 
-/// The longest stall threshold a cohort may set, in days.
-pub const STALL_DAYS_MAX: u32 = 365;
+pub use crate::input::STALL_DAYS_MAX;
 
 /// What a member shows the coaches of a cohort. Notes and interaction texts are never shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

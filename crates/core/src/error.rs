@@ -28,11 +28,3 @@ impl fmt::Display for ValidationError {
 }
 
 impl std::error::Error for ValidationError {}
-
-/// Everything the core can refuse.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CoreError {
-    /// An input failed validation.
-    #[error(transparent)]
-    Validation(#[from] ValidationError),
-}

@@ -27,7 +27,7 @@ pub mod score;
 pub mod user;
 
 pub use channels::{Audience, Channel};
-pub use error::{CoreError, ValidationError};
+pub use error::ValidationError;
 pub use playbook::{Playbook, PlaybookStep, Step, Task, TaskCompletion};
 pub use progress::{Progress, StepProgress, TaskProgress, TaskStatus};
 pub use user::{Role, User, UserId};

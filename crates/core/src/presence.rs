@@ -16,10 +16,7 @@ use crate::{
 /// typical reading pace of four words a second on a phone, that allows 12 words; longer
 /// taglines get a finding.
 pub const TAGLINE_MAX_WORDS: usize = 12;
-/// The longest email signature accepted, in characters (HTML included).
-pub const SIGNATURE_MAX_LEN: usize = 5000;
-/// The longest tagline accepted, in characters.
-pub const TAGLINE_MAX_LEN: usize = 200;
+pub use crate::input::{SIGNATURE_MAX_LEN, TAGLINE_MAX_LEN};
 
 /// Where a profile lives: the big networks, every channel of the audience catalogue, or
 /// somewhere else.

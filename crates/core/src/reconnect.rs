@@ -8,8 +8,7 @@ use crate::{
     rules::Snapshot,
 };
 
-/// The longest cadence she may set, in days.
-pub const CADENCE_MAX_DAYS: u32 = 365;
+pub use crate::input::CADENCE_MAX_DAYS;
 /// Meet-list contacts are worth a touch at least this often, in days.
 pub const MEET_LIST_CADENCE_DAYS: u32 = 30;
 

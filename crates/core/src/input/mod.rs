@@ -8,6 +8,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::ValidationError;
 
+mod domain;
+pub use domain::*;
+
 /// The longest email address accepted (RFC 5321's path limit).
 pub const EMAIL_MAX_LEN: usize = 254;
 /// The shortest password accepted, in characters.
@@ -267,6 +270,7 @@ impl HttpUrl {
     }
 
     /// Wraps a URL read back from storage, which was validated when it was written.
+    #[cfg(feature = "stored")]
     pub fn from_stored(text: String) -> Self {
         Self(text)
     }
@@ -381,6 +385,7 @@ impl Handle {
     }
 
     /// Wraps a handle read back from storage.
+    #[cfg(feature = "stored")]
     pub fn from_stored(text: String) -> Self {
         Self(text)
     }
@@ -450,6 +455,7 @@ impl Note {
     }
 
     /// Wraps text read back from storage, which was validated when it was written.
+    #[cfg(feature = "stored")]
     pub fn from_stored(text: String) -> Self {
         Self(text)
     }
