@@ -20,6 +20,8 @@ use crate::{
 pub use crate::input::STALL_DAYS_MAX;
 
 /// What a member shows the coaches of a cohort. Notes and interaction texts are never shown.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -33,7 +35,7 @@ pub enum SharingLevel {
     /// All of that, plus her contacts' names, sectors and stages.
     ProgressAndContacts,
 }
-storage_names!(SharingLevel { Progress => "PROGRESS", ProgressAndContacts => "PROGRESS_AND_CONTACTS" });
+storage_names!(SharingLevel);
 
 /// A coaching cohort.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,6 +13,8 @@ use crate::{
 pub const REAL_WORLD_WINDOW_DAYS: i64 = 365;
 
 /// Where a community gathers.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -24,9 +26,11 @@ pub enum CommunityKind {
     /// Both.
     Hybrid,
 }
-storage_names!(CommunityKind { Online => "ONLINE", InPerson => "IN_PERSON", Hybrid => "HYBRID" });
+storage_names!(CommunityKind);
 
 /// Her place on the ladder of a community.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -38,7 +42,7 @@ pub enum CommunityRole {
     /// Runs it.
     Organizer,
 }
-storage_names!(CommunityRole { Member => "MEMBER", Contributor => "CONTRIBUTOR", Organizer => "ORGANIZER" });
+storage_names!(CommunityRole);
 
 /// A community she belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,20 +6,22 @@ use uuid::Uuid;
 
 use crate::input::{HttpUrl, Note};
 
+/// The stable storage names of an enum, from its `strum` derives (`SCREAMING_SNAKE_CASE`, the
+/// same spelling as the GraphQL enum values and the serde names).
 macro_rules! storage_names {
-    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+    ($ty:ident) => {
         impl $ty {
             /// Every value, in declaration order.
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+            pub const ALL: &'static [$ty] = <$ty as strum::VariantArray>::VARIANTS;
 
             /// The stable storage name.
             pub fn as_str(self) -> &'static str {
-                match self { $($ty::$variant => $name),+ }
+                self.into()
             }
 
             /// Parses a storage name.
             pub fn parse(s: &str) -> Option<$ty> {
-                match s { $($name => Some($ty::$variant),)+ _ => None }
+                s.parse().ok()
             }
         }
     };
@@ -27,6 +29,8 @@ macro_rules! storage_names {
 pub(crate) use storage_names;
 
 /// Where a contact has influence. The guide asks for all five, media first.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -42,9 +46,11 @@ pub enum Sector {
     /// Journalists, editors, media outlets.
     Media,
 }
-storage_names!(Sector { Public => "PUBLIC", Private => "PRIVATE", Academia => "ACADEMIA", Nonprofit => "NONPROFIT", Media => "MEDIA" });
+storage_names!(Sector);
 
 /// How far a contact's influence reaches.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -56,9 +62,11 @@ pub enum Scope {
     /// The world.
     Global,
 }
-storage_names!(Scope { City => "CITY", Country => "COUNTRY", Global => "GLOBAL" });
+storage_names!(Scope);
 
 /// Whether a contact's values and interests meet hers.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -71,9 +79,11 @@ pub enum ValuesAlignment {
     /// They do not.
     NotAligned,
 }
-storage_names!(ValuesAlignment { Unknown => "UNKNOWN", Aligned => "ALIGNED", NotAligned => "NOT_ALIGNED" });
+storage_names!(ValuesAlignment);
 
 /// How far a relationship has come, in order.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -91,9 +101,11 @@ pub enum Stage {
     /// They have met in person and exchange value both ways.
     Collaborating,
 }
-storage_names!(Stage { Identified => "IDENTIFIED", Connected => "CONNECTED", Engaged => "ENGAGED", Reciprocating => "RECIPROCATING", Met => "MET", Collaborating => "COLLABORATING" });
+storage_names!(Stage);
 
 /// Something she did with or for a contact.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -125,13 +137,7 @@ pub enum InteractionKind {
     /// Met in person.
     MetInPerson,
 }
-storage_names!(InteractionKind {
-    SharedPost => "SHARED_POST", AdvocatedCause => "ADVOCATED_CAUSE", SharedEvent => "SHARED_EVENT",
-    SharedArticle => "SHARED_ARTICLE", Endorsed => "ENDORSED", Reviewed => "REVIEWED",
-    Introduced => "INTRODUCED", AskedIntro => "ASKED_INTRO", AskedHelp => "ASKED_HELP",
-    AskedEndorsement => "ASKED_ENDORSEMENT", AskedOther => "ASKED_OTHER", Connected => "CONNECTED",
-    MetInPerson => "MET_IN_PERSON",
-});
+storage_names!(InteractionKind);
 
 impl InteractionKind {
     /// Something she did for them.

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 const PLAYBOOK_TOML: &str = include_str!("../data/playbook.toml");
 
 /// One of the four steps of the playbook, in the order they are meant to be worked through.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -23,15 +25,9 @@ pub enum PlaybookStep {
     ActCollectively,
 }
 
-impl PlaybookStep {
-    /// All steps, in order.
-    pub const ALL: [PlaybookStep; 4] = [
-        PlaybookStep::Position,
-        PlaybookStep::BringTogether,
-        PlaybookStep::Dialogue,
-        PlaybookStep::ActCollectively,
-    ];
+crate::network::storage_names!(PlaybookStep);
 
+impl PlaybookStep {
     /// The step's number, 1 to 4.
     pub fn number(self) -> u8 {
         match self {
@@ -40,21 +36,6 @@ impl PlaybookStep {
             PlaybookStep::Dialogue => 3,
             PlaybookStep::ActCollectively => 4,
         }
-    }
-
-    /// The stable storage name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlaybookStep::Position => "POSITION",
-            PlaybookStep::BringTogether => "BRING_TOGETHER",
-            PlaybookStep::Dialogue => "DIALOGUE",
-            PlaybookStep::ActCollectively => "ACT_COLLECTIVELY",
-        }
-    }
-
-    /// Parses a storage name.
-    pub fn parse(s: &str) -> Option<PlaybookStep> {
-        PlaybookStep::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
     /// The prefix every task key of this step starts with.
@@ -303,7 +284,7 @@ mod tests {
     #[test]
     fn test_step_lookup_matches_number() {
         let playbook = Playbook::standard();
-        for key in PlaybookStep::ALL {
+        for &key in PlaybookStep::ALL {
             assert_eq!(playbook.step(key).key, key);
             assert_eq!(playbook.step(key).number, key.number());
         }

@@ -20,6 +20,8 @@ pub use crate::input::{SIGNATURE_MAX_LEN, TAGLINE_MAX_LEN};
 
 /// Where a profile lives: the big networks, every channel of the audience catalogue, or
 /// somewhere else.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -70,66 +72,9 @@ pub enum Platform {
     Other,
 }
 
+crate::network::storage_names!(Platform);
+
 impl Platform {
-    /// The stable storage name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Linkedin => "LINKEDIN",
-            Platform::X => "X",
-            Platform::Instagram => "INSTAGRAM",
-            Platform::Facebook => "FACEBOOK",
-            Platform::Tiktok => "TIKTOK",
-            Platform::Youtube => "YOUTUBE",
-            Platform::Github => "GITHUB",
-            Platform::Medium => "MEDIUM",
-            Platform::Micromentor => "MICROMENTOR",
-            Platform::Angellist => "ANGELLIST",
-            Platform::Gust => "GUST",
-            Platform::Seedinvest => "SEEDINVEST",
-            Platform::Connectamericas => "CONNECTAMERICAS",
-            Platform::CreativeMornings => "CREATIVE_MORNINGS",
-            Platform::Behance => "BEHANCE",
-            Platform::Nova => "NOVA",
-            Platform::SharedValueInitiative => "SHARED_VALUE_INITIATIVE",
-            Platform::GlobalCitizen => "GLOBAL_CITIZEN",
-            Platform::Horyou => "HORYOU",
-            Platform::LeanIn => "LEAN_IN",
-            Platform::Levo => "LEVO",
-            Platform::Other => "OTHER",
-        }
-    }
-
-    /// Every platform.
-    pub const ALL: [Platform; 22] = [
-        Platform::Linkedin,
-        Platform::X,
-        Platform::Instagram,
-        Platform::Facebook,
-        Platform::Tiktok,
-        Platform::Youtube,
-        Platform::Github,
-        Platform::Medium,
-        Platform::Micromentor,
-        Platform::Angellist,
-        Platform::Gust,
-        Platform::Seedinvest,
-        Platform::Connectamericas,
-        Platform::CreativeMornings,
-        Platform::Behance,
-        Platform::Nova,
-        Platform::SharedValueInitiative,
-        Platform::GlobalCitizen,
-        Platform::Horyou,
-        Platform::LeanIn,
-        Platform::Levo,
-        Platform::Other,
-    ];
-
-    /// Parses a storage name.
-    pub fn parse(s: &str) -> Option<Platform> {
-        Platform::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-
     /// The catalogue channel this platform is, if it is one.
     pub fn channel(self) -> Option<&'static Channel> {
         let key = self.as_str().to_lowercase();
@@ -534,7 +479,7 @@ mod tests {
                 channel.key
             );
         }
-        for platform in Platform::ALL {
+        for &platform in Platform::ALL {
             assert_eq!(Platform::parse(platform.as_str()), Some(platform));
         }
     }

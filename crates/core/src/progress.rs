@@ -1,6 +1,6 @@
 //! Progress through the playbook, computed from the status of each task.
 
-use std::{collections::HashMap, fmt, str::FromStr};
+use std::{collections::HashMap, fmt};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,8 @@ use crate::{
 };
 
 /// Where one task stands for one user.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -26,17 +28,9 @@ pub enum TaskStatus {
     Skipped,
 }
 
-impl TaskStatus {
-    /// The stable name used in storage.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::NotStarted => "NOT_STARTED",
-            TaskStatus::InProgress => "IN_PROGRESS",
-            TaskStatus::Done => "DONE",
-            TaskStatus::Skipped => "SKIPPED",
-        }
-    }
+crate::network::storage_names!(TaskStatus);
 
+impl TaskStatus {
     /// Whether the task still needs work.
     pub fn is_open(self) -> bool {
         matches!(self, TaskStatus::NotStarted | TaskStatus::InProgress)
@@ -48,25 +42,6 @@ impl fmt::Display for TaskStatus {
         f.write_str(self.as_str())
     }
 }
-
-impl FromStr for TaskStatus {
-    type Err = UnknownStatus;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "NOT_STARTED" => Ok(TaskStatus::NotStarted),
-            "IN_PROGRESS" => Ok(TaskStatus::InProgress),
-            "DONE" => Ok(TaskStatus::Done),
-            "SKIPPED" => Ok(TaskStatus::Skipped),
-            other => Err(UnknownStatus(other.to_owned())),
-        }
-    }
-}
-
-/// A stored status name that is not one of [`TaskStatus`]'s.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown task status {0:?}")]
-pub struct UnknownStatus(pub String);
 
 /// What has been recorded about one task for one user.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,8 @@ use uuid::Uuid;
 use crate::input::{DisplayName, Email};
 
 /// What a user may do. Everyone starts as a member.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -20,34 +22,7 @@ pub enum Role {
     Admin,
 }
 
-impl Role {
-    /// The stable name used in storage and tokens.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Member => "MEMBER",
-            Role::Coach => "COACH",
-            Role::Admin => "ADMIN",
-        }
-    }
-}
-
-impl FromStr for Role {
-    type Err = UnknownRole;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "MEMBER" => Ok(Role::Member),
-            "COACH" => Ok(Role::Coach),
-            "ADMIN" => Ok(Role::Admin),
-            other => Err(UnknownRole(other.to_owned())),
-        }
-    }
-}
-
-/// A stored role name that is not one of [`Role`]'s.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?}")]
-pub struct UnknownRole(pub String);
+crate::network::storage_names!(Role);
 
 /// A user's identifier: a UUID (version 7, so ids sort by creation time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
