@@ -24,10 +24,12 @@ pub mod recommend;
 pub mod reconnect;
 pub mod rules;
 pub mod score;
+pub mod task_key;
 pub mod user;
 
 pub use channels::{Audience, Channel};
 pub use error::ValidationError;
 pub use playbook::{Playbook, PlaybookStep, Step, Task, TaskCompletion};
 pub use progress::{Progress, StepProgress, TaskProgress, TaskStatus};
+pub use task_key::TaskKey;
 pub use user::{Role, User, UserId};

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
+    TaskKey,
     community::{Community, CommunityKind, Meeting, counts_as_real_world, is_real_world},
     network::{
         Contact, FirstGives, Interaction, Scope, Sector, Stage, ValuesAlignment, derived_stage,
@@ -118,17 +119,17 @@ pub struct RuleResult {
 }
 
 impl RuleResult {
-    fn new(task_key: &'static str, current: usize, target: usize, met: bool) -> Self {
+    fn new(task_key: TaskKey, current: usize, target: usize, met: bool) -> Self {
         let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Self {
-            task_key,
+            task_key: task_key.as_str(),
             current: clamp(current),
             target: clamp(target),
             met,
         }
     }
 
-    fn at_least(task_key: &'static str, current: usize, target: usize) -> Self {
+    fn at_least(task_key: TaskKey, current: usize, target: usize) -> Self {
         Self::new(task_key, current, target, current >= target)
     }
 
@@ -205,12 +206,12 @@ pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
 
     vec![
         RuleResult::at_least(
-            "position.website",
+            TaskKey::POSITION_WEBSITE,
             bool_count(s.presence.website.is_some()),
             1,
         ),
         RuleResult::new(
-            "position.email_signature",
+            TaskKey::POSITION_EMAIL_SIGNATURE,
             bool_count(s.presence.email_signature.is_some()),
             1,
             s.presence.email_signature.is_some()
@@ -219,7 +220,7 @@ pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
         ),
         // One profile is trivially consistent; the rule needs two to compare.
         RuleResult::new(
-            "position.consistent_profiles",
+            TaskKey::POSITION_CONSISTENT_PROFILES,
             profile_count.min(2),
             2,
             profile_count >= 2
@@ -228,46 +229,58 @@ pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
                     .any(|f| f.code != FindingCode::SignatureMissingProfile),
         ),
         RuleResult::at_least(
-            "position.audience_channels",
+            TaskKey::POSITION_AUDIENCE_CHANNELS,
             bool_count(on_audience_channel(&s.presence, &s.profiles)),
             1,
         ),
-        RuleResult::at_least("bring.top5_city", top(Scope::City), TOP_PER_SCOPE),
-        RuleResult::at_least("bring.top5_country", top(Scope::Country), TOP_PER_SCOPE),
-        RuleResult::at_least("bring.top5_global", top(Scope::Global), TOP_PER_SCOPE),
-        RuleResult::at_least("bring.cross_sector", sectors.len(), SECTORS),
+        RuleResult::at_least(TaskKey::BRING_TOP5_CITY, top(Scope::City), TOP_PER_SCOPE),
+        RuleResult::at_least(
+            TaskKey::BRING_TOP5_COUNTRY,
+            top(Scope::Country),
+            TOP_PER_SCOPE,
+        ),
+        RuleResult::at_least(
+            TaskKey::BRING_TOP5_GLOBAL,
+            top(Scope::Global),
+            TOP_PER_SCOPE,
+        ),
+        RuleResult::at_least(TaskKey::BRING_CROSS_SECTOR, sectors.len(), SECTORS),
         RuleResult::new(
-            "bring.meet_list",
+            TaskKey::BRING_MEET_LIST,
             meet,
             MEET_LIST_MIN,
             (MEET_LIST_MIN..=MEET_LIST_MAX).contains(&meet),
         ),
         RuleResult::new(
-            "bring.connect",
+            TaskKey::BRING_CONNECT,
             connected,
             meet.max(MEET_LIST_MIN),
             meet >= MEET_LIST_MIN && connected == meet,
         ),
         RuleResult::new(
-            "dialogue.values_check",
+            TaskKey::DIALOGUE_VALUES_CHECK,
             values_known,
             meet.max(1),
             meet > 0 && values_known == meet,
         ),
         RuleResult::new(
-            "dialogue.give_first",
+            TaskKey::DIALOGUE_GIVE_FIRST,
             bool_count(gives > 0),
             1,
             gives > 0 && asks_without_give == 0,
         ),
-        RuleResult::at_least("dialogue.amplify", given_meet_list.len(), MEET_LIST_MIN),
         RuleResult::at_least(
-            "dialogue.endorse_competitor",
+            TaskKey::DIALOGUE_AMPLIFY,
+            given_meet_list.len(),
+            MEET_LIST_MIN,
+        ),
+        RuleResult::at_least(
+            TaskKey::DIALOGUE_ENDORSE_COMPETITOR,
             bool_count(endorsed_competitor),
             1,
         ),
-        RuleResult::at_least("act.in_person", online_met, 1),
-        RuleResult::at_least("act.five_communities", real_world, COMMUNITIES),
+        RuleResult::at_least(TaskKey::ACT_IN_PERSON, online_met, 1),
+        RuleResult::at_least(TaskKey::ACT_FIVE_COMMUNITIES, real_world, COMMUNITIES),
     ]
 }
 
@@ -332,10 +345,10 @@ mod tests {
     #[test]
     fn test_plan_sync_respects_skips_and_only_changes_what_differs() {
         let results = vec![
-            RuleResult::at_least("position.website", 1, 1),
-            RuleResult::at_least("bring.top5_city", 2, 5),
-            RuleResult::at_least("bring.top5_country", 0, 5),
-            RuleResult::at_least("act.in_person", 1, 1),
+            RuleResult::at_least(TaskKey::POSITION_WEBSITE, 1, 1),
+            RuleResult::at_least(TaskKey::BRING_TOP5_CITY, 2, 5),
+            RuleResult::at_least(TaskKey::BRING_TOP5_COUNTRY, 0, 5),
+            RuleResult::at_least(TaskKey::ACT_IN_PERSON, 1, 1),
         ];
         let record = |key: &str, status| TaskRecord {
             task_key: key.into(),

@@ -7,13 +7,13 @@ use crate::{
     rules::targets,
 };
 
-use super::{Ctx, EntityKind, PER_CODE, RecommendationCode};
+use super::{Ctx, EntityKind, PER_CODE, RecommendationCode, TaskKey};
 
 /// Adds this step's recommendations for the tasks still open.
 pub(super) fn recommend(cx: &mut Ctx<'_>) {
     let s = cx.s;
     let now = cx.now;
-    if cx.open("act.in_person") {
+    if cx.open(TaskKey::ACT_IN_PERSON) {
         let online: Vec<_> = s
             .communities
             .iter()
@@ -22,7 +22,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         if online.is_empty() {
             cx.push(
                 RecommendationCode::JoinCommunity,
-                "act.in_person",
+                TaskKey::ACT_IN_PERSON,
                 "Add the online communities you take part in.".into(),
                 None,
             );
@@ -30,13 +30,13 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         for c in online.into_iter().take(PER_CODE) {
             cx.push(
                 RecommendationCode::MeetInPerson,
-                "act.in_person",
+                TaskKey::ACT_IN_PERSON,
                 format!("Organize an in-person meeting of {}.", c.name),
                 Some((EntityKind::Community, c.id)),
             );
         }
     }
-    if cx.open("act.five_communities") {
+    if cx.open(TaskKey::ACT_FIVE_COMMUNITIES) {
         let dormant: Vec<_> = s
             .communities
             .iter()
@@ -50,7 +50,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         {
             cx.push(
                 RecommendationCode::MeetInPerson,
-                "act.five_communities",
+                TaskKey::ACT_FIVE_COMMUNITIES,
                 format!(
                     "Meet {} in person again: it has not met face to face in the last 12 months.",
                     c.name
@@ -61,7 +61,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         if s.communities.len() < targets::COMMUNITIES {
             cx.push(
                 RecommendationCode::JoinCommunity,
-                "act.five_communities",
+                TaskKey::ACT_FIVE_COMMUNITIES,
                 format!("Join more communities that meet in person: {active} of 5 so far."),
                 None,
             );
@@ -77,9 +77,9 @@ pub(super) fn reconnect(cx: &mut Ctx<'_>) {
             continue;
         };
         let task = if c.on_meet_list {
-            "dialogue.amplify"
+            TaskKey::DIALOGUE_AMPLIFY
         } else {
-            "bring.connect"
+            TaskKey::BRING_CONNECT
         };
         cx.push(
             RecommendationCode::Reconnect,

@@ -8,7 +8,7 @@ use crate::{
     rules::targets,
 };
 
-use super::{Ctx, EntityKind, PER_CODE, RecommendationCode};
+use super::{Ctx, EntityKind, PER_CODE, RecommendationCode, TaskKey};
 
 /// Adds this step's recommendations for the tasks still open.
 pub(super) fn recommend(cx: &mut Ctx<'_>) {
@@ -16,19 +16,19 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
     let stages = s.stages();
     for (key, scope, code, place) in [
         (
-            "bring.top5_city",
+            TaskKey::BRING_TOP5_CITY,
             Scope::City,
             RecommendationCode::FindTopCity,
             "in your city",
         ),
         (
-            "bring.top5_country",
+            TaskKey::BRING_TOP5_COUNTRY,
             Scope::Country,
             RecommendationCode::FindTopCountry,
             "in your country",
         ),
         (
-            "bring.top5_global",
+            TaskKey::BRING_TOP5_GLOBAL,
             Scope::Global,
             RecommendationCode::FindTopGlobal,
             "worldwide",
@@ -51,7 +51,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
             );
         }
     }
-    if cx.open("bring.cross_sector") {
+    if cx.open(TaskKey::BRING_CROSS_SECTOR) {
         let present: HashSet<Sector> = s.contacts.iter().map(|c| c.sector).collect();
         // Media first, as the guide insists.
         for sector in [
@@ -64,26 +64,26 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
             if !present.contains(&sector) {
                 cx.push(
                     RecommendationCode::AddSector,
-                    "bring.cross_sector",
+                    TaskKey::BRING_CROSS_SECTOR,
                     format!("Add an influencer from {}.", sector_name(sector)),
                     None,
                 );
             }
         }
     }
-    if cx.open("bring.meet_list") {
+    if cx.open(TaskKey::BRING_MEET_LIST) {
         let n = s.meet_list().count();
         if n > targets::MEET_LIST_MAX {
             cx.push(
                 RecommendationCode::TrimMeetList,
-                "bring.meet_list",
+                TaskKey::BRING_MEET_LIST,
                 format!("Your meet list has {n} people; keep the 20 who matter most."),
                 None,
             );
         } else {
             cx.push(
                 RecommendationCode::GrowMeetList,
-                "bring.meet_list",
+                TaskKey::BRING_MEET_LIST,
                 format!(
                     "Add {} more people you want to meet to your list (15 to 20 in all).",
                     targets::MEET_LIST_MIN - n.min(targets::MEET_LIST_MIN)
@@ -92,7 +92,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
             );
         }
     }
-    if cx.open("bring.connect") {
+    if cx.open(TaskKey::BRING_CONNECT) {
         for c in s
             .meet_list()
             .filter(|c| stages.get(&c.id).is_none_or(|st| *st < Stage::Connected))
@@ -100,7 +100,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         {
             cx.push(
                 RecommendationCode::Connect,
-                "bring.connect",
+                TaskKey::BRING_CONNECT,
                 format!("Connect with {} on social media.", c.name),
                 Some((EntityKind::Contact, c.id)),
             );

@@ -7,12 +7,12 @@ use uuid::Uuid;
 
 use crate::network::{FirstGives, ValuesAlignment};
 
-use super::{Ctx, EntityKind, PER_CODE, RecommendationCode};
+use super::{Ctx, EntityKind, PER_CODE, RecommendationCode, TaskKey};
 
 /// Adds this step's recommendations for the tasks still open.
 pub(super) fn recommend(cx: &mut Ctx<'_>) {
     let s = cx.s;
-    if cx.open("dialogue.values_check") {
+    if cx.open(TaskKey::DIALOGUE_VALUES_CHECK) {
         for c in s
             .meet_list()
             .filter(|c| c.values == ValuesAlignment::Unknown)
@@ -20,7 +20,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         {
             cx.push(
                 RecommendationCode::CheckValues,
-                "dialogue.values_check",
+                TaskKey::DIALOGUE_VALUES_CHECK,
                 format!(
                     "Check whether {}'s values and interests match yours.",
                     c.name
@@ -29,7 +29,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
             );
         }
     }
-    if cx.open("dialogue.give_first") {
+    if cx.open(TaskKey::DIALOGUE_GIVE_FIRST) {
         let first_gives = FirstGives::of(&s.interactions);
         let mut seen = HashSet::new();
         for ask in s
@@ -45,7 +45,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
                     .map_or("them", |c| c.name.as_str());
                 cx.push(
                     RecommendationCode::GiveBeforeAsking,
-                    "dialogue.give_first",
+                    TaskKey::DIALOGUE_GIVE_FIRST,
                     format!(
                         "You asked {name} before giving: share their work or champion their cause."
                     ),
@@ -54,11 +54,11 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
             }
         }
         if s.interactions.iter().all(|i| !i.kind.is_give()) && seen.is_empty() {
-            cx.push(RecommendationCode::Give, "dialogue.give_first",
+            cx.push(RecommendationCode::Give, TaskKey::DIALOGUE_GIVE_FIRST,
                 "Give before you ask: share a post, an event or an article of someone you want to meet.".into(), None);
         }
     }
-    if cx.open("dialogue.amplify") {
+    if cx.open(TaskKey::DIALOGUE_AMPLIFY) {
         let given: HashSet<Uuid> = s
             .interactions
             .iter()
@@ -72,7 +72,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         {
             cx.push(
                 RecommendationCode::Give,
-                "dialogue.amplify",
+                TaskKey::DIALOGUE_AMPLIFY,
                 format!(
                     "Be {}'s publicist: share one of their posts, events or articles.",
                     c.name
@@ -81,11 +81,11 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
             );
         }
     }
-    if cx.open("dialogue.endorse_competitor") {
+    if cx.open(TaskKey::DIALOGUE_ENDORSE_COMPETITOR) {
         match s.contacts.iter().find(|c| c.competitor) {
             Some(c) => cx.push(
                 RecommendationCode::EndorseCompetitor,
-                "dialogue.endorse_competitor",
+                TaskKey::DIALOGUE_ENDORSE_COMPETITOR,
                 format!(
                     "Endorse or review {}: praising a competitor's good work says a lot about you.",
                     c.name
@@ -94,7 +94,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
             ),
             None => cx.push(
                 RecommendationCode::EndorseCompetitor,
-                "dialogue.endorse_competitor",
+                TaskKey::DIALOGUE_ENDORSE_COMPETITOR,
                 "Add a competitor whose work you admire, then endorse them.".into(),
                 None,
             ),

@@ -7,7 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::rules::{RuleResult, Snapshot, evaluate};
+use crate::{
+    TaskKey,
+    rules::{RuleResult, Snapshot, evaluate},
+};
 
 mod act;
 mod bring;
@@ -126,21 +129,22 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Whether the task is neither met by the rules nor skipped or finished by her.
-    fn open(&self, key: &str) -> bool {
+    fn open(&self, key: TaskKey) -> bool {
+        let key = key.as_str();
         !self.skipped.contains(key) && self.results.iter().any(|r| r.task_key == key && !r.met)
     }
 
     fn push(
         &mut self,
         code: RecommendationCode,
-        task_key: &'static str,
+        task_key: TaskKey,
         message: String,
         entity: Option<(EntityKind, Uuid)>,
     ) {
         self.out.push(Recommendation {
             code,
             message,
-            task_key,
+            task_key: task_key.as_str(),
             entity,
         });
     }

@@ -2,25 +2,25 @@
 
 use crate::presence::{FindingCode, check_consistency, recommended_channels};
 
-use super::{Ctx, EntityKind, PER_CODE, RecommendationCode};
+use super::{Ctx, EntityKind, PER_CODE, RecommendationCode, TaskKey};
 
 /// Adds this step's recommendations for the tasks still open.
 pub(super) fn recommend(cx: &mut Ctx<'_>) {
     let s = cx.s;
     let findings = check_consistency(&s.presence, &s.profiles);
-    if cx.open("position.website") {
+    if cx.open(TaskKey::POSITION_WEBSITE) {
         cx.push(
             RecommendationCode::AddWebsite,
-            "position.website",
+            TaskKey::POSITION_WEBSITE,
             "Add your website: one link that tells people who you are and what you do.".into(),
             None,
         );
     }
-    if cx.open("position.email_signature") {
+    if cx.open(TaskKey::POSITION_EMAIL_SIGNATURE) {
         if s.presence.email_signature.is_none() {
             cx.push(
                 RecommendationCode::WriteSignature,
-                "position.email_signature",
+                TaskKey::POSITION_EMAIL_SIGNATURE,
                 "Write an email signature that links your website and every profile.".into(),
                 None,
             );
@@ -36,7 +36,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
                     .map_or("this", |p| p.platform.as_str());
                 cx.push(
                     RecommendationCode::LinkProfileInSignature,
-                    "position.email_signature",
+                    TaskKey::POSITION_EMAIL_SIGNATURE,
                     format!(
                         "Link your {} profile from your email signature.",
                         platform.to_lowercase()
@@ -46,9 +46,9 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
             }
         }
     }
-    if cx.open("position.consistent_profiles") {
+    if cx.open(TaskKey::POSITION_CONSISTENT_PROFILES) {
         if s.profiles.len() < 2 {
-            cx.push(RecommendationCode::AddProfile, "position.consistent_profiles",
+            cx.push(RecommendationCode::AddProfile, TaskKey::POSITION_CONSISTENT_PROFILES,
                 "Add the profiles you keep on social networks so they can be checked for one consistent story.".into(), None);
         }
         for f in findings
@@ -58,25 +58,25 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
             for id in f.profile_ids.iter().take(PER_CODE) {
                 cx.push(
                     RecommendationCode::FixProfile,
-                    "position.consistent_profiles",
+                    TaskKey::POSITION_CONSISTENT_PROFILES,
                     f.fix.clone(),
                     Some((EntityKind::Profile, *id)),
                 );
             }
         }
     }
-    if cx.open("position.audience_channels") {
+    if cx.open(TaskKey::POSITION_AUDIENCE_CHANNELS) {
         if s.presence.audiences.is_empty() {
             cx.push(
                 RecommendationCode::ChooseAudiences,
-                "position.audience_channels",
+                TaskKey::POSITION_AUDIENCE_CHANNELS,
                 "Choose the audiences you speak to, to see the channels made for them.".into(),
                 None,
             );
         } else if let Some(channel) = recommended_channels(&s.presence, &s.profiles).first() {
             cx.push(
                 RecommendationCode::JoinChannel,
-                "position.audience_channels",
+                TaskKey::POSITION_AUDIENCE_CHANNELS,
                 format!(
                     "Open a profile on {}, a channel made for your audience.",
                     channel.name
