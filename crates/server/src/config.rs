@@ -223,6 +223,26 @@ impl ConfigError {
     }
 }
 
+impl ConfigArgs {
+    /// Every setting at its default, ignoring `HERLEAD_*` variables: where code that builds a
+    /// [`Config`] itself (tests, embedders) starts, with the same defaults as the command line.
+    pub fn defaults() -> ConfigArgs {
+        use clap::{FromArgMatches, Parser};
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            args: ConfigArgs,
+        }
+        let command = <Defaults as clap::CommandFactory>::command().mut_args(|a| a.env(None));
+        let matches = command
+            .try_get_matches_from(["herlead"])
+            .unwrap_or_else(|e| unreachable!("the defaults parse: {e}"));
+        Defaults::from_arg_matches(&matches)
+            .unwrap_or_else(|e| unreachable!("the defaults parse: {e}"))
+            .args
+    }
+}
+
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Config {

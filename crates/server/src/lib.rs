@@ -11,6 +11,8 @@ pub mod secret;
 mod socket;
 pub mod startup;
 pub mod telemetry;
+#[cfg(feature = "test-util")]
+pub mod testing;
 
 pub use config::{Config, ConfigError};
 pub use startup::{Application, connect_store};

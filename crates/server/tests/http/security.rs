@@ -163,7 +163,10 @@ async fn test_fragment_fan_out_and_duplication_are_refused_before_validation_whi
 async fn test_a_socket_closes_when_its_token_expires_unless_renewed_in_band() {
     let db = testing::sqlite().await;
     let url = db.url.clone();
-    let app = spawn_with(db, &url, &["--access-token-ttl", "4"]).await;
+    let app = spawn_with(db, &url, |a: &mut ConfigArgs| {
+        a.access_token_ttl = 4;
+    })
+    .await;
     let (_, refresh) = app.register("ada@example.org").await;
     let (access, _) = login(&app, "ada@example.org").await;
     let mut plain = acked(&app.address, Some(&access)).await;
@@ -219,7 +222,7 @@ async fn test_sign_out_and_a_change_of_role_end_open_sockets_on_every_replica() 
         let a = spawn_on(db, &url).await;
         // On PostgreSQL the sockets sit on a second replica; SQLite is one process.
         let b = if postgres {
-            Some(spawn_replica(&a, &[]).await)
+            Some(spawn_replica(&a, |_| {}).await)
         } else {
             None
         };
@@ -290,18 +293,11 @@ async fn test_sign_out_and_a_change_of_role_end_open_sockets_on_every_replica() 
 async fn test_sockets_obey_the_same_limits_as_http() {
     let db = testing::sqlite().await;
     let url = db.url.clone();
-    let app = spawn_with(
-        db,
-        &url,
-        &[
-            "--rate-auth-per-address",
-            "3",
-            "--rate-fields-per-caller",
-            "6",
-            "--max-aliases",
-            "4",
-        ],
-    )
+    let app = spawn_with(db, &url, |a: &mut ConfigArgs| {
+        a.rate_auth_per_address = 3;
+        a.rate_fields_per_caller = 6;
+        a.max_aliases = 4;
+    })
     .await;
     let mut socket = acked(&app.address, None).await;
     let mut answers = Vec::new();
@@ -342,16 +338,10 @@ async fn test_sockets_obey_the_same_limits_as_http() {
 async fn test_subscriptions_are_capped_per_socket_and_per_account() {
     let db = testing::sqlite().await;
     let url = db.url.clone();
-    let app = spawn_with(
-        db,
-        &url,
-        &[
-            "--max-subscriptions-per-socket",
-            "2",
-            "--max-subscriptions-per-user",
-            "3",
-        ],
-    )
+    let app = spawn_with(db, &url, |a: &mut ConfigArgs| {
+        a.max_subscriptions_per_socket = 2;
+        a.max_subscriptions_per_user = 3;
+    })
     .await;
     let (access, _) = app.register("ada@example.org").await;
     let nudges = |id: &str| json!({"id": id, "type": "subscribe", "payload": {"query": "subscription { myNudges { message } }"}});
@@ -614,11 +604,13 @@ async fn test_client_address_comes_from_trusted_proxies_only() {
     for trusted in [true, false] {
         let db = testing::sqlite().await;
         let url = db.url.clone();
-        let mut extra = vec!["--rate-auth-per-address", "2"];
-        if trusted {
-            extra.extend(["--trusted-proxies", "127.0.0.1,10.0.0.0/8"]);
-        }
-        let app = spawn_with(db, &url, &extra).await;
+        let app = spawn_with(db, &url, |a: &mut ConfigArgs| {
+            a.rate_auth_per_address = 2;
+            if trusted {
+                a.trusted_proxies = vec!["127.0.0.1".into(), "10.0.0.0/8".into()];
+            }
+        })
+        .await;
         let mut seen = Vec::new();
         for forwarded in [
             "198.51.100.7",
@@ -663,9 +655,9 @@ async fn test_rate_limits_hold_across_replicas_on_postgresql() {
         return;
     };
     let url = db.url.clone();
-    let extra = ["--rate-auth-per-address", "3"];
-    let a = spawn_with(db, &url, &extra).await;
-    let (b_address, b_handle, _b_dir) = spawn_replica(&a, &extra).await;
+    let extra = |a: &mut ConfigArgs| a.rate_auth_per_address = 3;
+    let a = spawn_with(db, &url, extra).await;
+    let (b_address, b_handle, _b_dir) = spawn_replica(&a, extra).await;
     let login = json!({"query": "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
                        "variables": {"i": {"email": "nobody@example.org", "password": "wrong password"}}});
     let mut seen = Vec::new();
@@ -698,7 +690,10 @@ async fn test_rate_limits_hold_across_replicas_on_postgresql() {
 async fn test_metrics_are_private_in_production_or_on_their_own_address() {
     let db = testing::sqlite().await;
     let url = db.url.clone();
-    let app = spawn_with(db, &url, &["--production", "true"]).await;
+    let app = spawn_with(db, &url, |a: &mut ConfigArgs| {
+        a.production = true;
+    })
+    .await;
     let res = app
         .client
         .get(format!("{}/metrics", app.address))
@@ -709,22 +704,17 @@ async fn test_metrics_are_private_in_production_or_on_their_own_address() {
     app.stop().await;
 
     let db = testing::sqlite().await;
-    let data_dir = tempfile::tempdir().expect("tempdir");
     let port = {
         let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         probe.local_addr().expect("addr").port()
     };
     let metrics_bind = format!("127.0.0.1:{port}");
-    let config = test_config_with(
-        &db,
-        data_dir.path(),
-        64 * 1024,
-        &["--production", "true", "--metrics-bind", &metrics_bind],
-    );
-    let server = Application::build(&config).await.expect("builds");
-    let address = format!("http://127.0.0.1:{}", server.port());
-    let handle = server.handle();
-    tokio::spawn(server.run_until_stopped());
+    let server = TestServer::spawn(&db.url, |a| {
+        a.production = true;
+        a.metrics_bind = Some(metrics_bind.clone());
+    })
+    .await;
+    let address = server.address.clone();
     let client = reqwest::Client::new();
     let main = client
         .get(format!("{address}/metrics"))
@@ -739,5 +729,5 @@ async fn test_metrics_are_private_in_production_or_on_their_own_address() {
         .expect("get");
     assert_eq!(own.status(), 200);
     assert!(own.text().await.expect("text").contains("herlead_"));
-    handle.stop(true).await;
+    server.stop().await;
 }
