@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    Context, ID, InputObject, Object, Result, SimpleObject,
+    Context, ID, InputObject, Object, SimpleObject,
     connection::{Connection, Edge},
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -26,7 +26,7 @@ use super::{
 use crate::{
     ApiError,
     dashboard::{self, Dashboard},
-    error::GqlResult,
+    error::Result,
 };
 
 /// Characters of invite codes: no 0/O or 1/I/L to misread.
@@ -40,7 +40,7 @@ const MESSAGE_MAX: usize = 1000;
 pub(crate) fn invite_code() -> Result<String> {
     let mut bytes = [0u8; CODE_LEN];
     getrandom::fill(&mut bytes)
-        .map_err(|e| ApiError::Internal(format!("no randomness: {e}").into()).into_graphql())?;
+        .map_err(|e| ApiError::Internal(format!("no randomness: {e}").into()))?;
     Ok(bytes
         .iter()
         .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
@@ -52,9 +52,8 @@ pub(crate) async fn current_role(ctx: &Context<'_>) -> Result<(UserId, Role)> {
     let v = viewer(ctx)?;
     let user = store(ctx)
         .user_by_id(v.user_id)
-        .await
-        .gql()?
-        .ok_or_else(|| ApiError::Unauthenticated("this account no longer exists").into_graphql())?;
+        .await?
+        .ok_or_else(|| ApiError::Unauthenticated("this account no longer exists"))?;
     Ok((user.id, user.role))
 }
 
@@ -63,7 +62,7 @@ async fn require_role(ctx: &Context<'_>, roles: &[Role]) -> Result<UserId> {
     if roles.contains(&role) {
         Ok(id)
     } else {
-        Err(ApiError::Forbidden.into_graphql())
+        Err(ApiError::Forbidden)
     }
 }
 
@@ -76,11 +75,11 @@ pub(crate) async fn coached(
     let cohort_id = parse_id(field, id)?;
     let (viewer, role) = current_role(ctx).await?;
     let s = store(ctx);
-    let not_found = || ApiError::not_found("cohort", field).into_graphql();
-    if role != Role::Coach || !s.is_coach(cohort_id, viewer).await.gql()? {
+    let not_found = || ApiError::not_found("cohort", field);
+    if role != Role::Coach || !s.is_coach(cohort_id, viewer).await? {
         return Err(not_found());
     }
-    let cohort = s.cohort(cohort_id).await.gql()?.ok_or_else(not_found)?;
+    let cohort = s.cohort(cohort_id).await?.ok_or_else(not_found)?;
     Ok((viewer, cohort))
 }
 
@@ -343,7 +342,7 @@ impl CohortView {
                 ctx.data_unchecked::<Arc<dashboard::Dashboards>>()
                     .get(store(ctx), &self.cohort, Utc::now())
                     .await
-                    .gql()
+                    .map_err(ApiError::from)
             })
             .await
             .cloned()
@@ -387,8 +386,7 @@ impl CohortView {
     async fn coaches(&self, ctx: &Context<'_>) -> Result<Vec<CohortCoach>> {
         Ok(store(ctx)
             .cohort_coaches(self.cohort.id)
-            .await
-            .gql()?
+            .await?
             .into_iter()
             .map(|(u, owner)| CohortCoach {
                 id: ID(u.id.to_string()),
@@ -447,8 +445,7 @@ impl CohortView {
     async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<CohortTaskCompletion>> {
         Ok(store(ctx)
             .cohort_task_completion(self.cohort.id)
-            .await
-            .gql()?
+            .await?
             .into_iter()
             .map(|(task, done, counted)| CohortTaskCompletion {
                 task: task.into(),
@@ -692,8 +689,7 @@ impl CoachQuery {
         let v = viewer(ctx)?;
         Ok(store(ctx)
             .joined_cohorts(v.user_id)
-            .await
-            .gql()?
+            .await?
             .into_iter()
             .map(|(c, sharing)| MemberCohort {
                 id: gid(c.id),
@@ -714,8 +710,7 @@ impl CoachQuery {
         }
         Ok(store(ctx)
             .coached_cohorts(id)
-            .await
-            .gql()?
+            .await?
             .into_iter()
             .map(CohortView::new)
             .collect())
@@ -734,8 +729,7 @@ impl CoachQuery {
         let v = viewer(ctx)?;
         Ok(store(ctx)
             .member_cohort_tasks(v.user_id)
-            .await
-            .gql()?
+            .await?
             .into_iter()
             .map(task_progress)
             .collect())
@@ -750,8 +744,7 @@ impl CoachQuery {
         let v = viewer(ctx)?;
         Ok(store(ctx)
             .nudges_for(v.user_id, unread_only)
-            .await
-            .gql()?
+            .await?
             .into_iter()
             .map(NudgeView::from)
             .collect())
@@ -768,16 +761,15 @@ async fn set_role(ctx: &Context<'_>, user_id: ID, role: Role) -> Result<UserView
     let s = store(ctx);
     let user: User = s
         .user_by_id(id)
-        .await
-        .gql()?
-        .ok_or_else(|| ApiError::not_found("user", "userId").into_graphql())?;
+        .await?
+        .ok_or_else(|| ApiError::not_found("user", "userId"))?;
     if user.role == Role::Admin {
         return Err(invalid(
             "userId",
             "an administrator's role is changed with the admin command",
         ));
     }
-    s.set_role(id, role).await.gql()?;
+    s.set_role(id, role).await?;
     Ok(UserView(User { role, ..user }))
 }
 
@@ -799,14 +791,13 @@ impl CoachMutation {
         dates(input.starts_on, input.ends_on)?;
         let cohort = Cohort {
             id: Uuid::now_v7(),
-            name: single_line("name", &input.name, 120, "a name").gql()?,
+            name: single_line("name", &input.name, 120, "a name")?,
             description: optional_line(
                 "description",
                 input.description.as_deref(),
                 2000,
                 "a description",
-            )
-            .gql()?,
+            )?,
             starts_on: input.starts_on,
             ends_on: input.ends_on,
             stall_days: stall_days(input.stall_days)?,
@@ -815,7 +806,7 @@ impl CoachMutation {
             created_at: Utc::now(),
         };
         Ok(CohortView::new(
-            store(ctx).create_cohort(owner, cohort).await.gql()?,
+            store(ctx).create_cohort(owner, cohort).await?,
         ))
     }
 
@@ -828,11 +819,10 @@ impl CoachMutation {
     ) -> Result<CohortView> {
         let (_, mut cohort) = coached(ctx, &id, "id").await?;
         if let Some(name) = input.name {
-            cohort.name = single_line("name", &name, 120, "a name").gql()?;
+            cohort.name = single_line("name", &name, 120, "a name")?;
         }
         if let Some(text) = input.description {
-            cohort.description =
-                optional_line("description", Some(&text), 2000, "a description").gql()?;
+            cohort.description = optional_line("description", Some(&text), 2000, "a description")?;
         }
         cohort.starts_on = input.starts_on.or(cohort.starts_on);
         cohort.ends_on = input.ends_on.or(cohort.ends_on);
@@ -840,7 +830,7 @@ impl CoachMutation {
         if let Some(days) = input.stall_days {
             cohort.stall_days = stall_days(days)?;
         }
-        store(ctx).update_cohort(&cohort).await.gql()?;
+        store(ctx).update_cohort(&cohort).await?;
         Ok(CohortView::new(cohort))
     }
 
@@ -854,7 +844,7 @@ impl CoachMutation {
         let (_, mut cohort) = coached(ctx, &cohort_id, "cohortId").await?;
         cohort.invite_code = invite_code()?;
         cohort.invite_expires_at = Utc::now() + Duration::days(invite_days(valid_days)?);
-        store(ctx).update_cohort(&cohort).await.gql()?;
+        store(ctx).update_cohort(&cohort).await?;
         Ok(CohortView::new(cohort))
     }
 
@@ -866,15 +856,14 @@ impl CoachMutation {
         email: String,
     ) -> Result<CohortView> {
         let (_, cohort) = coached(ctx, &cohort_id, "cohortId").await?;
-        let email = Email::parse("email", &email).gql()?;
+        let email = Email::parse("email", &email)?;
         let s = store(ctx);
         let coach = s
             .user_by_email(&email)
-            .await
-            .gql()?
+            .await?
             .filter(|u| u.role == Role::Coach)
             .ok_or_else(|| invalid("email", "no coach account has this email"))?;
-        s.add_coach(cohort.id, coach.id).await.gql()?;
+        s.add_coach(cohort.id, coach.id).await?;
         Ok(CohortView::new(cohort))
     }
 
@@ -890,22 +879,21 @@ impl CoachMutation {
         let s = store(ctx);
         // Only a string that could be a code reaches the database.
         let cohort = if code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
-            s.cohort_by_invite(&code).await.gql()?
+            s.cohort_by_invite(&code).await?
         } else {
             None
         };
-        let cohort =
-            cohort.ok_or_else(|| ApiError::not_found("invite code", "code").into_graphql())?;
+        let cohort = cohort.ok_or_else(|| ApiError::not_found("invite code", "code"))?;
         if cohort.invite_expires_at <= Utc::now() {
             return Err(invalid(
                 "code",
                 "this invite code has expired; ask your coach for a new one",
             ));
         }
-        if s.is_coach(cohort.id, v.user_id).await.gql()? {
+        if s.is_coach(cohort.id, v.user_id).await? {
             return Err(invalid("code", "you coach this cohort"));
         }
-        s.join_cohort(cohort.id, v.user_id, sharing).await.gql()?;
+        s.join_cohort(cohort.id, v.user_id, sharing).await?;
         Ok(MemberCohort {
             id: gid(cohort.id),
             name: cohort.name,
@@ -920,10 +908,10 @@ impl CoachMutation {
     async fn leave_cohort(&self, ctx: &Context<'_>, cohort_id: ID) -> Result<bool> {
         let v = viewer(ctx)?;
         let id = parse_id("cohortId", &cohort_id)?;
-        if store(ctx).leave_cohort(id, v.user_id).await.gql()? {
+        if store(ctx).leave_cohort(id, v.user_id).await? {
             Ok(true)
         } else {
-            Err(ApiError::not_found("cohort", "cohortId").into_graphql())
+            Err(ApiError::not_found("cohort", "cohortId"))
         }
     }
 
@@ -936,10 +924,10 @@ impl CoachMutation {
     ) -> Result<SharingLevel> {
         let v = viewer(ctx)?;
         let id = parse_id("cohortId", &cohort_id)?;
-        if store(ctx).set_sharing(id, v.user_id, sharing).await.gql()? {
+        if store(ctx).set_sharing(id, v.user_id, sharing).await? {
             Ok(sharing)
         } else {
-            Err(ApiError::not_found("cohort", "cohortId").into_graphql())
+            Err(ApiError::not_found("cohort", "cohortId"))
         }
     }
 
@@ -947,17 +935,17 @@ impl CoachMutation {
     async fn remove_member(&self, ctx: &Context<'_>, cohort_id: ID, user_id: ID) -> Result<bool> {
         let (_, cohort) = coached(ctx, &cohort_id, "cohortId").await?;
         let member = UserId(parse_id("userId", &user_id)?);
-        if store(ctx).leave_cohort(cohort.id, member).await.gql()? {
+        if store(ctx).leave_cohort(cohort.id, member).await? {
             Ok(true)
         } else {
-            Err(ApiError::not_found("member", "userId").into_graphql())
+            Err(ApiError::not_found("member", "userId"))
         }
     }
 
     /// Sends a nudge to one member, or to every stalled member, of a cohort she coaches.
     async fn send_nudge(&self, ctx: &Context<'_>, input: NudgeInput) -> Result<Vec<NudgeView>> {
         let (coach, cohort) = coached(ctx, &input.cohort_id, "cohortId").await?;
-        let message = single_line("message", &input.message, MESSAGE_MAX, "a message").gql()?;
+        let message = single_line("message", &input.message, MESSAGE_MAX, "a message")?;
         if let Some(key) = &input.task_key
             && herlead_core::Playbook::standard().task(key).is_none()
         {
@@ -967,14 +955,13 @@ impl CoachMutation {
         let recipients: Vec<UserId> = match (&input.member_id, input.stalled_only) {
             (Some(id), false) => {
                 let member = UserId(parse_id("memberId", id)?);
-                if s.membership(cohort.id, member).await.gql()?.is_none() {
-                    return Err(ApiError::not_found("member", "memberId").into_graphql());
+                if s.membership(cohort.id, member).await?.is_none() {
+                    return Err(ApiError::not_found("member", "memberId"));
                 }
                 vec![member]
             }
             (None, true) => dashboard::load(s, &cohort, Utc::now())
-                .await
-                .gql()?
+                .await?
                 .rows
                 .iter()
                 .filter(|r| r.summary.stalled)
@@ -1001,7 +988,7 @@ impl CoachMutation {
                 read_at: None,
             })
             .collect();
-        s.add_nudges(&nudges).await.gql()?;
+        s.add_nudges(&nudges).await?;
         Ok(nudges.into_iter().map(NudgeView::from).collect())
     }
 
@@ -1016,14 +1003,13 @@ impl CoachMutation {
         let task = CohortTask {
             id: Uuid::now_v7(),
             cohort_id: cohort.id,
-            title: single_line("title", &input.title, 120, "a title").gql()?,
-            guidance: optional_line("guidance", input.guidance.as_deref(), 2000, "guidance")
-                .gql()?,
+            title: single_line("title", &input.title, 120, "a title")?,
+            guidance: optional_line("guidance", input.guidance.as_deref(), 2000, "guidance")?,
             step: input.step,
             due_on: input.due_on,
             created_at: Utc::now(),
         };
-        Ok(store(ctx).add_cohort_task(&task, coach).await.gql()?.into())
+        Ok(store(ctx).add_cohort_task(&task, coach).await?.into())
     }
 
     /// Sets her status on a task of one of her cohorts.
@@ -1037,10 +1023,9 @@ impl CoachMutation {
         let id = parse_id("taskId", &task_id)?;
         store(ctx)
             .set_cohort_task_status(v.user_id, id, status)
-            .await
-            .gql()?
+            .await?
             .map(task_progress)
-            .ok_or_else(|| ApiError::not_found("cohort task", "taskId").into_graphql())
+            .ok_or_else(|| ApiError::not_found("cohort task", "taskId"))
     }
 
     /// Marks one of her nudges read.
@@ -1049,9 +1034,8 @@ impl CoachMutation {
         let id = parse_id("id", &id)?;
         store(ctx)
             .mark_nudge_read(v.user_id, id)
-            .await
-            .gql()?
+            .await?
             .map(NudgeView::from)
-            .ok_or_else(|| ApiError::not_found("nudge", "id").into_graphql())
+            .ok_or_else(|| ApiError::not_found("nudge", "id"))
     }
 }

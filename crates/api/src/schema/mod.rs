@@ -9,7 +9,7 @@ pub use live::Subscription;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, Object};
 use herlead_core::{
     Audience, Playbook, Role, TaskStatus, channels,
     input::{DisplayName, Email, Note, PASSWORD_MAX_LEN, Password},
@@ -22,16 +22,17 @@ pub use types::*;
 use crate::{
     ApiError, Authenticator, Session, Viewer,
     auth::{IssuedTokens, hash_refresh_token},
-    error::GqlResult,
+    error::Result,
 };
 
 /// Brute-force protection for sign-in, registration and refresh: per client address.
 async fn check_auth_rate(ctx: &Context<'_>) -> Result<()> {
     match ctx.data_opt::<Arc<crate::limits::RateLimits>>() {
-        Some(limits) => limits
-            .check_auth(ctx.data_opt::<crate::limits::ClientAddr>().copied())
-            .await
-            .gql(),
+        Some(limits) => {
+            limits
+                .check_auth(ctx.data_opt::<crate::limits::ClientAddr>().copied())
+                .await
+        }
         None => Ok(()),
     }
 }
@@ -52,16 +53,13 @@ pub(crate) fn viewer(ctx: &Context<'_>) -> Result<Viewer> {
         .copied()
         .unwrap_or(Session::Anonymous)
         .viewer()
-        .gql()
 }
 
 fn auth_payload(tokens: IssuedTokens, user: herlead_core::User) -> Result<AuthPayload> {
     Ok(AuthPayload {
         access_token: tokens.access_token,
         refresh_token: tokens.refresh.token,
-        expires_in: i32::try_from(tokens.expires_in)
-            .map_err(ApiError::internal)
-            .gql()?,
+        expires_in: i32::try_from(tokens.expires_in).map_err(ApiError::internal)?,
         user: UserView(user),
     })
 }
@@ -72,8 +70,7 @@ fn refresh_token_input(raw: &str) -> Result<&str> {
         return Err(ApiError::Validation(herlead_core::ValidationError::new(
             "refreshToken",
             "this is not a refresh token",
-        ))
-        .into_graphql());
+        )));
     }
     Ok(token)
 }
@@ -116,10 +113,8 @@ impl AccountQuery {
         let (store, _) = services(ctx);
         let user = store
             .user_by_id(viewer.user_id)
-            .await
-            .gql()?
-            .ok_or(ApiError::Unauthenticated("this account no longer exists"))
-            .gql()?;
+            .await?
+            .ok_or(ApiError::Unauthenticated("this account no longer exists"))?;
         Ok(UserView(user))
     }
 
@@ -127,7 +122,7 @@ impl AccountQuery {
     async fn my_progress(&self, ctx: &Context<'_>) -> Result<ProgressView> {
         let viewer = viewer(ctx)?;
         let (store, _) = services(ctx);
-        let records = store.task_records(viewer.user_id).await.gql()?;
+        let records = store.task_records(viewer.user_id).await?;
         Ok(ProgressView(Progress::compute(
             Playbook::standard(),
             &records,
@@ -147,12 +142,12 @@ impl AccountMutation {
     /// which emails have an account (`login` keeps the same secret).
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<bool> {
         check_auth_rate(ctx).await?;
-        let email = Email::parse("email", &input.email).gql()?;
-        let password = Password::parse("password", &input.password).gql()?;
-        let display_name = DisplayName::parse("displayName", &input.display_name).gql()?;
+        let email = Email::parse("email", &input.email)?;
+        let password = Password::parse("password", &input.password)?;
+        let display_name = DisplayName::parse("displayName", &input.display_name)?;
         let (store, auth) = services(ctx);
         // Hashed in both cases, so both take the same time.
-        let password_hash = auth.hash_password(&password).await.gql()?;
+        let password_hash = auth.hash_password(&password).await?;
         let created = store
             .create_user(
                 NewUser {
@@ -172,7 +167,7 @@ impl AccountMutation {
                 tracing::info!("registration for an email that already has an account: ignored");
                 Ok(true)
             }
-            Err(e) => Err(ApiError::from(e).into_graphql()),
+            Err(e) => Err(ApiError::from(e)),
         }
     }
 
@@ -180,29 +175,25 @@ impl AccountMutation {
     /// answer.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<AuthPayload> {
         check_auth_rate(ctx).await?;
-        let email = Email::parse("email", &input.email).gql()?;
+        let email = Email::parse("email", &input.email)?;
         if let Some(limits) = ctx.data_opt::<Arc<crate::limits::RateLimits>>() {
-            limits.check_account(email.as_str()).await.gql()?;
+            limits.check_account(email.as_str()).await?;
         }
         if input.password.chars().count() > PASSWORD_MAX_LEN {
             return Err(ApiError::Validation(herlead_core::ValidationError::new(
                 "password",
                 format!("a password has at most {PASSWORD_MAX_LEN} characters"),
-            ))
-            .into_graphql());
+            )));
         }
         let (store, auth) = services(ctx);
-        let credentials = store.credentials_by_email(&email).await.gql()?;
+        let credentials = store.credentials_by_email(&email).await?;
         let stored_hash = credentials.as_ref().map(|c| c.password_hash.clone());
-        let valid = auth
-            .verify_password(&input.password, stored_hash)
-            .await
-            .gql()?;
+        let valid = auth.verify_password(&input.password, stored_hash).await?;
         let Some(credentials) = credentials.filter(|_| valid) else {
-            return Err(ApiError::Unauthenticated("the email or password is wrong").into_graphql());
+            return Err(ApiError::Unauthenticated("the email or password is wrong"));
         };
         let now = herlead_store::now();
-        let tokens = auth.issue(&credentials.user, now).gql()?;
+        let tokens = auth.issue(&credentials.user, now)?;
         store
             .create_session(
                 credentials.user.id,
@@ -213,8 +204,7 @@ impl AccountMutation {
                     expires_at: tokens.refresh.expires_at,
                 },
             )
-            .await
-            .gql()?;
+            .await?;
         auth_payload(tokens, credentials.user)
     }
 
@@ -231,7 +221,7 @@ impl AccountMutation {
         let now = herlead_store::now();
         // The replacement is minted first so that it is stored in the same transaction that
         // uses up the presented token; the access token follows once the user is known.
-        let replacement = auth.new_refresh_token(now).gql()?;
+        let replacement = auth.new_refresh_token(now)?;
         let outcome = store
             .rotate_session(
                 &hash_refresh_token(presented),
@@ -243,31 +233,27 @@ impl AccountMutation {
                     expires_at: replacement.expires_at,
                 },
             )
-            .await
-            .gql()?;
+            .await?;
         let (user, family) = match outcome {
             RotateOutcome::Rotated(user, family) => (user, family),
             RotateOutcome::Unknown | RotateOutcome::Revoked => {
-                return Err(
-                    ApiError::Unauthenticated("this session has ended; sign in again")
-                        .into_graphql(),
-                );
+                return Err(ApiError::Unauthenticated(
+                    "this session has ended; sign in again",
+                ));
             }
             RotateOutcome::Expired => {
-                return Err(
-                    ApiError::Unauthenticated("this session has expired; sign in again")
-                        .into_graphql(),
-                );
+                return Err(ApiError::Unauthenticated(
+                    "this session has expired; sign in again",
+                ));
             }
             RotateOutcome::Reused => {
                 tracing::warn!("refresh token reused; its session family was revoked");
                 return Err(ApiError::Unauthenticated(
                     "this refresh token was already used; every session from that sign-in has been ended",
-                )
-                .into_graphql());
+                ));
             }
         };
-        let tokens = auth.issue_access(&user, now, replacement, family).gql()?;
+        let tokens = auth.issue_access(&user, now, replacement, family)?;
         auth_payload(tokens, user)
     }
 
@@ -278,7 +264,7 @@ impl AccountMutation {
         store
             .end_session(&hash_refresh_token(presented), herlead_store::now())
             .await
-            .gql()
+            .map_err(ApiError::from)
     }
 
     /// Sets the status of one of the signed-in user's tasks, with an optional note.
@@ -288,25 +274,18 @@ impl AccountMutation {
         input: SetTaskStatusInput,
     ) -> Result<TaskProgressView> {
         let viewer = viewer(ctx)?;
-        let task = Playbook::standard()
-            .task(&input.task_key)
-            .ok_or_else(|| {
-                herlead_core::ValidationError::new(
-                    "taskKey",
-                    "no task of the playbook has this key",
-                )
-            })
-            .gql()?;
+        let task = Playbook::standard().task(&input.task_key).ok_or_else(|| {
+            herlead_core::ValidationError::new("taskKey", "no task of the playbook has this key")
+        })?;
         if task.completion == herlead_core::TaskCompletion::Automatic
             && !matches!(input.status, TaskStatus::Skipped | TaskStatus::NotStarted)
         {
             return Err(ApiError::Validation(herlead_core::ValidationError::new(
                 "status",
                 "this task completes by itself from your data; you can only skip it (SKIPPED) or hand it back to its rule (NOT_STARTED)",
-            ))
-            .into_graphql());
+            )));
         }
-        let note = Note::parse_optional("note", input.note.as_deref()).gql()?;
+        let note = Note::parse_optional("note", input.note.as_deref())?;
         let (store, _) = services(ctx);
         let record = store
             .set_task_status(TaskStatusChange {
@@ -316,8 +295,7 @@ impl AccountMutation {
                 note,
                 now: herlead_store::now(),
             })
-            .await
-            .gql()?;
+            .await?;
         Ok(TaskProgressView(TaskProgress::new(task, Some(&record))))
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use async_graphql::{
-    Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject,
+    Context, ID, InputObject, MaybeUndefined, Object, SimpleObject,
     connection::{Connection, Edge},
 };
 use chrono::{DateTime, Duration, Utc};
@@ -27,7 +27,7 @@ use herlead_store::{ContactFilter, PageRequest, Store};
 use uuid::Uuid;
 
 use super::{ChannelView, TaskView, services, viewer};
-use crate::{ApiError, error::GqlResult};
+use crate::{ApiError, error::Result};
 
 const NAME_MAX: usize = 120;
 const INDUSTRY_MAX: usize = 100;
@@ -37,8 +37,8 @@ const ATTENDEES_MAX: usize = 200;
 pub const PAGE_MAX: i32 = 100;
 const PAGE_DEFAULT: i32 = 20;
 
-pub(crate) fn invalid(field: &'static str, message: &str) -> async_graphql::Error {
-    ApiError::Validation(ValidationError::new(field, message)).into_graphql()
+pub(crate) fn invalid(field: &'static str, message: &str) -> ApiError {
+    ApiError::Validation(ValidationError::new(field, message))
 }
 
 pub(crate) fn parse_id(field: &'static str, id: &ID) -> Result<Uuid> {
@@ -55,7 +55,7 @@ pub(crate) fn store<'a>(ctx: &Context<'a>) -> &'a Store {
 
 fn opt_url(field: &'static str, raw: Option<&str>) -> Result<Option<HttpUrl>> {
     match raw.map(str::trim) {
-        Some(text) if !text.is_empty() => Ok(Some(HttpUrl::parse(field, text).gql()?)),
+        Some(text) if !text.is_empty() => Ok(Some(HttpUrl::parse(field, text)?)),
         _ => Ok(None),
     }
 }
@@ -98,7 +98,7 @@ fn links(raw: &[String]) -> Result<Vec<HttpUrl>> {
         ));
     }
     raw.iter()
-        .map(|l| HttpUrl::parse("links", l).gql())
+        .map(|l| HttpUrl::parse("links", l).map_err(ApiError::from))
         .collect()
 }
 
@@ -739,7 +739,7 @@ fn deleted(id: ID, found: bool, what: &'static str) -> Result<ID> {
     if found {
         Ok(id)
     } else {
-        Err(ApiError::not_found(what, "id").into_graphql())
+        Err(ApiError::not_found(what, "id"))
     }
 }
 
@@ -781,7 +781,7 @@ impl SocialQuery {
     /// Her website, signature, audiences and profiles, with consistency findings.
     async fn presence(&self, ctx: &Context<'_>) -> Result<PresenceView> {
         let v = viewer(ctx)?;
-        let snapshot = store(ctx).snapshot(v.user_id).await.gql()?;
+        let snapshot = store(ctx).snapshot(v.user_id).await?;
         Ok(PresenceView {
             presence: snapshot.presence,
             profiles: snapshot.profiles,
@@ -818,8 +818,7 @@ impl SocialQuery {
         let search = filter
             .search
             .map(|s| optional_line("search", Some(&s), NAME_MAX, "a search"))
-            .transpose()
-            .gql()?
+            .transpose()?
             .flatten();
         let result = store(ctx)
             .contacts_page(
@@ -833,8 +832,7 @@ impl SocialQuery {
                 },
                 page,
             )
-            .await
-            .gql()?;
+            .await?;
         let mut connection = Connection::with_additional_fields(
             result.has_previous,
             result.has_next,
@@ -856,9 +854,8 @@ impl SocialQuery {
         let id = parse_id("id", &id)?;
         let (contact, stage) = store(ctx)
             .contact(v.user_id, id)
-            .await
-            .gql()?
-            .ok_or_else(|| ApiError::not_found("contact", "id").into_graphql())?;
+            .await?
+            .ok_or_else(|| ApiError::not_found("contact", "id"))?;
         Ok(ContactView { contact, stage })
     }
 
@@ -873,18 +870,18 @@ impl SocialQuery {
             .map(|id| parse_id("contactId", &id))
             .transpose()?;
         if let Some(id) = contact
-            && store(ctx).contact(v.user_id, id).await.gql()?.is_none()
+            && store(ctx).contact(v.user_id, id).await?.is_none()
         {
-            return Err(ApiError::not_found("contact", "contactId").into_graphql());
+            return Err(ApiError::not_found("contact", "contactId"));
         }
-        let list = store(ctx).interactions(v.user_id, contact).await.gql()?;
+        let list = store(ctx).interactions(v.user_id, contact).await?;
         Ok(list.into_iter().map(InteractionView::from).collect())
     }
 
     /// Her communities with their meetings.
     async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<CommunityView>> {
         let v = viewer(ctx)?;
-        let snapshot = store(ctx).snapshot(v.user_id).await.gql()?;
+        let snapshot = store(ctx).snapshot(v.user_id).await?;
         let now = Utc::now();
         Ok(snapshot
             .communities
@@ -903,11 +900,10 @@ impl SocialQuery {
         let v = viewer(ctx)?;
         let limit = page_size("first", Some(first))?.unwrap_or(10);
         let s = store(ctx);
-        let snapshot = s.snapshot(v.user_id).await.gql()?;
+        let snapshot = s.snapshot(v.user_id).await?;
         let skipped: HashSet<String> = s
             .task_records(v.user_id)
-            .await
-            .gql()?
+            .await?
             .into_iter()
             .filter(|r| r.status == herlead_core::TaskStatus::Skipped)
             .map(|r| r.task_key)
@@ -931,7 +927,7 @@ impl SocialQuery {
     /// Her social capital score with the factors behind it.
     async fn social_capital(&self, ctx: &Context<'_>) -> Result<SocialCapitalView> {
         let v = viewer(ctx)?;
-        let snapshot = store(ctx).snapshot(v.user_id).await.gql()?;
+        let snapshot = store(ctx).snapshot(v.user_id).await?;
         Ok((&social_capital(&snapshot, Utc::now())).into())
     }
 
@@ -944,7 +940,7 @@ impl SocialQuery {
     ) -> Result<Vec<ReconnectItem>> {
         let v = viewer(ctx)?;
         let limit = page_size("first", Some(first))?.unwrap_or(20);
-        let snapshot = store(ctx).snapshot(v.user_id).await.gql()?;
+        let snapshot = store(ctx).snapshot(v.user_id).await?;
         let stages = snapshot.stages();
         Ok(due_to_reconnect(&snapshot, Utc::now())
             .into_iter()
@@ -977,17 +973,15 @@ fn new_profile(input: ProfileInput) -> Result<Profile> {
     Ok(Profile {
         id: Uuid::now_v7(),
         platform: input.platform,
-        handle: Handle::parse("handle", &input.handle).gql()?,
-        url: HttpUrl::parse("url", &input.url).gql()?,
-        display_name: optional_line("displayName", input.display_name.as_deref(), 80, "a name")
-            .gql()?,
+        handle: Handle::parse("handle", &input.handle)?,
+        url: HttpUrl::parse("url", &input.url)?,
+        display_name: optional_line("displayName", input.display_name.as_deref(), 80, "a name")?,
         tagline: optional_line(
             "tagline",
             input.tagline.as_deref(),
             TAGLINE_MAX_LEN,
             "a tagline",
-        )
-        .gql()?,
+        )?,
         picture_url: opt_url("pictureUrl", input.picture_url.as_deref())?,
         website_link: opt_url("websiteLink", input.website_link.as_deref())?,
     })
@@ -996,7 +990,7 @@ fn new_profile(input: ProfileInput) -> Result<Profile> {
 fn new_contact(input: ContactInput) -> Result<Contact> {
     Ok(Contact {
         id: Uuid::now_v7(),
-        name: single_line("name", &input.name, NAME_MAX, "a name").gql()?,
+        name: single_line("name", &input.name, NAME_MAX, "a name")?,
         sector: input.sector,
         scope: input.scope,
         industry: optional_line(
@@ -1004,13 +998,12 @@ fn new_contact(input: ContactInput) -> Result<Contact> {
             input.industry.as_deref(),
             INDUSTRY_MAX,
             "an industry",
-        )
-        .gql()?,
+        )?,
         in_her_industry: input.in_her_industry,
         on_meet_list: input.on_meet_list,
         competitor: input.competitor,
         values: input.values,
-        tags: parse_tags("tags", &input.tags).gql()?,
+        tags: parse_tags("tags", &input.tags)?,
         links: links(&input.links)?,
         stage_override: input.stage,
         cadence_days: cadence(input.cadence_days)?,
@@ -1021,7 +1014,7 @@ fn new_contact(input: ContactInput) -> Result<Contact> {
 fn new_community(input: CommunityInput) -> Result<Community> {
     Ok(Community {
         id: Uuid::now_v7(),
-        name: single_line("name", &input.name, NAME_MAX, "a name").gql()?,
+        name: single_line("name", &input.name, NAME_MAX, "a name")?,
         kind: input.kind,
         role: input.role,
         link: opt_url("link", input.link.as_deref())?,
@@ -1044,7 +1037,7 @@ impl SocialMutation {
     ) -> Result<PresenceView> {
         let v = viewer(ctx)?;
         let s = store(ctx);
-        let current = s.presence(v.user_id).await.gql()?;
+        let current = s.presence(v.user_id).await?;
         let website = patch(current.website, input.website, |w| {
             opt_url("website", Some(&w))
         })?;
@@ -1073,9 +1066,8 @@ impl SocialMutation {
                     audiences,
                 },
             )
-            .await
-            .gql()?;
-        let profiles = s.profiles(v.user_id).await.gql()?;
+            .await?;
+        let profiles = s.profiles(v.user_id).await?;
         Ok(PresenceView { presence, profiles })
     }
 
@@ -1083,11 +1075,7 @@ impl SocialMutation {
     async fn add_profile(&self, ctx: &Context<'_>, input: ProfileInput) -> Result<ProfileView> {
         let v = viewer(ctx)?;
         let profile = new_profile(input)?;
-        Ok(store(ctx)
-            .add_profile(v.user_id, profile)
-            .await
-            .gql()?
-            .into())
+        Ok(store(ctx).add_profile(v.user_id, profile).await?.into())
     }
 
     /// Changes one of her profiles.
@@ -1100,26 +1088,22 @@ impl SocialMutation {
         let v = viewer(ctx)?;
         let id = parse_id("id", &id)?;
         let s = store(ctx);
-        let not_found = || ApiError::not_found("profile", "id").into_graphql();
-        let mut p = s
-            .profile(v.user_id, id)
-            .await
-            .gql()?
-            .ok_or_else(not_found)?;
+        let not_found = || ApiError::not_found("profile", "id");
+        let mut p = s.profile(v.user_id, id).await?.ok_or_else(not_found)?;
         if let Some(platform) = input.platform {
             p.platform = platform;
         }
         if let Some(handle) = input.handle {
-            p.handle = Handle::parse("handle", &handle).gql()?;
+            p.handle = Handle::parse("handle", &handle)?;
         }
         if let Some(url) = input.url {
-            p.url = HttpUrl::parse("url", &url).gql()?;
+            p.url = HttpUrl::parse("url", &url)?;
         }
         p.display_name = patch(p.display_name, input.display_name, |t| {
-            optional_line("displayName", Some(&t), 80, "a name").gql()
+            optional_line("displayName", Some(&t), 80, "a name").map_err(ApiError::from)
         })?;
         p.tagline = patch(p.tagline, input.tagline, |t| {
-            optional_line("tagline", Some(&t), TAGLINE_MAX_LEN, "a tagline").gql()
+            optional_line("tagline", Some(&t), TAGLINE_MAX_LEN, "a tagline").map_err(ApiError::from)
         })?;
         p.picture_url = patch(p.picture_url, input.picture_url, |u| {
             opt_url("pictureUrl", Some(&u))
@@ -1128,8 +1112,7 @@ impl SocialMutation {
             opt_url("websiteLink", Some(&u))
         })?;
         Ok(s.update_profile(v.user_id, p)
-            .await
-            .gql()?
+            .await?
             .ok_or_else(not_found)?
             .into())
     }
@@ -1140,7 +1123,7 @@ impl SocialMutation {
         let uuid = parse_id("id", &id)?;
         deleted(
             id,
-            store(ctx).delete_profile(v.user_id, uuid).await.gql()?,
+            store(ctx).delete_profile(v.user_id, uuid).await?,
             "profile",
         )
     }
@@ -1150,12 +1133,11 @@ impl SocialMutation {
         let v = viewer(ctx)?;
         let contact = new_contact(input)?;
         let s = store(ctx);
-        let saved = s.add_contact(v.user_id, contact).await.gql()?;
+        let saved = s.add_contact(v.user_id, contact).await?;
         let (contact, stage) = s
             .contact(v.user_id, saved.id)
-            .await
-            .gql()?
-            .ok_or_else(|| ApiError::not_found("contact", "id").into_graphql())?;
+            .await?
+            .ok_or_else(|| ApiError::not_found("contact", "id"))?;
         Ok(ContactView { contact, stage })
     }
 
@@ -1169,26 +1151,22 @@ impl SocialMutation {
         let v = viewer(ctx)?;
         let id = parse_id("id", &id)?;
         let s = store(ctx);
-        let not_found = || ApiError::not_found("contact", "id").into_graphql();
-        let (mut c, _) = s
-            .contact(v.user_id, id)
-            .await
-            .gql()?
-            .ok_or_else(not_found)?;
+        let not_found = || ApiError::not_found("contact", "id");
+        let (mut c, _) = s.contact(v.user_id, id).await?.ok_or_else(not_found)?;
         if let Some(name) = input.name {
-            c.name = single_line("name", &name, NAME_MAX, "a name").gql()?;
+            c.name = single_line("name", &name, NAME_MAX, "a name")?;
         }
         c.sector = input.sector.unwrap_or(c.sector);
         c.scope = input.scope.unwrap_or(c.scope);
         c.industry = patch(c.industry, input.industry, |t| {
-            optional_line("industry", Some(&t), INDUSTRY_MAX, "an industry").gql()
+            optional_line("industry", Some(&t), INDUSTRY_MAX, "an industry").map_err(ApiError::from)
         })?;
         c.in_her_industry = input.in_her_industry.unwrap_or(c.in_her_industry);
         c.on_meet_list = input.on_meet_list.unwrap_or(c.on_meet_list);
         c.competitor = input.competitor.unwrap_or(c.competitor);
         c.values = input.values.unwrap_or(c.values);
         if let Some(tags) = input.tags {
-            c.tags = parse_tags("tags", &tags).gql()?;
+            c.tags = parse_tags("tags", &tags)?;
         }
         if let Some(list) = input.links {
             c.links = links(&list)?;
@@ -1196,14 +1174,9 @@ impl SocialMutation {
         c.stage_override = patch(c.stage_override, input.stage, |st| Ok(Some(st)))?;
         c.cadence_days = patch(c.cadence_days, input.cadence_days, |d| cadence(Some(d)))?;
         s.update_contact(v.user_id, c)
-            .await
-            .gql()?
+            .await?
             .ok_or_else(not_found)?;
-        let (contact, stage) = s
-            .contact(v.user_id, id)
-            .await
-            .gql()?
-            .ok_or_else(not_found)?;
+        let (contact, stage) = s.contact(v.user_id, id).await?.ok_or_else(not_found)?;
         Ok(ContactView { contact, stage })
     }
 
@@ -1214,9 +1187,8 @@ impl SocialMutation {
         let uuid = parse_id("id", &id)?;
         let deleted = store(ctx)
             .delete_contact(v.user_id, uuid)
-            .await
-            .gql()?
-            .ok_or_else(|| ApiError::not_found("contact", "id").into_graphql())?;
+            .await?
+            .ok_or_else(|| ApiError::not_found("contact", "id"))?;
         Ok(DeleteContactPayload {
             id,
             deleted_interactions: i64::try_from(deleted.interactions).unwrap_or(i64::MAX),
@@ -1237,12 +1209,11 @@ impl SocialMutation {
             contact_id: parse_id("contactId", &input.contact_id)?,
             kind: input.kind,
             occurred_at: occurred("occurredAt", input.occurred_at, Duration::days(1))?,
-            note: Note::parse_optional("note", input.note.as_deref()).gql()?,
+            note: Note::parse_optional("note", input.note.as_deref())?,
         };
         let warnings = store(ctx)
             .log_interaction(v.user_id, interaction.clone())
-            .await
-            .gql()?;
+            .await?;
         Ok(LogInteractionPayload {
             interaction: interaction.into(),
             warnings: warnings.into_iter().map(warning).collect(),
@@ -1255,7 +1226,7 @@ impl SocialMutation {
         let uuid = parse_id("id", &id)?;
         deleted(
             id,
-            store(ctx).delete_interaction(v.user_id, uuid).await.gql()?,
+            store(ctx).delete_interaction(v.user_id, uuid).await?,
             "interaction",
         )
     }
@@ -1268,7 +1239,7 @@ impl SocialMutation {
     ) -> Result<CommunityView> {
         let v = viewer(ctx)?;
         let community = new_community(input)?;
-        let saved = store(ctx).add_community(v.user_id, community).await.gql()?;
+        let saved = store(ctx).add_community(v.user_id, community).await?;
         Ok(community_view(saved, &[], Utc::now()))
     }
 
@@ -1282,24 +1253,19 @@ impl SocialMutation {
         let v = viewer(ctx)?;
         let id = parse_id("id", &id)?;
         let s = store(ctx);
-        let not_found = || ApiError::not_found("community", "id").into_graphql();
-        let mut c = s
-            .community(v.user_id, id)
-            .await
-            .gql()?
-            .ok_or_else(not_found)?;
+        let not_found = || ApiError::not_found("community", "id");
+        let mut c = s.community(v.user_id, id).await?.ok_or_else(not_found)?;
         if let Some(name) = input.name {
-            c.name = single_line("name", &name, NAME_MAX, "a name").gql()?;
+            c.name = single_line("name", &name, NAME_MAX, "a name")?;
         }
         c.kind = input.kind.unwrap_or(c.kind);
         c.role = input.role.unwrap_or(c.role);
         c.link = patch(c.link, input.link, |u| opt_url("link", Some(&u)))?;
         let saved = s
             .update_community(v.user_id, c)
-            .await
-            .gql()?
+            .await?
             .ok_or_else(not_found)?;
-        let meetings = s.meetings(v.user_id, Some(id)).await.gql()?;
+        let meetings = s.meetings(v.user_id, Some(id)).await?;
         Ok(community_view(saved, &meetings, Utc::now()))
     }
 
@@ -1309,7 +1275,7 @@ impl SocialMutation {
         let uuid = parse_id("id", &id)?;
         deleted(
             id,
-            store(ctx).delete_community(v.user_id, uuid).await.gql()?,
+            store(ctx).delete_community(v.user_id, uuid).await?,
             "community",
         )
     }
@@ -1334,13 +1300,9 @@ impl SocialMutation {
             occurred_at: occurred("occurredAt", Some(input.occurred_at), Duration::days(365))?,
             in_person: input.in_person,
             attendees,
-            notes: Note::parse_optional("notes", input.notes.as_deref()).gql()?,
+            notes: Note::parse_optional("notes", input.notes.as_deref())?,
         };
-        Ok(store(ctx)
-            .log_meeting(v.user_id, meeting)
-            .await
-            .gql()?
-            .into())
+        Ok(store(ctx).log_meeting(v.user_id, meeting).await?.into())
     }
 
     /// Deletes one of her meetings; returns its id.
@@ -1349,7 +1311,7 @@ impl SocialMutation {
         let uuid = parse_id("id", &id)?;
         deleted(
             id,
-            store(ctx).delete_meeting(v.user_id, uuid).await.gql()?,
+            store(ctx).delete_meeting(v.user_id, uuid).await?,
             "meeting",
         )
     }
