@@ -11,9 +11,8 @@ use tokio::sync::broadcast::{Receiver, error::RecvError};
 use uuid::Uuid;
 
 use super::{
-    coach::{NudgeView, coached},
-    social::store,
-    viewer,
+    common::{coached, store, viewer},
+    nudges::NudgeView,
 };
 use std::sync::Arc;
 
