@@ -565,7 +565,7 @@ impl Extension for AdmissionExtension {
                     crate::limits::root_fields(&doc, name.as_deref()),
                 )
                 .await
-                .map_err(|err| err.into_graphql().into_server_error(Pos::default()))?;
+                .map_err(|err| err.into_server_error(Pos::default()))?;
         }
         Ok(doc)
     }
@@ -637,7 +637,6 @@ fn panicked(panic: &(dyn std::any::Any + Send)) -> ServerError {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic without a message".into());
     ApiError::Internal(format!("a resolver panicked: {message}").into())
-        .into_graphql()
         .into_server_error(Pos::default())
 }
 

@@ -337,6 +337,7 @@ impl Authenticator {
         let password = password.clone();
         self.blocking(move || hash_password_blocking(&password))
             .await?
+            .map_err(ApiError::internal)
     }
 
     /// Checks a password against a stored hash. With no hash (unknown email) it checks against
@@ -391,12 +392,17 @@ impl Authenticator {
 
 /// Hashes a password with argon2id (OWASP parameters) on the calling thread; for command-line
 /// tools. Servers use [`Authenticator::hash_password`].
-pub fn hash_password_blocking(password: &Password) -> Result<String, ApiError> {
+pub fn hash_password_blocking(password: &Password) -> Result<String, PasswordHashError> {
     Argon2::default()
         .hash_password(password.expose().as_bytes())
         .map(|hash| hash.to_string())
-        .map_err(|e| ApiError::Internal(format!("password hashing failed: {e}").into()))
+        .map_err(|e| PasswordHashError(e.to_string()))
 }
+
+/// Argon2 refused to hash a password (it does not with valid parameters).
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct PasswordHashError(String);
 
 /// A fresh opaque token: 256 random bits, base64url without padding.
 fn random_token() -> Result<String, ApiError> {

@@ -40,16 +40,17 @@ impl ErrorCode {
 
 /// An error a resolver returns. Client errors are shown as they are; internal ones are
 /// logged with their cause chain and shown as a generic message.
-#[derive(Debug, thiserror::Error)]
+///
+/// Deliberately not `Display`: async-graphql turns anything `Display` into an error without
+/// `extensions`, so an `ApiError` only ever reaches a client through the one conversion below
+/// (`From<ApiError> for async_graphql::Error`). Resolvers return [`Result`] and use plain `?`.
+#[derive(Debug)]
 pub enum ApiError {
     /// No valid session.
-    #[error("{0}")]
     Unauthenticated(&'static str),
     /// Not allowed.
-    #[error("you are not allowed to do this")]
     Forbidden,
     /// Not found, or not the viewer's: the two are never told apart.
-    #[error("{what} not found")]
     NotFound {
         /// What was looked for.
         what: &'static str,
@@ -57,10 +58,8 @@ pub enum ApiError {
         field: Option<&'static str>,
     },
     /// Bad input.
-    #[error("{}", .0.message)]
     Validation(ValidationError),
     /// A unique value is taken.
-    #[error("{message}")]
     Conflict {
         /// The input field holding the value.
         field: &'static str,
@@ -68,15 +67,16 @@ pub enum ApiError {
         message: String,
     },
     /// Too many requests; retry after this many seconds.
-    #[error("too many requests; retry in {retry_after} seconds")]
     RateLimited {
         /// Seconds to wait.
         retry_after: u64,
     },
     /// Our fault.
-    #[error("internal server error")]
-    Internal(#[source] Box<dyn StdError + Send + Sync>),
+    Internal(Box<dyn StdError + Send + Sync>),
 }
+
+/// What resolvers return: any error that converts into [`ApiError`] works with `?`.
+pub(crate) type Result<T, E = ApiError> = std::result::Result<T, E>;
 
 impl ApiError {
     /// The error's code.
@@ -92,14 +92,56 @@ impl ApiError {
         }
     }
 
+    /// What the client is told (internal causes never are).
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Unauthenticated(message) => (*message).to_owned(),
+            ApiError::Forbidden => "you are not allowed to do this".to_owned(),
+            ApiError::NotFound { what, .. } => format!("{what} not found"),
+            ApiError::Validation(v) => v.message.to_string(),
+            ApiError::Conflict { message, .. } => message.clone(),
+            ApiError::RateLimited { retry_after } => {
+                format!("too many requests; retry in {retry_after} seconds")
+            }
+            ApiError::Internal(_) => "internal server error".to_owned(),
+        }
+    }
+
+    /// The input field the error is about, if any (`extensions.field`).
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ApiError::Validation(v) => Some(v.field),
+            ApiError::Conflict { field, .. } => Some(*field),
+            ApiError::NotFound { field, .. } => *field,
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait before retrying (`extensions.retryAfter`), if rate limited.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     /// Wraps any failure that is not the client's.
     pub fn internal(err: impl StdError + Send + Sync + 'static) -> Self {
         ApiError::Internal(Box::new(err))
     }
 
-    /// Converts to the GraphQL error sent to the client, logging internal causes.
-    pub fn into_graphql(self) -> async_graphql::Error {
-        if let ApiError::Internal(cause) = &self {
+    /// Not found (or not the viewer's), naming the input field.
+    pub fn not_found(what: &'static str, field: &'static str) -> Self {
+        ApiError::NotFound {
+            what,
+            field: Some(field),
+        }
+    }
+
+    /// Logs an internal error with its cause chain; client errors are not logged. Every
+    /// conversion to a response calls it once.
+    pub fn log(&self) {
+        if let ApiError::Internal(cause) = self {
             let mut chain = cause.to_string();
             let mut source = cause.source();
             while let Some(s) = source {
@@ -109,18 +151,19 @@ impl ApiError {
             }
             tracing::error!(error = %chain, "internal error while resolving a request");
         }
-        let code = self.code().as_str();
-        let field = match &self {
-            ApiError::Validation(v) => Some(v.field),
-            ApiError::Conflict { field, .. } => Some(*field),
-            ApiError::NotFound { field, .. } => *field,
-            _ => None,
-        };
-        let retry_after = match &self {
-            ApiError::RateLimited { retry_after } => Some(*retry_after),
-            _ => None,
-        };
-        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
+    }
+}
+
+/// The one place an [`ApiError`] becomes the GraphQL error a client sees: the message,
+/// `extensions.code`, and `extensions.field` / `extensions.retryAfter` when they apply.
+/// Internal errors are logged here with their cause chain.
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        err.log();
+        let code = err.code().as_str();
+        let field = err.field();
+        let retry_after = err.retry_after();
+        async_graphql::Error::new(err.message()).extend_with(|_, ext| {
             ext.set("code", code);
             if let Some(field) = field {
                 ext.set("field", field);
@@ -133,12 +176,10 @@ impl ApiError {
 }
 
 impl ApiError {
-    /// Not found (or not the viewer's), naming the input field.
-    pub fn not_found(what: &'static str, field: &'static str) -> Self {
-        ApiError::NotFound {
-            what,
-            field: Some(field),
-        }
+    /// The error as a response error at `pos`, for errors raised outside a resolver
+    /// (extensions, transports); goes through the same conversion.
+    pub fn into_server_error(self, pos: async_graphql::Pos) -> async_graphql::ServerError {
+        async_graphql::Error::from(self).into_server_error(pos)
     }
 }
 
@@ -161,16 +202,5 @@ impl From<StoreError> for ApiError {
             },
             other => ApiError::internal(other),
         }
-    }
-}
-
-/// `?`-friendly conversion of any `Result` whose error becomes an [`ApiError`].
-pub(crate) trait GqlResult<T> {
-    fn gql(self) -> async_graphql::Result<T>;
-}
-
-impl<T, E: Into<ApiError>> GqlResult<T> for Result<T, E> {
-    fn gql(self) -> async_graphql::Result<T> {
-        self.map_err(|e| e.into().into_graphql())
     }
 }

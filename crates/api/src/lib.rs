@@ -20,7 +20,8 @@ use async_graphql::Schema;
 use herlead_store::Store;
 
 pub use auth::{
-    AuthConfig, AuthFailure, Authenticator, MIN_SECRET_LEN, Session, Viewer, hash_password_blocking,
+    AuthConfig, AuthFailure, Authenticator, MIN_SECRET_LEN, PasswordHashError, Session, Viewer,
+    hash_password_blocking,
 };
 pub use error::{ApiError, ErrorCode};
 pub use schema::{Mutation, Query, Subscription};

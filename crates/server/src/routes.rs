@@ -1,7 +1,7 @@
 //! HTTP routes: GraphQL over POST and GET, GraphiQL, health and readiness.
 
 use actix_web::{
-    HttpRequest, HttpResponse, Responder,
+    HttpRequest, HttpResponse, HttpResponseBuilder, Responder,
     http::{
         StatusCode,
         header::{self, ContentType},
@@ -9,7 +9,7 @@ use actix_web::{
     web,
 };
 use async_graphql::{BatchRequest, http::GraphiQLSource, parser::types::OperationType};
-use herlead_api::{Authenticator, HerLeadSchema, admission::Documents};
+use herlead_api::{ApiError, Authenticator, ErrorCode, HerLeadSchema, admission::Documents};
 use herlead_store::Store;
 use serde_json::json;
 use std::{net::IpAddr, sync::Arc};
@@ -164,20 +164,39 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     .route("/readyz", web::get().to(readyz));
 }
 
-/// A GraphQL-shaped error body for requests refused before execution.
-fn request_error(status: StatusCode, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(json!({
-        "errors": [{ "message": message, "extensions": { "code": "VALIDATION" } }]
+/// Every error body the routes build themselves (outside GraphQL execution) has this one
+/// shape: a GraphQL-style `errors` list with the message and `extensions.code`.
+fn error_body(mut response: HttpResponseBuilder, code: ErrorCode, message: &str) -> HttpResponse {
+    response.json(json!({
+        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }]
     }))
 }
 
+/// An [`ApiError`] outside GraphQL: its status, and the body of [`error_body`]. Internal
+/// errors are logged with their cause chain, as in GraphQL.
+fn api_error(err: ApiError) -> HttpResponse {
+    let status = match err.code() {
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    err.log();
+    error_body(HttpResponse::build(status), err.code(), &err.message())
+}
+
+/// A request refused before execution.
+fn request_error(status: StatusCode, message: &str) -> HttpResponse {
+    error_body(HttpResponse::build(status), ErrorCode::Validation, message)
+}
+
 async fn method_not_allowed() -> HttpResponse {
-    HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, "GET, POST"))
-        .json(json!({
-            "errors": [{ "message": "use GET for queries or POST for any operation",
-                         "extensions": { "code": "VALIDATION" } }]
-        }))
+    let mut response = HttpResponse::MethodNotAllowed();
+    response.insert_header((header::ALLOW, "GET, POST"));
+    error_body(
+        response,
+        ErrorCode::Validation,
+        "use GET for queries or POST for any operation",
+    )
 }
 
 fn is_json(req: &HttpRequest) -> bool {
@@ -241,14 +260,18 @@ async fn execute(state: &AppState, req: &HttpRequest, batch: BatchRequest) -> Ht
         Ok(response) => response,
         Err(PoolError::TimedOut) => {
             tracing::warn!("a request ran past the time limit and was abandoned");
-            return HttpResponse::ServiceUnavailable().json(json!({
-                "errors": [{ "message": "the request took too long", "extensions": { "code": "INTERNAL" } }]
-            }));
+            return error_body(
+                HttpResponse::ServiceUnavailable(),
+                ErrorCode::Internal,
+                "the request took too long",
+            );
         }
         Err(PoolError::Panicked | PoolError::Closed) => {
-            return HttpResponse::InternalServerError().json(json!({
-                "errors": [{ "message": "internal server error", "extensions": { "code": "INTERNAL" } }]
-            }));
+            return error_body(
+                HttpResponse::InternalServerError(),
+                ErrorCode::Internal,
+                "internal server error",
+            );
         }
     };
     let responses: Vec<&async_graphql::Response> = match &response {
@@ -375,12 +398,13 @@ async fn graphql_get(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         ),
         Some(OperationType::Mutation | OperationType::Subscription)
     ) {
-        return HttpResponse::MethodNotAllowed()
-            .insert_header((header::ALLOW, "POST"))
-            .json(json!({
-                "errors": [{ "message": "mutations must be sent with POST",
-                             "extensions": { "code": "VALIDATION" } }]
-            }));
+        let mut response = HttpResponse::MethodNotAllowed();
+        response.insert_header((header::ALLOW, "POST"));
+        return error_body(
+            response,
+            ErrorCode::Validation,
+            "mutations must be sent with POST",
+        );
     }
     execute(&state, &req, BatchRequest::Single(request)).await
 }
@@ -428,9 +452,11 @@ async fn dashboard_csv(
         })
         .await;
     let Ok(outcome) = outcome else {
-        return HttpResponse::ServiceUnavailable().json(json!({
-            "errors": [{ "message": "the export took too long", "extensions": { "code": "INTERNAL" } }]
-        }));
+        return error_body(
+            HttpResponse::ServiceUnavailable(),
+            ErrorCode::Internal,
+            "the export took too long",
+        );
     };
     match outcome {
         Ok(csv) => HttpResponse::Ok()
@@ -440,21 +466,7 @@ async fn dashboard_csv(
                 "attachment; filename=\"cohort-dashboard.csv\"",
             ))
             .body(csv),
-        Err(err) => {
-            let status = match err.code() {
-                herlead_api::ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-                herlead_api::ErrorCode::NotFound => StatusCode::NOT_FOUND,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            let code = err.code().as_str();
-            let message = err.to_string();
-            if status == StatusCode::INTERNAL_SERVER_ERROR {
-                drop(err.into_graphql());
-            }
-            HttpResponse::build(status).json(json!({
-                "errors": [{ "message": message, "extensions": { "code": code } }]
-            }))
-        }
+        Err(err) => api_error(err),
     }
 }
 

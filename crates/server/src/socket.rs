@@ -175,9 +175,7 @@ impl Executor for SocketExecutor {
                     Err(e) => Some(herlead_api::ApiError::from(e)),
                 };
                 if let Some(error) = refusal {
-                    let error = error
-                        .into_graphql()
-                        .into_server_error(async_graphql::Pos::default());
+                    let error = error.into_server_error(async_graphql::Pos::default());
                     let _ = tx.send(Response::from_errors(vec![error])).await;
                     return;
                 }

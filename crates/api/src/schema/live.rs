@@ -2,7 +2,7 @@
 //! checked against the subscriber's rights when it arrives, so leaving a cohort or losing the
 //! coach role stops the flow at once.
 
-use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
+use async_graphql::{Context, ID, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
 use futures_util::{Stream, stream};
 use herlead_core::{Role, TaskStatus, UserId};
@@ -11,14 +11,13 @@ use tokio::sync::broadcast::{Receiver, error::RecvError};
 use uuid::Uuid;
 
 use super::{
-    coach::{NudgeView, coached},
-    social::store,
-    viewer,
+    common::{coached, store, viewer},
+    nudges::NudgeView,
 };
 use std::sync::Arc;
 
 use crate::{
-    error::GqlResult,
+    error::Result,
     limits::{SocketSubscriptions, SubscriptionLimits, SubscriptionSlot},
     metrics::{Metrics, OpenSubscription},
 };
@@ -26,11 +25,9 @@ use crate::{
 /// Takes the subscription's place in the caps (per user, per socket) and in the metrics.
 fn open(ctx: &Context<'_>, user: UserId) -> Result<(OpenSubscription, Option<SubscriptionSlot>)> {
     let slot = match ctx.data_opt::<Arc<SubscriptionLimits>>() {
-        Some(limits) => Some(
-            limits
-                .take(user.0, ctx.data_opt::<Arc<SocketSubscriptions>>().cloned())
-                .gql()?,
-        ),
+        Some(limits) => {
+            Some(limits.take(user.0, ctx.data_opt::<Arc<SocketSubscriptions>>().cloned())?)
+        }
         None => None,
     };
     Ok((
@@ -131,7 +128,7 @@ impl Subscription {
         let (coach, cohort) = coached(ctx, &cohort_id, "cohortId").await?;
         let open = open(ctx, coach)?;
         let store = store(ctx).clone();
-        let rx = store.subscribe().await.gql()?;
+        let rx = store.subscribe().await?;
         Ok(stream::unfold(
             (rx, store, open),
             move |(mut rx, store, open)| async move {
@@ -150,7 +147,7 @@ impl Subscription {
         let me = viewer(ctx)?.user_id;
         let open = open(ctx, me)?;
         let store = store(ctx).clone();
-        let rx = store.subscribe().await.gql()?;
+        let rx = store.subscribe().await?;
         Ok(stream::unfold(
             (rx, store, open),
             move |(mut rx, store, open)| async move {
