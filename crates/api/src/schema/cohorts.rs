@@ -1,7 +1,7 @@
 //! Cohorts as coaches run them: creating and editing them, invite codes, co-coaches, the
 //! coach role itself, and the tasks coaches add.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{Duration, NaiveDate, Utc};
 use herlead_core::{
     PlaybookStep, Role, TaskStatus, User, UserId,
@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{ApiError, error::Result};
 
 use super::{
-    common::{coached, current_role, gid, invalid, parse_id, require_role, store, viewer},
+    common::{coached, current_role, gid, invalid, parse_id, patch, require_role, store, viewer},
     dashboard::CohortView,
     membership::{CohortTaskProgress, task_progress},
     types::UserView,
@@ -171,12 +171,14 @@ pub struct CohortInput {
 }
 
 /// Changes to a cohort; omitted fields stay.
+// Null clears the optional fields (description, dates) and keeps the required ones. Said here
+// rather than in the description so the SDL stays as it was.
 #[derive(InputObject)]
 pub struct CohortUpdateInput {
     name: Option<String>,
-    description: Option<String>,
-    starts_on: Option<NaiveDate>,
-    ends_on: Option<NaiveDate>,
+    description: MaybeUndefined<String>,
+    starts_on: MaybeUndefined<NaiveDate>,
+    ends_on: MaybeUndefined<NaiveDate>,
     stall_days: Option<i32>,
 }
 
@@ -295,11 +297,16 @@ impl CohortsMutation {
         if let Some(name) = input.name {
             cohort.name = single_line("name", &name, 120, "a name")?;
         }
-        if let Some(text) = input.description {
-            cohort.description = optional_line("description", Some(&text), 2000, "a description")?;
-        }
-        cohort.starts_on = input.starts_on.or(cohort.starts_on);
-        cohort.ends_on = input.ends_on.or(cohort.ends_on);
+        cohort.description = patch(cohort.description, input.description, |text| {
+            Ok(optional_line(
+                "description",
+                Some(&text),
+                2000,
+                "a description",
+            )?)
+        })?;
+        cohort.starts_on = patch(cohort.starts_on, input.starts_on, |d| Ok(Some(d)))?;
+        cohort.ends_on = patch(cohort.ends_on, input.ends_on, |d| Ok(Some(d)))?;
         dates(cohort.starts_on, cohort.ends_on)?;
         if let Some(days) = input.stall_days {
             cohort.stall_days = stall_days(days)?;

@@ -249,6 +249,74 @@ async fn test_invites_membership_sharing_and_the_dashboard() {
 }
 
 #[tokio::test]
+async fn test_update_cohort_is_a_patch_null_clears_and_absence_keeps() {
+    for h in harnesses().await {
+        let coach = h.with_role("coach@example.org", Role::Coach).await;
+        let created = h
+            .ok(
+                "mutation { createCohort(input: {name: \"Spring cohort\", description: \"Ten weeks\", startsOn: \"2026-03-01\", endsOn: \"2026-05-10\"}) { id } }",
+                json!({}),
+                &coach.access,
+            )
+            .await;
+        let id = created["createCohort"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        const UPDATE: &str = "mutation($id: ID!, $input: CohortUpdateInput!) { updateCohort(id: $id, input: $input) { name description startsOn endsOn stallDays } }";
+
+        // Absent fields stay.
+        let kept = h
+            .ok(
+                UPDATE,
+                json!({"id": id, "input": {"name": "Autumn cohort"}}),
+                &coach.access,
+            )
+            .await;
+        assert_eq!(
+            kept["updateCohort"],
+            json!({"name": "Autumn cohort", "description": "Ten weeks", "startsOn": "2026-03-01", "endsOn": "2026-05-10", "stallDays": 14}),
+            "{}",
+            h.label()
+        );
+
+        // Null clears the description (and a date); the rest stays.
+        let cleared = h
+            .ok(
+                UPDATE,
+                json!({"id": id, "input": {"description": null, "endsOn": null}}),
+                &coach.access,
+            )
+            .await;
+        assert_eq!(
+            cleared["updateCohort"],
+            json!({"name": "Autumn cohort", "description": null, "startsOn": "2026-03-01", "endsOn": null, "stallDays": 14}),
+            "{}",
+            h.label()
+        );
+        let stored =
+            h.db.store
+                .cohort(id.parse().expect("uuid"))
+                .await
+                .expect("q")
+                .expect("cohort");
+        assert_eq!(stored.description, None, "{}", h.label());
+        assert_eq!(stored.ends_on, None, "{}", h.label());
+
+        // Null on a required field keeps it, as before.
+        let same = h
+            .ok(
+                UPDATE,
+                json!({"id": id, "input": {"name": null, "stallDays": null}}),
+                &coach.access,
+            )
+            .await;
+        assert_eq!(same["updateCohort"]["name"], "Autumn cohort");
+        assert_eq!(same["updateCohort"]["stallDays"], 14);
+    }
+}
+
+#[tokio::test]
 async fn test_expired_codes_bad_dates_and_co_coaches() {
     for h in harnesses().await {
         let coach = h.with_role("coach@example.org", Role::Coach).await;
