@@ -59,7 +59,6 @@ impl TaskKey {
 
     /// Reads a task key from the `field` input: one of the playbook's, nothing else.
     pub fn parse(field: &'static str, raw: &str) -> Result<TaskKey, ValidationError> {
-        let raw = raw.trim();
         TaskKey::ALL
             .into_iter()
             .find(|k| k.0 == raw)
@@ -102,11 +101,12 @@ mod tests {
     #[test]
     fn test_parse_accepts_only_playbook_keys() {
         assert_eq!(
-            TaskKey::parse("taskKey", " bring.connect "),
+            TaskKey::parse("taskKey", "bring.connect"),
             Ok(TaskKey::BRING_CONNECT)
         );
         let err = TaskKey::parse("taskKey", "bring.nope").expect_err("unknown");
         assert_eq!(err.field, "taskKey");
         assert!(TaskKey::parse("taskKey", "").is_err());
+        assert!(TaskKey::parse("taskKey", " bring.connect").is_err());
     }
 }

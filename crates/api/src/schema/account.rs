@@ -247,9 +247,10 @@ impl AccountMutation {
         input: SetTaskStatusInput,
     ) -> Result<TaskProgressView> {
         let viewer = viewer(ctx)?;
-        let task = Playbook::standard().task(&input.task_key).ok_or_else(|| {
-            herlead_core::ValidationError::new("taskKey", "no task of the playbook has this key")
-        })?;
+        let key = herlead_core::TaskKey::parse("taskKey", &input.task_key)?;
+        let task = Playbook::standard()
+            .task(key.as_str())
+            .ok_or_else(|| ApiError::Internal(format!("{key} is not in the playbook").into()))?;
         if task.completion == herlead_core::TaskCompletion::Automatic
             && !matches!(input.status, TaskStatus::Skipped | TaskStatus::NotStarted)
         {

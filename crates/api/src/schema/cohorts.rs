@@ -5,8 +5,11 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use chrono::{Duration, NaiveDate, Utc};
 use herlead_core::{
     PlaybookStep, Role, TaskStatus, User, UserId,
-    cohort::{Cohort, CohortTask, STALL_DAYS_MAX, SharingLevel},
-    input::{Email, optional_line, single_line},
+    cohort::{Cohort, CohortTask, SharingLevel},
+    input::{
+        CohortDescription, CohortName, CohortTaskGuidance, CohortTaskTitle, Email, INVITE_CODE_LEN,
+        InviteCode, InviteDays, StallDays,
+    },
 };
 use uuid::Uuid;
 
@@ -19,44 +22,20 @@ use super::{
     types::UserView,
 };
 
-/// Characters of invite codes: no 0/O or 1/I/L to misread.
-pub(crate) const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-pub(crate) const CODE_LEN: usize = 10;
-const INVITE_DAYS_DEFAULT: i32 = 14;
-const INVITE_DAYS_MAX: i32 = 90;
-
 /// A fresh random invite code.
 fn invite_code() -> Result<String> {
-    let mut bytes = [0u8; CODE_LEN];
+    let mut bytes = [0u8; INVITE_CODE_LEN];
     getrandom::fill(&mut bytes)
         .map_err(|e| ApiError::Internal(format!("no randomness: {e}").into()))?;
-    Ok(bytes
-        .iter()
-        .map(|b| CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()] as char)
-        .collect())
+    Ok(InviteCode::from_random(bytes).into_string())
 }
 
 fn stall_days(raw: i32) -> Result<u32> {
-    u32::try_from(raw)
-        .ok()
-        .filter(|d| (1..=STALL_DAYS_MAX).contains(d))
-        .ok_or_else(|| {
-            invalid(
-                "stallDays",
-                &format!("a stall threshold is 1 to {STALL_DAYS_MAX} days"),
-            )
-        })
+    Ok(StallDays::parse("stallDays", raw)?.get())
 }
 
 fn invite_days(raw: i32) -> Result<i64> {
-    if (1..=INVITE_DAYS_MAX).contains(&raw) {
-        Ok(i64::from(raw))
-    } else {
-        Err(invalid(
-            "validDays",
-            &format!("an invite code is valid 1 to {INVITE_DAYS_MAX} days"),
-        ))
-    }
+    Ok(i64::from(InviteDays::parse("validDays", raw)?.get()))
 }
 
 fn dates(starts: Option<NaiveDate>, ends: Option<NaiveDate>) -> Result<()> {
@@ -267,18 +246,17 @@ impl CohortsMutation {
         dates(input.starts_on, input.ends_on)?;
         let cohort = Cohort {
             id: Uuid::now_v7(),
-            name: single_line("name", &input.name, 120, "a name")?,
-            description: optional_line(
+            name: CohortName::parse("name", &input.name)?.into_string(),
+            description: CohortDescription::parse_optional(
                 "description",
                 input.description.as_deref(),
-                2000,
-                "a description",
-            )?,
+            )?
+            .map(CohortDescription::into_string),
             starts_on: input.starts_on,
             ends_on: input.ends_on,
             stall_days: stall_days(input.stall_days)?,
             invite_code: invite_code()?,
-            invite_expires_at: Utc::now() + Duration::days(i64::from(INVITE_DAYS_DEFAULT)),
+            invite_expires_at: Utc::now() + Duration::days(i64::from(InviteDays::DEFAULT.get())),
             created_at: Utc::now(),
         };
         Ok(CohortView::new(
@@ -295,15 +273,13 @@ impl CohortsMutation {
     ) -> Result<CohortView> {
         let (_, mut cohort) = coached(ctx, &id, "id").await?;
         if let Some(name) = input.name {
-            cohort.name = single_line("name", &name, 120, "a name")?;
+            cohort.name = CohortName::parse("name", &name)?.into_string();
         }
         cohort.description = patch(cohort.description, input.description, |text| {
-            Ok(optional_line(
-                "description",
-                Some(&text),
-                2000,
-                "a description",
-            )?)
+            Ok(
+                CohortDescription::parse_optional("description", Some(&text))?
+                    .map(CohortDescription::into_string),
+            )
         })?;
         cohort.starts_on = patch(cohort.starts_on, input.starts_on, |d| Ok(Some(d)))?;
         cohort.ends_on = patch(cohort.ends_on, input.ends_on, |d| Ok(Some(d)))?;
@@ -366,8 +342,9 @@ impl CohortTasksMutation {
         let task = CohortTask {
             id: Uuid::now_v7(),
             cohort_id: cohort.id,
-            title: single_line("title", &input.title, 120, "a title")?,
-            guidance: optional_line("guidance", input.guidance.as_deref(), 2000, "guidance")?,
+            title: CohortTaskTitle::parse("title", &input.title)?.into_string(),
+            guidance: CohortTaskGuidance::parse_optional("guidance", input.guidance.as_deref())?
+                .map(CohortTaskGuidance::into_string),
             step: input.step,
             due_on: input.due_on,
             created_at: Utc::now(),

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use chrono::{DateTime, Duration, Utc};
 use herlead_core::{
     community::{Community, CommunityKind, CommunityRole, Meeting, is_real_world},
-    input::{Note, single_line},
+    input::{CommunityName, Note},
 };
 use uuid::Uuid;
 
@@ -12,7 +12,6 @@ use crate::{ApiError, error::Result};
 
 use super::{
     common::{deleted, gid, invalid, occurred, parse_id, patch, store, viewer},
-    network::NAME_MAX,
     presence::opt_url,
 };
 
@@ -126,7 +125,7 @@ pub struct LogMeetingInput {
 fn new_community(input: CommunityInput) -> Result<Community> {
     Ok(Community {
         id: Uuid::now_v7(),
-        name: single_line("name", &input.name, NAME_MAX, "a name")?,
+        name: CommunityName::parse("name", &input.name)?.into_string(),
         kind: input.kind,
         role: input.role,
         link: opt_url("link", input.link.as_deref())?,
@@ -184,7 +183,7 @@ impl CommunityMutation {
         let not_found = || ApiError::not_found("community", "id");
         let mut c = s.community(v.user_id, id).await?.ok_or_else(not_found)?;
         if let Some(name) = input.name {
-            c.name = single_line("name", &name, NAME_MAX, "a name")?;
+            c.name = CommunityName::parse("name", &name)?.into_string();
         }
         c.kind = input.kind.unwrap_or(c.kind);
         c.role = input.role.unwrap_or(c.role);

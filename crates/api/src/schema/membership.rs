@@ -6,12 +6,13 @@ use chrono::{DateTime, Utc};
 use herlead_core::{
     TaskStatus, UserId,
     cohort::{CohortTask, CohortTaskState, SharingLevel},
+    input::InviteCode,
 };
 
 use crate::{ApiError, error::Result};
 
 use super::{
-    cohorts::{CODE_ALPHABET, CODE_LEN, CohortTaskView, MemberCohort},
+    cohorts::{CohortTaskView, MemberCohort},
     common::{coached, gid, invalid, parse_id, store, viewer},
 };
 
@@ -71,13 +72,11 @@ impl MembershipMutation {
         #[graphql(default_with = "SharingLevel::Progress")] sharing: SharingLevel,
     ) -> Result<MemberCohort> {
         let v = viewer(ctx)?;
-        let code = code.trim().to_uppercase();
         let s = store(ctx);
         // Only a string that could be a code reaches the database.
-        let cohort = if code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b)) {
-            s.cohort_by_invite(&code).await?
-        } else {
-            None
+        let cohort = match InviteCode::parse(&code) {
+            Some(code) => s.cohort_by_invite(code.as_str()).await?,
+            None => None,
         };
         let cohort = cohort.ok_or_else(|| ApiError::not_found("invite code", "code"))?;
         if cohort.invite_expires_at <= Utc::now() {

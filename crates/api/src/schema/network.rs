@@ -7,11 +7,10 @@ use async_graphql::{
 };
 use chrono::{DateTime, Duration, Utc};
 use herlead_core::{
-    input::{HttpUrl, Note, optional_line, parse_tags, single_line},
+    input::{CadenceDays, ContactName, HttpUrl, Industry, Note, SearchText, parse_tags},
     network::{
         Contact, Interaction, InteractionKind, Scope, Sector, Stage, ValuesAlignment, WarningCode,
     },
-    reconnect::CADENCE_MAX_DAYS,
 };
 use herlead_store::{ContactFilter, PageRequest};
 use uuid::Uuid;
@@ -23,8 +22,6 @@ use super::common::{
     viewer,
 };
 
-pub(crate) const NAME_MAX: usize = 120;
-const INDUSTRY_MAX: usize = 100;
 const LINKS_MAX: usize = 10;
 
 /// A person in her network.
@@ -257,19 +254,10 @@ fn links(raw: &[String]) -> Result<Vec<HttpUrl>> {
 }
 
 fn cadence(raw: Option<i32>) -> Result<Option<u32>> {
-    match raw {
-        None => Ok(None),
-        Some(days) => u32::try_from(days)
-            .ok()
-            .filter(|d| (1..=CADENCE_MAX_DAYS).contains(d))
-            .map(Some)
-            .ok_or_else(|| {
-                invalid(
-                    "cadenceDays",
-                    &format!("a cadence is 1 to {CADENCE_MAX_DAYS} days"),
-                )
-            }),
-    }
+    Ok(raw
+        .map(|days| CadenceDays::parse("cadenceDays", days))
+        .transpose()?
+        .map(CadenceDays::get))
 }
 
 fn warning(code: WarningCode) -> Warning {
@@ -288,15 +276,11 @@ fn warning(code: WarningCode) -> Warning {
 fn new_contact(input: ContactInput) -> Result<Contact> {
     Ok(Contact {
         id: Uuid::now_v7(),
-        name: single_line("name", &input.name, NAME_MAX, "a name")?,
+        name: ContactName::parse("name", &input.name)?.into_string(),
         sector: input.sector,
         scope: input.scope,
-        industry: optional_line(
-            "industry",
-            input.industry.as_deref(),
-            INDUSTRY_MAX,
-            "an industry",
-        )?,
+        industry: Industry::parse_optional("industry", input.industry.as_deref())?
+            .map(Industry::into_string),
         in_her_industry: input.in_her_industry,
         on_meet_list: input.on_meet_list,
         competitor: input.competitor,
@@ -344,9 +328,10 @@ impl NetworkQuery {
         let filter = filter.unwrap_or_default();
         let search = filter
             .search
-            .map(|s| optional_line("search", Some(&s), NAME_MAX, "a search"))
+            .map(|s| SearchText::parse_optional("search", Some(&s)))
             .transpose()?
-            .flatten();
+            .flatten()
+            .map(SearchText::into_string);
         let result = store(ctx)
             .contacts_page(
                 v.user_id,
@@ -438,12 +423,12 @@ impl NetworkMutation {
         let not_found = || ApiError::not_found("contact", "id");
         let (mut c, _) = s.contact(v.user_id, id).await?.ok_or_else(not_found)?;
         if let Some(name) = input.name {
-            c.name = single_line("name", &name, NAME_MAX, "a name")?;
+            c.name = ContactName::parse("name", &name)?.into_string();
         }
         c.sector = input.sector.unwrap_or(c.sector);
         c.scope = input.scope.unwrap_or(c.scope);
         c.industry = patch(c.industry, input.industry, |t| {
-            optional_line("industry", Some(&t), INDUSTRY_MAX, "an industry").map_err(ApiError::from)
+            Ok(Industry::parse_optional("industry", Some(&t))?.map(Industry::into_string))
         })?;
         c.in_her_industry = input.in_her_industry.unwrap_or(c.in_her_industry);
         c.on_meet_list = input.on_meet_list.unwrap_or(c.on_meet_list);

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use herlead_core::{UserId, cohort::Nudge, input::single_line};
+use herlead_core::{TaskKey, UserId, cohort::Nudge, input::NudgeMessage};
 use uuid::Uuid;
 
 use crate::{
@@ -12,8 +12,6 @@ use crate::{
 };
 
 use super::common::{coached, gid, invalid, parse_id, store, viewer};
-
-const MESSAGE_MAX: usize = 1000;
 
 /// A coach's message.
 #[derive(SimpleObject)]
@@ -98,11 +96,9 @@ impl NudgesMutation {
     /// Sends a nudge to one member, or to every stalled member, of a cohort she coaches.
     async fn send_nudge(&self, ctx: &Context<'_>, input: NudgeInput) -> Result<Vec<NudgeView>> {
         let (coach, cohort) = coached(ctx, &input.cohort_id, "cohortId").await?;
-        let message = single_line("message", &input.message, MESSAGE_MAX, "a message")?;
-        if let Some(key) = &input.task_key
-            && herlead_core::Playbook::standard().task(key).is_none()
-        {
-            return Err(invalid("taskKey", "no task of the playbook has this key"));
+        let message = NudgeMessage::parse("message", &input.message)?.into_string();
+        if let Some(key) = &input.task_key {
+            TaskKey::parse("taskKey", key)?;
         }
         let s = store(ctx);
         let recipients: Vec<UserId> = match (&input.member_id, input.stalled_only) {

@@ -4,17 +4,15 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use herlead_core::{
     Audience,
-    input::{Handle, HttpUrl, optional_line},
-    presence::{
-        self, FindingCode, Platform, Presence, Profile, SIGNATURE_MAX_LEN, TAGLINE_MAX_LEN,
-    },
+    input::{DisplayName, Handle, HttpUrl, Signature, Tagline},
+    presence::{self, FindingCode, Platform, Presence, Profile},
 };
 use uuid::Uuid;
 
 use crate::{ApiError, error::Result};
 
 use super::{
-    common::{deleted, gid, invalid, parse_id, patch, store, viewer},
+    common::{deleted, gid, parse_id, patch, store, viewer},
     types::ChannelView,
 };
 
@@ -169,20 +167,7 @@ pub(crate) fn opt_url(field: &'static str, raw: Option<&str>) -> Result<Option<H
 }
 
 fn signature(raw: &str) -> Result<Option<String>> {
-    let text = raw.trim();
-    if text.chars().count() > SIGNATURE_MAX_LEN {
-        return Err(invalid(
-            "emailSignature",
-            &format!("a signature has at most {SIGNATURE_MAX_LEN} characters"),
-        ));
-    }
-    if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
-        return Err(invalid(
-            "emailSignature",
-            "a signature cannot contain control characters",
-        ));
-    }
-    Ok((!text.is_empty()).then(|| text.to_owned()))
+    Ok(Signature::parse_optional("emailSignature", raw)?.map(Signature::into_string))
 }
 
 fn new_profile(input: ProfileInput) -> Result<Profile> {
@@ -191,13 +176,10 @@ fn new_profile(input: ProfileInput) -> Result<Profile> {
         platform: input.platform,
         handle: Handle::parse("handle", &input.handle)?,
         url: HttpUrl::parse("url", &input.url)?,
-        display_name: optional_line("displayName", input.display_name.as_deref(), 80, "a name")?,
-        tagline: optional_line(
-            "tagline",
-            input.tagline.as_deref(),
-            TAGLINE_MAX_LEN,
-            "a tagline",
-        )?,
+        display_name: DisplayName::parse_optional("displayName", input.display_name.as_deref())?
+            .map(DisplayName::into_string),
+        tagline: Tagline::parse_optional("tagline", input.tagline.as_deref())?
+            .map(Tagline::into_string),
         picture_url: opt_url("pictureUrl", input.picture_url.as_deref())?,
         website_link: opt_url("websiteLink", input.website_link.as_deref())?,
     })
@@ -297,10 +279,10 @@ impl PresenceMutation {
             p.url = HttpUrl::parse("url", &url)?;
         }
         p.display_name = patch(p.display_name, input.display_name, |t| {
-            optional_line("displayName", Some(&t), 80, "a name").map_err(ApiError::from)
+            Ok(DisplayName::parse_optional("displayName", Some(&t))?.map(DisplayName::into_string))
         })?;
         p.tagline = patch(p.tagline, input.tagline, |t| {
-            optional_line("tagline", Some(&t), TAGLINE_MAX_LEN, "a tagline").map_err(ApiError::from)
+            Ok(Tagline::parse_optional("tagline", Some(&t))?.map(Tagline::into_string))
         })?;
         p.picture_url = patch(p.picture_url, input.picture_url, |u| {
             opt_url("pictureUrl", Some(&u))

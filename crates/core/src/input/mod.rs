@@ -115,6 +115,19 @@ impl DisplayName {
         single_line(field, raw, DISPLAY_NAME_MAX_LEN, "a name").map(Self)
     }
 
+    /// Like [`DisplayName::parse`], but blank or absent input means none.
+    pub fn parse_optional(
+        field: &'static str,
+        raw: Option<&str>,
+    ) -> Result<Option<Self>, ValidationError> {
+        Ok(optional_line(field, raw, DISPLAY_NAME_MAX_LEN, "a name")?.map(Self))
+    }
+
+    /// The normalized name, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
     /// The normalized name.
     pub fn as_str(&self) -> &str {
         &self.0
