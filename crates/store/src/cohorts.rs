@@ -13,7 +13,6 @@ use herlead_core::{
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -98,68 +97,67 @@ fn sharing(raw: &str) -> Result<SharingLevel, StoreError> {
 impl Store {
     /// Changes a user's role. Returns whether the user exists.
     pub async fn set_role(&self, user: UserId, role: Role) -> Result<bool, StoreError> {
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        let updated = user::Entity::update_many()
-            .col_expr(user::Column::Role, Expr::value(role.as_str()))
-            .col_expr(user::Column::UpdatedAt, Expr::value(crate::now()))
-            .filter(user::Column::Id.eq(user.0))
-            .filter(user::Column::Role.ne(role.as_str()))
-            .exec(&txn)
-            .await?;
-        // Her open sockets were opened under the old role: they end, and she reconnects.
-        let events = if updated.rows_affected == 1 {
-            vec![crate::Event::SessionsEnded {
-                user: user.0,
-                family: None,
-            }]
-        } else {
-            Vec::new()
-        };
-        self.events.notify_in(&txn, &events).await?;
-        txn.commit().await?;
-        self.events.after_commit(events);
-        Ok(updated.rows_affected == 1
-            || user::Entity::find_by_id(user.0)
-                .one(&self.db)
-                .await?
-                .is_some())
+        self.transaction(async |txn, events| {
+            let updated = user::Entity::update_many()
+                .col_expr(user::Column::Role, Expr::value(role.as_str()))
+                .col_expr(user::Column::UpdatedAt, Expr::value(crate::now()))
+                .filter(user::Column::Id.eq(user.0))
+                .filter(user::Column::Role.ne(role.as_str()))
+                .exec(txn)
+                .await?;
+            // Her open sockets were opened under the old role: they end, and she reconnects.
+            let raised = if updated.rows_affected == 1 {
+                vec![crate::Event::SessionsEnded {
+                    user: user.0,
+                    family: None,
+                }]
+            } else {
+                Vec::new()
+            };
+            events.extend(raised);
+            Ok(updated.rows_affected == 1
+                || user::Entity::find_by_id(user.0)
+                    .one(&self.db)
+                    .await?
+                    .is_some())
+        })
+        .await
     }
 
     /// Creates a cohort with `owner` as its first coach.
     pub async fn create_cohort(&self, owner: UserId, value: Cohort) -> Result<Cohort, StoreError> {
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        let now = crate::now();
-        cohort::Entity::insert(cohort::ActiveModel {
-            id: Set(value.id),
-            name: Set(value.name.clone()),
-            description: Set(value.description.clone()),
-            starts_on: Set(value.starts_on),
-            ends_on: Set(value.ends_on),
-            stall_days: Set(i32::try_from(value.stall_days).unwrap_or(i32::MAX)),
-            invite_code: Set(value.invite_code.clone()),
-            invite_expires_at: Set(db_time(value.invite_expires_at)),
-            created_at: Set(now),
-            revision: Set(0),
+        self.transaction(async |txn, _events| {
+            let now = crate::now();
+            cohort::Entity::insert(cohort::ActiveModel {
+                id: Set(value.id),
+                name: Set(value.name.clone()),
+                description: Set(value.description.clone()),
+                starts_on: Set(value.starts_on),
+                ends_on: Set(value.ends_on),
+                stall_days: Set(i32::try_from(value.stall_days).unwrap_or(i32::MAX)),
+                invite_code: Set(value.invite_code.clone()),
+                invite_expires_at: Set(db_time(value.invite_expires_at)),
+                created_at: Set(now),
+                revision: Set(0),
+            })
+            .exec_without_returning(txn)
+            .await
+            .map_err(|e| StoreError::unique(e, "invite code"))?;
+            cohort_coach::Entity::insert(cohort_coach::ActiveModel {
+                cohort_id: Set(value.id),
+                user_id: Set(owner.0),
+                is_owner: Set(true),
+                added_at: Set(now),
+            })
+            .exec_without_returning(txn)
+            .await?;
+            Ok(Cohort {
+                created_at: now,
+                invite_expires_at: db_time(value.invite_expires_at),
+                ..value
+            })
         })
-        .exec_without_returning(&txn)
         .await
-        .map_err(|e| StoreError::unique(e, "invite code"))?;
-        cohort_coach::Entity::insert(cohort_coach::ActiveModel {
-            cohort_id: Set(value.id),
-            user_id: Set(owner.0),
-            is_owner: Set(true),
-            added_at: Set(now),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        txn.commit().await?;
-        Ok(Cohort {
-            created_at: now,
-            invite_expires_at: db_time(value.invite_expires_at),
-            ..value
-        })
     }
 
     /// Saves a cohort's name, description, dates, stall threshold and invite.
@@ -330,36 +328,36 @@ impl Store {
         level: SharingLevel,
     ) -> Result<DateTime<Utc>, StoreError> {
         let now = crate::now();
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        bump_cohort(&txn, cohort).await?;
-        cohort_member::Entity::insert(cohort_member::ActiveModel {
-            cohort_id: Set(cohort),
-            user_id: Set(user.0),
-            sharing: Set(level.as_str().into()),
-            joined_at: Set(now),
+        self.transaction(async |txn, _events| {
+            bump_cohort(txn, cohort).await?;
+            cohort_member::Entity::insert(cohort_member::ActiveModel {
+                cohort_id: Set(cohort),
+                user_id: Set(user.0),
+                sharing: Set(level.as_str().into()),
+                joined_at: Set(now),
+            })
+            .exec_without_returning(txn)
+            .await
+            .map_err(|e| StoreError::unique(e, "membership"))?;
+            Ok(now)
         })
-        .exec_without_returning(&txn)
         .await
-        .map_err(|e| StoreError::unique(e, "membership"))?;
-        txn.commit().await?;
-        Ok(now)
     }
 
     /// Removes a member. Returns whether she was one.
     pub async fn leave_cohort(&self, cohort: Uuid, user: UserId) -> Result<bool, StoreError> {
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        bump_cohort(&txn, cohort).await?;
-        let removed = cohort_member::Entity::delete_many()
-            .filter(cohort_member::Column::CohortId.eq(cohort))
-            .filter(cohort_member::Column::UserId.eq(user.0))
-            .exec(&txn)
-            .await?
-            .rows_affected
-            == 1;
-        txn.commit().await?;
-        Ok(removed)
+        self.transaction(async |txn, _events| {
+            bump_cohort(txn, cohort).await?;
+            let removed = cohort_member::Entity::delete_many()
+                .filter(cohort_member::Column::CohortId.eq(cohort))
+                .filter(cohort_member::Column::UserId.eq(user.0))
+                .exec(txn)
+                .await?
+                .rows_affected
+                == 1;
+            Ok(removed)
+        })
+        .await
     }
 
     /// Changes what a member shares. Returns whether she is a member.
@@ -369,19 +367,19 @@ impl Store {
         user: UserId,
         level: SharingLevel,
     ) -> Result<bool, StoreError> {
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        bump_cohort(&txn, cohort).await?;
-        let changed = cohort_member::Entity::update_many()
-            .col_expr(cohort_member::Column::Sharing, Expr::value(level.as_str()))
-            .filter(cohort_member::Column::CohortId.eq(cohort))
-            .filter(cohort_member::Column::UserId.eq(user.0))
-            .exec(&txn)
-            .await?
-            .rows_affected
-            == 1;
-        txn.commit().await?;
-        Ok(changed)
+        self.transaction(async |txn, _events| {
+            bump_cohort(txn, cohort).await?;
+            let changed = cohort_member::Entity::update_many()
+                .col_expr(cohort_member::Column::Sharing, Expr::value(level.as_str()))
+                .filter(cohort_member::Column::CohortId.eq(cohort))
+                .filter(cohort_member::Column::UserId.eq(user.0))
+                .exec(txn)
+                .await?
+                .rows_affected
+                == 1;
+            Ok(changed)
+        })
+        .await
     }
 
     /// What could change a cohort's dashboard, in one statement: the cohort's own revision
@@ -550,31 +548,30 @@ impl Store {
         if nudges.is_empty() {
             return Ok(());
         }
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        nudge::Entity::insert_many(nudges.iter().map(|n| nudge::ActiveModel {
-            id: Set(n.id),
-            cohort_id: Set(n.cohort_id),
-            coach_id: Set(n.coach_id.0),
-            member_id: Set(n.member_id.0),
-            message: Set(n.message.clone()),
-            task_key: Set(n.task_key.clone()),
-            created_at: Set(db_time(n.created_at)),
-            read_at: Set(None),
-        }))
-        .exec_without_returning(&txn)
-        .await?;
-        let events: Vec<crate::Event> = nudges
-            .iter()
-            .map(|n| crate::Event::Nudge {
-                member: n.member_id.0,
-                nudge: n.id,
-            })
-            .collect();
-        self.events.notify_in(&txn, &events).await?;
-        txn.commit().await?;
-        self.events.after_commit(events);
-        Ok(())
+        self.transaction(async |txn, events| {
+            nudge::Entity::insert_many(nudges.iter().map(|n| nudge::ActiveModel {
+                id: Set(n.id),
+                cohort_id: Set(n.cohort_id),
+                coach_id: Set(n.coach_id.0),
+                member_id: Set(n.member_id.0),
+                message: Set(n.message.clone()),
+                task_key: Set(n.task_key.clone()),
+                created_at: Set(db_time(n.created_at)),
+                read_at: Set(None),
+            }))
+            .exec_without_returning(txn)
+            .await?;
+            let raised: Vec<crate::Event> = nudges
+                .iter()
+                .map(|n| crate::Event::Nudge {
+                    member: n.member_id.0,
+                    nudge: n.id,
+                })
+                .collect();
+            events.extend(raised);
+            Ok(())
+        })
+        .await
     }
 
     /// One nudge of a member.
@@ -652,7 +649,7 @@ mod tasks {
     };
     use sea_orm::{
         ActiveValue::Set,
-        ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+        ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
         sea_query::{OnConflict, Query},
     };
     use uuid::Uuid;
@@ -822,73 +819,72 @@ mod tasks {
             status: TaskStatus,
         ) -> Result<Option<(CohortTask, CohortTaskState)>, StoreError> {
             let now = crate::now();
-            let _turn = self.write_turn().await;
-            let txn = self.db.begin().await?;
-            let Some(task) = cohort_task::Entity::find_by_id(task_id).one(&txn).await? else {
-                return Ok(None);
-            };
-            let task = to_task(task)?;
-            if cohort_member::Entity::find_by_id((task.cohort_id, user.0))
-                .one(&txn)
-                .await?
-                .is_none()
-            {
-                return Ok(None);
-            }
-            let current = cohort_task_status::Entity::find_by_id((task_id, user.0))
-                .one(&txn)
-                .await?
-                .map(|m| to_state(&m))
-                .transpose()?
-                .unwrap_or(NOT_STARTED);
-            if current.status == status {
-                return Ok(Some((task, current)));
-            }
-            let completed_at = match status {
-                TaskStatus::Done => Some(now),
-                _ => None,
-            };
-            cohort_task_status::Entity::insert(cohort_task_status::ActiveModel {
-                task_id: Set(task_id),
-                user_id: Set(user.0),
-                status: Set(status.as_str().into()),
-                updated_at: Set(now),
-                completed_at: Set(completed_at),
+            self.transaction(async |txn, events| {
+                let Some(task) = cohort_task::Entity::find_by_id(task_id).one(txn).await? else {
+                    return Ok(None);
+                };
+                let task = to_task(task)?;
+                if cohort_member::Entity::find_by_id((task.cohort_id, user.0))
+                    .one(txn)
+                    .await?
+                    .is_none()
+                {
+                    return Ok(None);
+                }
+                let current = cohort_task_status::Entity::find_by_id((task_id, user.0))
+                    .one(txn)
+                    .await?
+                    .map(|m| to_state(&m))
+                    .transpose()?
+                    .unwrap_or(NOT_STARTED);
+                if current.status == status {
+                    return Ok(Some((task, current)));
+                }
+                let completed_at = match status {
+                    TaskStatus::Done => Some(now),
+                    _ => None,
+                };
+                cohort_task_status::Entity::insert(cohort_task_status::ActiveModel {
+                    task_id: Set(task_id),
+                    user_id: Set(user.0),
+                    status: Set(status.as_str().into()),
+                    updated_at: Set(now),
+                    completed_at: Set(completed_at),
+                })
+                .on_conflict(
+                    OnConflict::columns([
+                        cohort_task_status::Column::TaskId,
+                        cohort_task_status::Column::UserId,
+                    ])
+                    .update_columns([
+                        cohort_task_status::Column::Status,
+                        cohort_task_status::Column::UpdatedAt,
+                        cohort_task_status::Column::CompletedAt,
+                    ])
+                    .to_owned(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+                let raised = vec![crate::Event::Progress {
+                    user: user.0,
+                    task_key: task.key(),
+                    from: current.status,
+                    to: status,
+                    at: now,
+                    source: crate::EventSource::Member,
+                    cohort: Some(task.cohort_id),
+                }];
+                events.extend(raised);
+                Ok(Some((
+                    task,
+                    CohortTaskState {
+                        status,
+                        updated_at: Some(now),
+                        completed_at,
+                    },
+                )))
             })
-            .on_conflict(
-                OnConflict::columns([
-                    cohort_task_status::Column::TaskId,
-                    cohort_task_status::Column::UserId,
-                ])
-                .update_columns([
-                    cohort_task_status::Column::Status,
-                    cohort_task_status::Column::UpdatedAt,
-                    cohort_task_status::Column::CompletedAt,
-                ])
-                .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
-            let events = vec![crate::Event::Progress {
-                user: user.0,
-                task_key: task.key(),
-                from: current.status.as_str().into(),
-                to: status.as_str().into(),
-                at: now,
-                source: "MEMBER".into(),
-                cohort: Some(task.cohort_id),
-            }];
-            self.events.notify_in(&txn, &events).await?;
-            txn.commit().await?;
-            self.events.after_commit(events);
-            Ok(Some((
-                task,
-                CohortTaskState {
-                    status,
-                    updated_at: Some(now),
-                    completed_at,
-                },
-            )))
+            .await
         }
     }
 }

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{OnceCell, broadcast};
 use uuid::Uuid;
 
-use crate::{Backend, StoreError};
+use herlead_core::TaskStatus;
+
+use crate::{Backend, EventSource, StoreError};
 
 /// The PostgreSQL channel events travel on.
 pub const CHANNEL: &str = "herlead_events";
@@ -28,13 +30,13 @@ pub enum Event {
         /// Which task.
         task_key: String,
         /// Status before.
-        from: String,
+        from: TaskStatus,
         /// Status after.
-        to: String,
+        to: TaskStatus,
         /// When.
         at: DateTime<Utc>,
-        /// `MEMBER` or `RULE`.
-        source: String,
+        /// Whether she set it or a rule did.
+        source: EventSource,
         /// The cohort whose own task it is; `None` for the playbook's tasks. Only that
         /// cohort's coaches may hear of it.
         #[serde(default, skip_serializing_if = "Option::is_none")]

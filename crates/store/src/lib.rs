@@ -18,6 +18,7 @@ mod sync;
 #[cfg(feature = "test-util")]
 pub mod testing;
 mod users;
+mod write;
 
 use std::time::Duration;
 

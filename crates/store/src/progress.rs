@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use herlead_core::{TaskStatus, UserId, input::Note, progress::TaskRecord};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait, sea_query::OnConflict,
+    sea_query::OnConflict,
 };
+use serde::{Deserialize, Serialize};
 
 use crate::{
     Store, StoreError,
@@ -49,11 +50,25 @@ pub struct ProgressEvent {
 }
 
 fn parse_status(raw: &str) -> Result<TaskStatus, StoreError> {
-    raw.parse().map_err(|e| StoreError::Corrupt(format!("{e}")))
+    raw.parse()
+        .map_err(|_| StoreError::Corrupt(format!("unknown task status {raw:?}")))
 }
 
 /// Who changed a status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum EventSource {
     /// The member, through `setTaskStatus`.
     Member,
@@ -62,20 +77,9 @@ pub enum EventSource {
 }
 
 impl EventSource {
-    /// The stable name.
+    /// The stable name, stored and sent: `MEMBER` or `RULE`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            EventSource::Member => "MEMBER",
-            EventSource::Rule => "RULE",
-        }
-    }
-
-    fn parse(s: &str) -> EventSource {
-        if s == "RULE" {
-            EventSource::Rule
-        } else {
-            EventSource::Member
-        }
+        self.into()
     }
 }
 
@@ -164,10 +168,10 @@ pub(crate) async fn apply(
     let event = crate::Event::Progress {
         user: change.user.0,
         task_key: change.task_key.clone(),
-        from: from.as_str().to_owned(),
-        to: change.status.as_str().to_owned(),
+        from,
+        to: change.status,
         at: change.now,
-        source: source.as_str().to_owned(),
+        source,
         cohort: None,
     };
     Ok((
@@ -206,20 +210,19 @@ impl Store {
         mut change: TaskStatusChange,
     ) -> Result<TaskRecord, StoreError> {
         change.now = crate::db_time(change.now);
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        self.lock_user(&txn, change.user).await?;
-        let current = record(&txn, change.user, &change.task_key).await?;
         let key = change.task_key.clone();
         let (user, now) = (change.user, change.now);
-        let (written, event) = apply(&txn, change, current, EventSource::Member).await?;
-        let mut events: Vec<crate::Event> = event.into_iter().collect();
-        events.extend(crate::sync::sync(&txn, user, now).await?);
-        let result = record(&txn, user, &key).await?.unwrap_or(written);
-        self.events.notify_in(&txn, &events).await?;
-        txn.commit().await?;
-        self.events.after_commit(events);
-        Ok(result)
+        let written = self
+            .write_for(user, now, async |txn, events| {
+                let current = record(txn, user, &key).await?;
+                let (written, event) = apply(txn, change, current, EventSource::Member).await?;
+                events.extend(event);
+                Ok(written)
+            })
+            .await?;
+        // The rules ran after her change and may have handed the task back to its rule: what
+        // is stored now is the answer. Her writes take turns, so nothing of hers came between.
+        Ok(record(&self.db, user, &key).await?.unwrap_or(written))
     }
 
     /// The user's progress history, oldest first.
@@ -239,7 +242,9 @@ impl Store {
                     task_key: m.task_key,
                     note: m.note.map(Note::from_stored),
                     occurred_at: m.occurred_at,
-                    source: EventSource::parse(&m.source),
+                    source: m.source.parse().map_err(|_| {
+                        StoreError::Corrupt(format!("unknown status source {:?}", m.source))
+                    })?,
                 })
             })
             .collect()

@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use herlead_core::{User, UserId};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
-    sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -103,67 +102,46 @@ impl Store {
         replacement: NewRefreshToken,
     ) -> Result<RotateOutcome, StoreError> {
         let now = replacement.now;
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        let Some(token) = refresh_token::Entity::find()
-            .filter(refresh_token::Column::TokenHash.eq(presented_hash))
-            .one(&txn)
-            .await?
-        else {
-            return Ok(RotateOutcome::Unknown);
-        };
-        if token.revoked_at.is_some() {
-            return Ok(RotateOutcome::Revoked);
-        }
-        if token.used_at.is_some() {
-            self.revoke_family_and_tell(txn, token.user_id, token.family_id, now)
+        self.transaction(async |txn, events| {
+            let Some(token) = refresh_token::Entity::find()
+                .filter(refresh_token::Column::TokenHash.eq(presented_hash))
+                .one(txn)
+                .await?
+            else {
+                return Ok(RotateOutcome::Unknown);
+            };
+            if token.revoked_at.is_some() {
+                return Ok(RotateOutcome::Revoked);
+            }
+            if token.used_at.is_some() {
+                revoke_family_and_tell(txn, events, token.user_id, token.family_id, now).await?;
+                return Ok(RotateOutcome::Reused);
+            }
+            if token.expires_at <= now {
+                return Ok(RotateOutcome::Expired);
+            }
+            // Claim the token; losing this race to a concurrent refresh is a reuse as well.
+            let claimed = refresh_token::Entity::update_many()
+                .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+                .filter(refresh_token::Column::Id.eq(token.id))
+                .filter(refresh_token::Column::UsedAt.is_null())
+                .filter(refresh_token::Column::RevokedAt.is_null())
+                .exec(txn)
                 .await?;
-            return Ok(RotateOutcome::Reused);
-        }
-        if token.expires_at <= now {
-            return Ok(RotateOutcome::Expired);
-        }
-        // Claim the token; losing this race to a concurrent refresh is a reuse as well.
-        let claimed = refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
-            .filter(refresh_token::Column::Id.eq(token.id))
-            .filter(refresh_token::Column::UsedAt.is_null())
-            .filter(refresh_token::Column::RevokedAt.is_null())
-            .exec(&txn)
-            .await?;
-        if claimed.rows_affected != 1 {
-            self.revoke_family_and_tell(txn, token.user_id, token.family_id, now)
-                .await?;
-            return Ok(RotateOutcome::Reused);
-        }
-        let user = crate::entity::user::Entity::find_by_id(token.user_id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| {
-                StoreError::Corrupt(format!("token of missing user {}", token.user_id))
-            })?;
-        insert_in_family(&txn, UserId(token.user_id), token.family_id, replacement).await?;
-        txn.commit().await?;
-        Ok(RotateOutcome::Rotated(to_user(user)?, token.family_id))
-    }
-
-    /// Revokes a family and commits, telling every replica's open sockets of that sign-in.
-    async fn revoke_family_and_tell(
-        &self,
-        txn: sea_orm::DatabaseTransaction,
-        user: Uuid,
-        family: Uuid,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        revoke_family(&txn, family, now).await?;
-        let events = vec![Event::SessionsEnded {
-            user,
-            family: Some(family),
-        }];
-        self.events.notify_in(&txn, &events).await?;
-        txn.commit().await?;
-        self.events.after_commit(events);
-        Ok(())
+            if claimed.rows_affected != 1 {
+                revoke_family_and_tell(txn, events, token.user_id, token.family_id, now).await?;
+                return Ok(RotateOutcome::Reused);
+            }
+            let user = crate::entity::user::Entity::find_by_id(token.user_id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| {
+                    StoreError::Corrupt(format!("token of missing user {}", token.user_id))
+                })?;
+            insert_in_family(txn, UserId(token.user_id), token.family_id, replacement).await?;
+            Ok(RotateOutcome::Rotated(to_user(user)?, token.family_id))
+        })
+        .await
     }
 
     /// Whether the sign-in `family` still has a usable token: not revoked, not expired.
@@ -188,21 +166,21 @@ impl Store {
         presented_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        let Some(token) = refresh_token::Entity::find()
-            .filter(refresh_token::Column::TokenHash.eq(presented_hash))
-            .one(&txn)
-            .await?
-        else {
-            return Ok(false);
-        };
-        if token.revoked_at.is_some() {
-            return Ok(false);
-        }
-        self.revoke_family_and_tell(txn, token.user_id, token.family_id, now)
-            .await?;
-        Ok(true)
+        self.transaction(async |txn, events| {
+            let Some(token) = refresh_token::Entity::find()
+                .filter(refresh_token::Column::TokenHash.eq(presented_hash))
+                .one(txn)
+                .await?
+            else {
+                return Ok(false);
+            };
+            if token.revoked_at.is_some() {
+                return Ok(false);
+            }
+            revoke_family_and_tell(txn, events, token.user_id, token.family_id, now).await?;
+            Ok(true)
+        })
+        .await
     }
 
     /// How many tokens of the user are still usable (not used, revoked or expired).
@@ -220,4 +198,20 @@ impl Store {
             .count(&self.db)
             .await?)
     }
+}
+
+/// Revokes a sign-in's token family and tells every replica's open sockets of it.
+async fn revoke_family_and_tell(
+    txn: &sea_orm::DatabaseTransaction,
+    events: &mut Vec<Event>,
+    user: Uuid,
+    family: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    revoke_family(txn, family, now).await?;
+    events.push(Event::SessionsEnded {
+        user,
+        family: Some(family),
+    });
+    Ok(())
 }

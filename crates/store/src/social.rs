@@ -18,8 +18,8 @@ use herlead_core::{
 };
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
     sea_query::{Expr, LikeExpr, OnConflict},
 };
 use uuid::Uuid;
@@ -27,7 +27,6 @@ use uuid::Uuid;
 use crate::{
     Store, StoreError, db_time,
     entity::{community, contact, interaction, meeting, meeting_attendee, presence, profile},
-    sync::sync,
 };
 
 fn corrupt(what: &str, id: Uuid) -> StoreError {
@@ -404,23 +403,6 @@ fn community_model(user: UserId, c: &Community, now: DateTime<Utc>) -> community
 }
 
 impl Store {
-    async fn write<T>(
-        &self,
-        user: UserId,
-        now: DateTime<Utc>,
-        work: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        self.lock_user(&txn, user).await?;
-        let value = work(&txn).await?;
-        let events = sync(&txn, user, now).await?;
-        self.events.notify_in(&txn, &events).await?;
-        txn.commit().await?;
-        self.events.after_commit(events);
-        Ok(value)
-    }
-
     /// Everything the user recorded.
     pub async fn snapshot(&self, user: UserId) -> Result<Snapshot, StoreError> {
         Ok(load_snapshot(&self.db, user).await?.0)
@@ -443,7 +425,7 @@ impl Store {
         value: Presence,
     ) -> Result<Presence, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             presence::Entity::insert(presence::ActiveModel {
                 user_id: Set(user.0),
                 website: Set(value.website.as_ref().map(|u| u.as_str().to_owned())),
@@ -486,7 +468,7 @@ impl Store {
     /// Adds a profile; a second one with the same platform and handle is a conflict.
     pub async fn add_profile(&self, user: UserId, value: Profile) -> Result<Profile, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             profile::Entity::insert(profile_model(user, &value, now))
                 .exec_without_returning(txn)
                 .await
@@ -503,7 +485,7 @@ impl Store {
         value: Profile,
     ) -> Result<Option<Profile>, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             let mut model = profile_model(user, &value, now);
             model.created_at = sea_orm::ActiveValue::NotSet;
             let updated = profile::Entity::update_many()
@@ -521,7 +503,7 @@ impl Store {
     /// Deletes a profile. Returns whether it existed and was hers.
     pub async fn delete_profile(&self, user: UserId, id: Uuid) -> Result<bool, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             let deleted = profile::Entity::delete_many()
                 .filter(profile::Column::Id.eq(id))
                 .filter(profile::Column::UserId.eq(user.0))
@@ -553,7 +535,7 @@ impl Store {
     /// Adds a contact.
     pub async fn add_contact(&self, user: UserId, value: Contact) -> Result<Contact, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             let stage = value.stage_override.unwrap_or(Stage::Identified);
             contact::Entity::insert(contact_model(user, &value, stage, now))
                 .exec_without_returning(txn)
@@ -570,7 +552,7 @@ impl Store {
         value: Contact,
     ) -> Result<Option<Contact>, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             let mut model = contact_model(user, &value, Stage::Identified, now);
             // The stage is derived by the sync that follows; creation time never changes.
             model.stage = sea_orm::ActiveValue::NotSet;
@@ -594,7 +576,7 @@ impl Store {
         id: Uuid,
     ) -> Result<Option<DeletedContact>, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             let owned = contact::Entity::find_by_id(id)
                 .filter(contact::Column::UserId.eq(user.0))
                 .count(txn)
@@ -726,7 +708,7 @@ impl Store {
         value: Interaction,
     ) -> Result<Vec<WarningCode>, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             let (snapshot, _) = load_snapshot(txn, user).await?;
             let contact = snapshot
                 .contacts
@@ -767,7 +749,7 @@ impl Store {
         interactions: Vec<Interaction>,
     ) -> Result<(), StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             for chunk in contacts.chunks(200) {
                 contact::Entity::insert_many(chunk.iter().map(|c| {
                     contact_model(user, c, c.stage_override.unwrap_or(Stage::Identified), now)
@@ -829,7 +811,7 @@ impl Store {
     /// Deletes one of her interactions. Returns whether it existed and was hers.
     pub async fn delete_interaction(&self, user: UserId, id: Uuid) -> Result<bool, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             Ok(interaction::Entity::delete_many()
                 .filter(interaction::Column::Id.eq(id))
                 .filter(interaction::Column::UserId.eq(user.0))
@@ -870,7 +852,7 @@ impl Store {
         value: Community,
     ) -> Result<Community, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             community::Entity::insert(community_model(user, &value, now))
                 .exec_without_returning(txn)
                 .await?;
@@ -886,7 +868,7 @@ impl Store {
         value: Community,
     ) -> Result<Option<Community>, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             let mut model = community_model(user, &value, now);
             model.created_at = sea_orm::ActiveValue::NotSet;
             let updated = community::Entity::update_many()
@@ -903,7 +885,7 @@ impl Store {
     /// Deletes a community with its meetings. Returns whether it existed and was hers.
     pub async fn delete_community(&self, user: UserId, id: Uuid) -> Result<bool, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             let owned = community::Entity::find_by_id(id)
                 .filter(community::Column::UserId.eq(user.0))
                 .count(txn)
@@ -947,7 +929,7 @@ impl Store {
     /// hers, else nothing is written and the first stranger is not found.
     pub async fn log_meeting(&self, user: UserId, value: Meeting) -> Result<Meeting, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             let community = community::Entity::find_by_id(value.community_id)
                 .filter(community::Column::UserId.eq(user.0))
                 .count(txn)
@@ -1007,7 +989,7 @@ impl Store {
     /// Deletes one of her meetings. Returns whether it existed and was hers.
     pub async fn delete_meeting(&self, user: UserId, id: Uuid) -> Result<bool, StoreError> {
         let now = crate::now();
-        self.write(user, now, async |txn| {
+        self.write_for(user, now, async |txn, _| {
             let owned = meeting::Entity::find_by_id(id)
                 .filter(meeting::Column::UserId.eq(user.0))
                 .count(txn)

@@ -3,7 +3,7 @@ use herlead_core::{
     Role, User, UserId,
     input::{DisplayName, Email},
 };
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::{NewRefreshToken, Store, StoreError, entity::user, sessions};
 
@@ -55,26 +55,27 @@ impl Store {
     ) -> Result<User, StoreError> {
         new.now = crate::db_time(new.now);
         let id = new.id;
-        let _turn = self.write_turn().await;
-        let txn = self.db.begin().await?;
-        let model = user::ActiveModel {
-            id: Set(id.0),
-            email: Set(new.email.as_str().to_owned()),
-            display_name: Set(new.display_name.as_str().to_owned()),
-            password_hash: Set(new.password_hash),
-            role: Set(new.role.as_str().to_owned()),
-            created_at: Set(new.now),
-            updated_at: Set(new.now),
-            revision: Set(0),
-        };
-        user::Entity::insert(model)
-            .exec_without_returning(&txn)
-            .await
-            .map_err(|e| StoreError::unique(e, "email"))?;
-        if let Some(session) = session {
-            sessions::insert(&txn, id, session).await?;
-        }
-        txn.commit().await?;
+        self.transaction(async |txn, _| {
+            let model = user::ActiveModel {
+                id: Set(id.0),
+                email: Set(new.email.as_str().to_owned()),
+                display_name: Set(new.display_name.as_str().to_owned()),
+                password_hash: Set(new.password_hash),
+                role: Set(new.role.as_str().to_owned()),
+                created_at: Set(new.now),
+                updated_at: Set(new.now),
+                revision: Set(0),
+            };
+            user::Entity::insert(model)
+                .exec_without_returning(txn)
+                .await
+                .map_err(|e| StoreError::unique(e, "email"))?;
+            if let Some(session) = session {
+                sessions::insert(txn, id, session).await?;
+            }
+            Ok(())
+        })
+        .await?;
         Ok(User {
             id,
             email: new.email,

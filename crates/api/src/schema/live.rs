@@ -106,10 +106,10 @@ async fn activity(
         member_id: ID(user.to_string()),
         display_name: who.display_name.as_str().to_owned(),
         task_key,
-        from: from.parse().ok()?,
-        to: to.parse().ok()?,
+        from,
+        to,
         at,
-        source,
+        source: source.as_str().to_owned(),
     })
 }
 
