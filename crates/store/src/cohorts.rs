@@ -1,12 +1,12 @@
-//! Cohorts, coaches, members, nudges, and the set-based reads behind the coach dashboard: the
+//! Cohorts, coaches, members, and the set-based reads behind the coach dashboard: the
 //! number of statements they run does not depend on the number of members.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use herlead_core::{
-    Role, User, UserId,
-    cohort::{Cohort, Nudge, SharingLevel},
+    User, UserId,
+    cohort::{Cohort, SharingLevel},
     progress::TaskRecord,
     rules::Snapshot,
 };
@@ -20,8 +20,7 @@ use uuid::Uuid;
 use crate::{
     Store, StoreError, db_time,
     entity::{
-        cohort, cohort_coach, cohort_member, interaction, nudge, progress_event, task_progress,
-        user,
+        cohort, cohort_coach, cohort_member, interaction, progress_event, task_progress, user,
     },
     users::to_user,
 };
@@ -77,53 +76,11 @@ fn to_cohort(m: cohort::Model) -> Cohort {
     }
 }
 
-fn to_nudge(m: nudge::Model) -> Nudge {
-    Nudge {
-        id: m.id,
-        cohort_id: m.cohort_id,
-        coach_id: UserId(m.coach_id),
-        member_id: UserId(m.member_id),
-        message: m.message,
-        task_key: m.task_key,
-        created_at: m.created_at,
-        read_at: m.read_at,
-    }
-}
-
 fn sharing(raw: &str) -> Result<SharingLevel, StoreError> {
     SharingLevel::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("sharing level {raw}")))
 }
 
 impl Store {
-    /// Changes a user's role. Returns whether the user exists.
-    pub async fn set_role(&self, user: UserId, role: Role) -> Result<bool, StoreError> {
-        self.transaction(async |txn, events| {
-            let updated = user::Entity::update_many()
-                .col_expr(user::Column::Role, Expr::value(role.as_str()))
-                .col_expr(user::Column::UpdatedAt, Expr::value(crate::now()))
-                .filter(user::Column::Id.eq(user.0))
-                .filter(user::Column::Role.ne(role.as_str()))
-                .exec(txn)
-                .await?;
-            // Her open sockets were opened under the old role: they end, and she reconnects.
-            let raised = if updated.rows_affected == 1 {
-                vec![crate::Event::SessionsEnded {
-                    user: user.0,
-                    family: None,
-                }]
-            } else {
-                Vec::new()
-            };
-            events.extend(raised);
-            Ok(updated.rows_affected == 1
-                || user::Entity::find_by_id(user.0)
-                    .one(&self.db)
-                    .await?
-                    .is_some())
-        })
-        .await
-    }
-
     /// Creates a cohort with `owner` as its first coach.
     pub async fn create_cohort(&self, owner: UserId, value: Cohort) -> Result<Cohort, StoreError> {
         self.transaction(async |txn, _events| {
@@ -290,20 +247,6 @@ impl Store {
                     .map(|u| (u.clone(), owners[&r.user_id]))
             })
             .collect())
-    }
-
-    /// Accounts by id.
-    async fn users_by_ids(&self, ids: Vec<Uuid>) -> Result<HashMap<Uuid, User>, StoreError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        user::Entity::find()
-            .filter(crate::among(&self.db, user::Column::Id, ids))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|m| to_user(m).map(|u| (u.id.0, u)))
-            .collect()
     }
 
     /// Adds a co-coach. Already a coach is a conflict.
@@ -543,349 +486,9 @@ impl Store {
         Ok(out)
     }
 
-    /// Stores nudges (one per member) in one transaction.
-    pub async fn add_nudges(&self, nudges: &[Nudge]) -> Result<(), StoreError> {
-        if nudges.is_empty() {
-            return Ok(());
-        }
-        self.transaction(async |txn, events| {
-            nudge::Entity::insert_many(nudges.iter().map(|n| nudge::ActiveModel {
-                id: Set(n.id),
-                cohort_id: Set(n.cohort_id),
-                coach_id: Set(n.coach_id.0),
-                member_id: Set(n.member_id.0),
-                message: Set(n.message.clone()),
-                task_key: Set(n.task_key.clone()),
-                created_at: Set(db_time(n.created_at)),
-                read_at: Set(None),
-            }))
-            .exec_without_returning(txn)
-            .await?;
-            let raised: Vec<crate::Event> = nudges
-                .iter()
-                .map(|n| crate::Event::Nudge {
-                    member: n.member_id.0,
-                    nudge: n.id,
-                })
-                .collect();
-            events.extend(raised);
-            Ok(())
-        })
-        .await
-    }
-
-    /// One nudge of a member.
-    pub async fn nudge(&self, member: UserId, id: Uuid) -> Result<Option<Nudge>, StoreError> {
-        Ok(nudge::Entity::find_by_id(id)
-            .filter(nudge::Column::MemberId.eq(member.0))
-            .one(&self.db)
-            .await?
-            .map(to_nudge))
-    }
-
-    /// A member's nudges, newest first.
-    pub async fn nudges_for(
-        &self,
-        member: UserId,
-        unread_only: bool,
-    ) -> Result<Vec<Nudge>, StoreError> {
-        let mut query = nudge::Entity::find().filter(nudge::Column::MemberId.eq(member.0));
-        if unread_only {
-            query = query.filter(nudge::Column::ReadAt.is_null());
-        }
-        Ok(query
-            .order_by_desc(nudge::Column::CreatedAt)
-            .order_by_desc(nudge::Column::Id)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_nudge)
-            .collect())
-    }
-
-    /// Marks one of her nudges read; returns it, or `None` when it is not hers.
-    pub async fn mark_nudge_read(
-        &self,
-        member: UserId,
-        id: Uuid,
-    ) -> Result<Option<Nudge>, StoreError> {
-        let now = crate::now();
-        nudge::Entity::update_many()
-            .col_expr(nudge::Column::ReadAt, Expr::value(now))
-            .filter(nudge::Column::Id.eq(id))
-            .filter(nudge::Column::MemberId.eq(member.0))
-            .filter(nudge::Column::ReadAt.is_null())
-            .exec(&self.db)
-            .await?;
-        Ok(nudge::Entity::find_by_id(id)
-            .filter(nudge::Column::MemberId.eq(member.0))
-            .one(&self.db)
-            .await?
-            .map(to_nudge))
-    }
-
     /// Statements run through this store's pool since it was opened (for tests and metrics).
     pub fn statement_count(&self) -> u64 {
         self.statements.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    /// A user by email (for admin commands and co-coach invitations).
-    pub async fn user_by_email(
-        &self,
-        email: &herlead_core::input::Email,
-    ) -> Result<Option<User>, StoreError> {
-        Ok(self.credentials_by_email(email).await?.map(|c| c.user))
-    }
-}
-
-mod tasks {
-    //! Cohort tasks: added by coaches, marked by members.
-
-    use std::collections::HashMap;
-
-    use herlead_core::{
-        PlaybookStep, TaskStatus, UserId,
-        cohort::{CohortTask, CohortTaskState},
-    };
-    use sea_orm::{
-        ActiveValue::Set,
-        ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-        sea_query::{OnConflict, Query},
-    };
-    use uuid::Uuid;
-
-    use crate::{
-        Store, StoreError, db_time,
-        entity::{cohort_member, cohort_task, cohort_task_status},
-    };
-
-    fn to_task(m: cohort_task::Model) -> Result<CohortTask, StoreError> {
-        Ok(CohortTask {
-            id: m.id,
-            cohort_id: m.cohort_id,
-            title: m.title,
-            guidance: m.guidance,
-            step: PlaybookStep::parse(&m.step)
-                .ok_or_else(|| StoreError::Corrupt(format!("step of {}", m.id)))?,
-            due_on: m.due_on,
-            created_at: m.created_at,
-        })
-    }
-
-    fn to_state(m: &cohort_task_status::Model) -> Result<CohortTaskState, StoreError> {
-        Ok(CohortTaskState {
-            status: m
-                .status
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("status of {}", m.task_id)))?,
-            updated_at: Some(m.updated_at),
-            completed_at: m.completed_at,
-        })
-    }
-
-    const NOT_STARTED: CohortTaskState = CohortTaskState {
-        status: TaskStatus::NotStarted,
-        updated_at: None,
-        completed_at: None,
-    };
-
-    impl Store {
-        /// Adds a task to a cohort.
-        pub async fn add_cohort_task(
-            &self,
-            task: &CohortTask,
-            created_by: UserId,
-        ) -> Result<CohortTask, StoreError> {
-            let created_at = db_time(task.created_at);
-            cohort_task::Entity::insert(cohort_task::ActiveModel {
-                id: Set(task.id),
-                cohort_id: Set(task.cohort_id),
-                title: Set(task.title.clone()),
-                guidance: Set(task.guidance.clone()),
-                step: Set(task.step.as_str().into()),
-                due_on: Set(task.due_on),
-                created_by: Set(created_by.0),
-                created_at: Set(created_at),
-            })
-            .exec_without_returning(&self.db)
-            .await?;
-            Ok(CohortTask {
-                created_at,
-                ..task.clone()
-            })
-        }
-
-        /// A cohort's tasks with how many of its members finished each, and for how many it
-        /// counts (members who did not skip it): three statements.
-        pub async fn cohort_task_completion(
-            &self,
-            cohort: Uuid,
-        ) -> Result<Vec<(CohortTask, u32, u32)>, StoreError> {
-            let tasks: Vec<CohortTask> = cohort_task::Entity::find()
-                .filter(cohort_task::Column::CohortId.eq(cohort))
-                .order_by_asc(cohort_task::Column::CreatedAt)
-                .order_by_asc(cohort_task::Column::Id)
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(to_task)
-                .collect::<Result<_, _>>()?;
-            let members = cohort_member::Entity::find()
-                .filter(cohort_member::Column::CohortId.eq(cohort))
-                .all(&self.db)
-                .await?;
-            let member_ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
-            let mut done: HashMap<Uuid, u32> = HashMap::new();
-            let mut skipped: HashMap<Uuid, u32> = HashMap::new();
-            if !tasks.is_empty() && !member_ids.is_empty() {
-                for s in cohort_task_status::Entity::find()
-                    .filter(
-                        cohort_task_status::Column::TaskId
-                            .is_in(tasks.iter().map(|t| t.id).collect::<Vec<_>>()),
-                    )
-                    .filter(cohort_task_status::Column::UserId.is_in(member_ids.clone()))
-                    .all(&self.db)
-                    .await?
-                {
-                    match s.status.as_str() {
-                        "DONE" => *done.entry(s.task_id).or_default() += 1,
-                        "SKIPPED" => *skipped.entry(s.task_id).or_default() += 1,
-                        _ => {}
-                    }
-                }
-            }
-            let n = u32::try_from(member_ids.len()).unwrap_or(u32::MAX);
-            Ok(tasks
-                .into_iter()
-                .map(|t| {
-                    let d = done.get(&t.id).copied().unwrap_or(0);
-                    let counted = n - skipped.get(&t.id).copied().unwrap_or(0);
-                    (t, d, counted)
-                })
-                .collect())
-        }
-
-        /// The tasks of every cohort she belongs to, with where she stands on each.
-        pub async fn member_cohort_tasks(
-            &self,
-            user: UserId,
-        ) -> Result<Vec<(CohortTask, CohortTaskState)>, StoreError> {
-            let tasks: Vec<CohortTask> = cohort_task::Entity::find()
-                .filter(
-                    cohort_task::Column::CohortId.in_subquery(
-                        Query::select()
-                            .column(cohort_member::Column::CohortId)
-                            .from(cohort_member::Entity)
-                            .and_where(cohort_member::Column::UserId.eq(user.0))
-                            .to_owned(),
-                    ),
-                )
-                .order_by_asc(cohort_task::Column::DueOn)
-                .order_by_asc(cohort_task::Column::CreatedAt)
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(to_task)
-                .collect::<Result<_, _>>()?;
-            let mut states: HashMap<Uuid, CohortTaskState> = HashMap::new();
-            if !tasks.is_empty() {
-                for s in cohort_task_status::Entity::find()
-                    .filter(cohort_task_status::Column::UserId.eq(user.0))
-                    .filter(
-                        cohort_task_status::Column::TaskId
-                            .is_in(tasks.iter().map(|t| t.id).collect::<Vec<_>>()),
-                    )
-                    .all(&self.db)
-                    .await?
-                {
-                    states.insert(s.task_id, to_state(&s)?);
-                }
-            }
-            Ok(tasks
-                .into_iter()
-                .map(|t| {
-                    let state = states.remove(&t.id).unwrap_or(NOT_STARTED);
-                    (t, state)
-                })
-                .collect())
-        }
-
-        /// Sets her status on a task of a cohort she belongs to, with an activity event.
-        /// `Ok(None)` when the task is not one of her cohorts'.
-        pub async fn set_cohort_task_status(
-            &self,
-            user: UserId,
-            task_id: Uuid,
-            status: TaskStatus,
-        ) -> Result<Option<(CohortTask, CohortTaskState)>, StoreError> {
-            let now = crate::now();
-            self.transaction(async |txn, events| {
-                let Some(task) = cohort_task::Entity::find_by_id(task_id).one(txn).await? else {
-                    return Ok(None);
-                };
-                let task = to_task(task)?;
-                if cohort_member::Entity::find_by_id((task.cohort_id, user.0))
-                    .one(txn)
-                    .await?
-                    .is_none()
-                {
-                    return Ok(None);
-                }
-                let current = cohort_task_status::Entity::find_by_id((task_id, user.0))
-                    .one(txn)
-                    .await?
-                    .map(|m| to_state(&m))
-                    .transpose()?
-                    .unwrap_or(NOT_STARTED);
-                if current.status == status {
-                    return Ok(Some((task, current)));
-                }
-                let completed_at = match status {
-                    TaskStatus::Done => Some(now),
-                    _ => None,
-                };
-                cohort_task_status::Entity::insert(cohort_task_status::ActiveModel {
-                    task_id: Set(task_id),
-                    user_id: Set(user.0),
-                    status: Set(status.as_str().into()),
-                    updated_at: Set(now),
-                    completed_at: Set(completed_at),
-                })
-                .on_conflict(
-                    OnConflict::columns([
-                        cohort_task_status::Column::TaskId,
-                        cohort_task_status::Column::UserId,
-                    ])
-                    .update_columns([
-                        cohort_task_status::Column::Status,
-                        cohort_task_status::Column::UpdatedAt,
-                        cohort_task_status::Column::CompletedAt,
-                    ])
-                    .to_owned(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-                let raised = vec![crate::Event::Progress {
-                    user: user.0,
-                    task_key: task.key(),
-                    from: current.status,
-                    to: status,
-                    at: now,
-                    source: crate::EventSource::Member,
-                    cohort: Some(task.cohort_id),
-                }];
-                events.extend(raised);
-                Ok(Some((
-                    task,
-                    CohortTaskState {
-                        status,
-                        updated_at: Some(now),
-                        completed_at,
-                    },
-                )))
-            })
-            .await
-        }
     }
 }
 

@@ -5,11 +5,13 @@
 //! errors stay inside this crate. Every write that touches more than one row runs in one
 //! transaction.
 
+mod cohort_tasks;
 mod cohorts;
 mod entity;
 mod error;
 mod events;
 mod migration;
+mod nudges;
 mod progress;
 mod rate_limits;
 mod sessions;

@@ -1,9 +1,12 @@
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use herlead_core::{
     Role, User, UserId,
     input::{DisplayName, Email},
 };
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use uuid::Uuid;
 
 use crate::{NewRefreshToken, Store, StoreError, entity::user, sessions};
 
@@ -117,5 +120,58 @@ impl Store {
     pub async fn count_users(&self) -> Result<u64, StoreError> {
         use sea_orm::PaginatorTrait;
         Ok(user::Entity::find().count(&self.db).await?)
+    }
+}
+
+impl Store {
+    /// Changes a user's role. Returns whether the user exists.
+    pub async fn set_role(&self, user: UserId, role: Role) -> Result<bool, StoreError> {
+        self.transaction(async |txn, events| {
+            let updated = user::Entity::update_many()
+                .col_expr(user::Column::Role, Expr::value(role.as_str()))
+                .col_expr(user::Column::UpdatedAt, Expr::value(crate::now()))
+                .filter(user::Column::Id.eq(user.0))
+                .filter(user::Column::Role.ne(role.as_str()))
+                .exec(txn)
+                .await?;
+            // Her open sockets were opened under the old role: they end, and she reconnects.
+            let raised = if updated.rows_affected == 1 {
+                vec![crate::Event::SessionsEnded {
+                    user: user.0,
+                    family: None,
+                }]
+            } else {
+                Vec::new()
+            };
+            events.extend(raised);
+            Ok(updated.rows_affected == 1
+                || user::Entity::find_by_id(user.0)
+                    .one(&self.db)
+                    .await?
+                    .is_some())
+        })
+        .await
+    }
+
+    /// A user by email (for admin commands and co-coach invitations).
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        Ok(self.credentials_by_email(email).await?.map(|c| c.user))
+    }
+
+    /// Accounts by id.
+    pub(crate) async fn users_by_ids(
+        &self,
+        ids: Vec<Uuid>,
+    ) -> Result<HashMap<Uuid, User>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        user::Entity::find()
+            .filter(crate::among(&self.db, user::Column::Id, ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| to_user(m).map(|u| (u.id.0, u)))
+            .collect()
     }
 }
