@@ -4,49 +4,25 @@
 use std::{sync::Arc, time::Duration};
 
 use herlead_sdk::*;
-use herlead_server::{Application, Config, config::ConfigArgs};
+use herlead_server::testing::TestServer;
 use herlead_store::testing::{self, TestDb};
 
 struct Server {
     address: String,
     handle: herlead_server::startup::ServerHandle,
+    _server: TestServer,
     _db: TestDb,
-    _dir: tempfile::TempDir,
 }
 
+/// The real server on `db`, through the server's own test helper, with access tokens that
+/// live `access_ttl` seconds.
 async fn spawn(db: TestDb, access_ttl: u64) -> Server {
-    use clap::Parser;
-    #[derive(Parser)]
-    struct Wrapper {
-        #[command(flatten)]
-        args: ConfigArgs,
-    }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let ttl = access_ttl.to_string();
-    let args = Wrapper::parse_from([
-        "herlead",
-        "--bind",
-        "127.0.0.1:0",
-        "--database-url",
-        &db.url,
-        "--data-dir",
-        dir.path().to_str().expect("path"),
-        "--workers",
-        "2",
-        "--access-token-ttl",
-        &ttl,
-    ])
-    .args;
-    let config = Config::from_args(args).expect("config");
-    let app = Application::build(&config).await.expect("server");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let handle = app.handle();
-    tokio::spawn(app.run_until_stopped());
+    let server = TestServer::spawn(&db.url, |a| a.access_token_ttl = access_ttl).await;
     Server {
-        address,
-        handle,
+        address: server.address.clone(),
+        handle: server.handle.clone(),
+        _server: server,
         _db: db,
-        _dir: dir,
     }
 }
 
