@@ -487,3 +487,51 @@ async fn test_a_failed_migration_leaves_the_database_as_it_was() {
             .expect("the real migrations still apply cleanly");
     }
 }
+
+/// A stored value the code does not know is corruption to report, not something to read as a
+/// default: a history whose source is neither MEMBER nor RULE used to read back as MEMBER.
+#[tokio::test]
+async fn test_unknown_stored_values_are_errors_not_defaults() {
+    for db in testing::all().await {
+        let store = &db.store;
+        let id = member(store, "ada@example.org", "t1").await;
+        store
+            .set_task_status(TaskStatusChange {
+                user: id,
+                task_key: "position.tell_your_story".into(),
+                status: TaskStatus::Done,
+                note: None,
+                now: Utc::now(),
+            })
+            .await
+            .expect("set");
+        assert_eq!(store.progress_events(id).await.expect("events").len(), 1);
+        store
+            .query_text("UPDATE progress_events SET source = 'BOGUS' RETURNING source")
+            .await
+            .expect("corrupt the source");
+        let err = store
+            .progress_events(id)
+            .await
+            .expect_err("an unknown source is refused");
+        assert!(
+            err.to_string().contains("unknown status source \"BOGUS\""),
+            "{err} on {:?}",
+            db.backend()
+        );
+        store
+            .query_text("UPDATE progress_events SET source = 'RULE', to_status = 'HALF_DONE' RETURNING source")
+            .await
+            .expect("corrupt the status");
+        let err = store
+            .progress_events(id)
+            .await
+            .expect_err("an unknown status is refused");
+        assert!(
+            err.to_string()
+                .contains("unknown task status \"HALF_DONE\""),
+            "{err} on {:?}",
+            db.backend()
+        );
+    }
+}
