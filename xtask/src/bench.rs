@@ -15,7 +15,10 @@ use chrono::Utc;
 use herlead_core::{
     Role, UserId,
     cohort::{Cohort, SharingLevel},
-    input::{DisplayName, Email, Handle, HttpUrl, Password},
+    input::{
+        CohortName, ContactName, DisplayName, Email, Handle, HttpUrl, Industry, InviteCode,
+        Password, Signature, StallDays, Tagline,
+    },
     network::{Contact, Interaction, InteractionKind, Scope, Sector, ValuesAlignment},
     presence::{Platform, Presence, Profile},
 };
@@ -77,10 +80,10 @@ fn contact(i: usize) -> Contact {
     let scopes = [Scope::City, Scope::Country, Scope::Global];
     Contact {
         id: Uuid::now_v7(),
-        name: format!("Contact {i}"),
+        name: ContactName::parse("name", &format!("Contact {i}")).expect("a valid name"),
         sector: sectors[i % 5],
         scope: scopes[i % 3],
-        industry: Some("software".into()),
+        industry: Industry::parse_optional("industry", Some("software")).expect("valid"),
         in_her_industry: i.is_multiple_of(2),
         on_meet_list: i < 15,
         competitor: i == 3,
@@ -122,7 +125,7 @@ async fn seed_member(store: &Store, n: usize, hash: &str, size: &Size) -> Result
             user.id,
             Presence {
                 website: Some(site.clone()),
-                email_signature: Some(site.to_string()),
+                email_signature: Signature::parse_optional("signature", site.as_str())?,
                 audiences: vec![herlead_core::Audience::Women],
             },
         )
@@ -135,8 +138,8 @@ async fn seed_member(store: &Store, n: usize, hash: &str, size: &Size) -> Result
                 platform: Platform::Linkedin,
                 handle: Handle::parse("handle", &format!("member{n}"))?,
                 url: HttpUrl::parse("url", &format!("https://linkedin.com/in/member{n}"))?,
-                display_name: Some(format!("Member {n}")),
-                tagline: Some("Building things that matter".into()),
+                display_name: Some(DisplayName::parse("displayName", &format!("Member {n}"))?),
+                tagline: Some(Tagline::parse("tagline", "Building things that matter")?),
                 picture_url: None,
                 website_link: Some(site),
             },
@@ -187,12 +190,12 @@ async fn seed(store: &Store, size: &Size) -> Result<(Uuid, Uuid)> {
             coach.id,
             Cohort {
                 id: Uuid::now_v7(),
-                name: "Benchmark cohort".into(),
+                name: CohortName::parse("name", "Benchmark cohort")?,
                 description: None,
                 starts_on: None,
                 ends_on: None,
-                stall_days: 14,
-                invite_code: "BENCHCODE2".into(),
+                stall_days: StallDays::parse("stallDays", 14)?,
+                invite_code: InviteCode::parse("BENCHCODE2").context("invite code")?,
                 invite_expires_at: Utc::now() + chrono::Duration::days(1),
                 created_at: Utc::now(),
             },

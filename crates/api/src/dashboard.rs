@@ -142,7 +142,7 @@ pub async fn compute(
                 &snapshot,
                 records.get(&id).map_or(&[][..], Vec::as_slice),
                 activity.map_or(member.joined_at, |a| a.max(member.joined_at)),
-                cohort.stall_days,
+                cohort.stall_days.get(),
                 now,
             );
             cache.members.insert(
@@ -170,7 +170,7 @@ pub async fn compute(
             summary.last_activity = entry
                 .activity
                 .map_or(member.joined_at, |a| a.max(member.joined_at));
-            summary.stalled = is_stalled(summary.last_activity, cohort.stall_days, now);
+            summary.stalled = is_stalled(summary.last_activity, cohort.stall_days.get(), now);
             let shared_contacts = (member.sharing == SharingLevel::ProgressAndContacts)
                 .then(|| entry.contacts.clone());
             Some((
@@ -201,7 +201,7 @@ fn contacts(snapshot: &Snapshot) -> Vec<SharedContact> {
         .contacts
         .iter()
         .map(|c| SharedContact {
-            name: c.name.clone(),
+            name: c.name.as_str().to_owned(),
             sector: c.sector,
             stage: stages.get(&c.id).copied().unwrap_or(Stage::Identified),
         })

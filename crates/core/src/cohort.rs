@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
+    input::{
+        CohortDescription, CohortName, CohortTaskGuidance, CohortTaskTitle, InviteCode,
+        NudgeMessage, StallDays,
+    },
     network::{Sector, storage_names},
     playbook::{Playbook, PlaybookStep},
     progress::{Progress, TaskRecord, TaskStatus},
@@ -43,17 +47,17 @@ pub struct Cohort {
     /// Identifier.
     pub id: Uuid,
     /// Its name.
-    pub name: String,
+    pub name: CohortName,
     /// What it is about.
-    pub description: Option<String>,
+    pub description: Option<CohortDescription>,
     /// First day.
     pub starts_on: Option<NaiveDate>,
     /// Last day.
     pub ends_on: Option<NaiveDate>,
     /// Days without activity after which a member counts as stalled.
-    pub stall_days: u32,
+    pub stall_days: StallDays,
     /// The code members join with.
-    pub invite_code: String,
+    pub invite_code: InviteCode,
     /// When the code stops working.
     pub invite_expires_at: DateTime<Utc>,
     /// When it was created.
@@ -68,9 +72,9 @@ pub struct CohortTask {
     /// The cohort.
     pub cohort_id: Uuid,
     /// Short title.
-    pub title: String,
+    pub title: CohortTaskTitle,
     /// What to do and why.
-    pub guidance: Option<String>,
+    pub guidance: Option<CohortTaskGuidance>,
     /// The playbook step it belongs to.
     pub step: PlaybookStep,
     /// When it is due.
@@ -109,7 +113,7 @@ pub struct Nudge {
     /// Who receives it.
     pub member_id: UserId,
     /// The message.
-    pub message: String,
+    pub message: NudgeMessage,
     /// The task it points to, if any.
     pub task_key: Option<String>,
     /// When it was sent.
@@ -475,7 +479,7 @@ mod tests {
         prop_compose! {
             fn snapshot()(
                 contacts in prop::collection::vec(
-                    (0usize..5, any::<bool>(), prop::option::of(1u32..90), 0i64..300), 0..8),
+                    (0usize..5, any::<bool>(), prop::option::of(1i32..90), 0i64..300), 0..8),
                 interactions in prop::collection::vec((0usize..8, 0usize..13, 0i64..900), 0..16),
                 communities in prop::collection::vec(0usize..3, 0..3),
                 meetings in prop::collection::vec(
@@ -486,7 +490,9 @@ mod tests {
                     .map(|(sector, meet, cadence, added)| {
                         let mut c = contact(Sector::ALL[sector], Scope::City);
                         c.on_meet_list = meet;
-                        c.cadence_days = cadence;
+                        c.cadence_days = cadence.map(|d| {
+                            crate::input::CadenceDays::parse("cadence", d).expect("in range")
+                        });
                         c.created_at = day(added);
                         c
                     })

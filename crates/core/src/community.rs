@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
+    input::CommunityName,
     input::{HttpUrl, Note},
     network::storage_names,
 };
@@ -50,7 +51,7 @@ pub struct Community {
     /// Identifier.
     pub id: Uuid,
     /// Its name.
-    pub name: String,
+    pub name: CommunityName,
     /// Where it gathers.
     pub kind: CommunityKind,
     /// Her role.

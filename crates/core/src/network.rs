@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::input::{HttpUrl, Note};
+use crate::input::{CadenceDays, ContactName, HttpUrl, Industry, Note};
 
 /// The stable storage names of an enum, from its `strum` derives (`SCREAMING_SNAKE_CASE`, the
 /// same spelling as the GraphQL enum values and the serde names).
@@ -177,13 +177,13 @@ pub struct Contact {
     /// Identifier.
     pub id: Uuid,
     /// Their name.
-    pub name: String,
+    pub name: ContactName,
     /// Where they have influence.
     pub sector: Sector,
     /// How far it reaches.
     pub scope: Scope,
     /// Their industry, in her words.
-    pub industry: Option<String>,
+    pub industry: Option<Industry>,
     /// Whether they are in her own industry (the "top five" lists count these).
     pub in_her_industry: bool,
     /// On the list of 15–20 people she wants to meet.
@@ -199,7 +199,7 @@ pub struct Contact {
     /// The stage she set by hand, overriding the derived one.
     pub stage_override: Option<Stage>,
     /// Days between touches she wants to keep; `None` for the stage's default.
-    pub cadence_days: Option<u32>,
+    pub cadence_days: Option<CadenceDays>,
     /// When she added them.
     pub created_at: DateTime<Utc>,
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     channels::{self, Audience, Channel},
+    input::{DisplayName, Signature, Tagline},
     input::{Handle, HttpUrl, links_in, url_key},
 };
 
@@ -88,7 +89,7 @@ pub struct Presence {
     /// Her personal website.
     pub website: Option<HttpUrl>,
     /// Her email signature, as text or HTML.
-    pub email_signature: Option<String>,
+    pub email_signature: Option<Signature>,
     /// The audiences she speaks to.
     pub audiences: Vec<Audience>,
 }
@@ -105,9 +106,9 @@ pub struct Profile {
     /// The profile's address.
     pub url: HttpUrl,
     /// The name shown on it.
-    pub display_name: Option<String>,
+    pub display_name: Option<DisplayName>,
     /// The one-line description under the name.
-    pub tagline: Option<String>,
+    pub tagline: Option<Tagline>,
     /// The profile picture's address.
     pub picture_url: Option<HttpUrl>,
     /// The website link shown on it.

@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use crate::{
+    input::CadenceDays,
     network::{Contact, Stage},
     rules::Snapshot,
 };
@@ -27,13 +28,13 @@ pub fn default_cadence_days(stage: Stage) -> Option<u32> {
 /// The cadence in force for a contact at `stage`, in days: her own, otherwise the stage's,
 /// tightened to [`MEET_LIST_CADENCE_DAYS`] for her meet list; `None` when nothing is due.
 pub fn cadence_days(contact: &Contact, stage: Stage) -> Option<u32> {
-    contact
-        .cadence_days
-        .or(match (default_cadence_days(stage), contact.on_meet_list) {
+    contact.cadence_days.map(CadenceDays::get).or(
+        match (default_cadence_days(stage), contact.on_meet_list) {
             (Some(days), true) => Some(days.min(MEET_LIST_CADENCE_DAYS)),
             (None, true) => Some(MEET_LIST_CADENCE_DAYS),
             (days, false) => days,
-        })
+        },
+    )
 }
 
 /// A contact due for a touch.
@@ -139,7 +140,7 @@ mod tests {
         assert_eq!(due, vec![d.id, a.id]);
 
         // Her own cadence wins.
-        s.contacts[0].cadence_days = Some(90);
+        s.contacts[0].cadence_days = Some(CadenceDays::parse("cadence", 90).expect("in range"));
         let due: Vec<_> = due_to_reconnect(&s, now)
             .iter()
             .map(|r| r.contact_id)

@@ -418,7 +418,7 @@ mod tests {
     fn contact(id: u128, sector: usize, scope: usize, meet: bool, competitor: bool) -> Contact {
         Contact {
             id: Uuid::from_u128(id),
-            name: format!("c{id}"),
+            name: format!("c{id}").as_str().into(),
             sector: SECTORS[sector % 5],
             scope: SCOPES[scope % 3],
             industry: None,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use herlead_core::{
-    PlaybookStep, TaskStatus, UserId,
+    TaskStatus, UserId,
     cohort::{CohortTask, CohortTaskState},
 };
 use sea_orm::{
@@ -14,33 +14,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    Store, StoreError, db_time,
+    Store, StoreError,
+    convert::{to_state, to_task},
+    db_time,
     entity::{cohort_member, cohort_task, cohort_task_status},
 };
-
-fn to_task(m: cohort_task::Model) -> Result<CohortTask, StoreError> {
-    Ok(CohortTask {
-        id: m.id,
-        cohort_id: m.cohort_id,
-        title: m.title,
-        guidance: m.guidance,
-        step: PlaybookStep::parse(&m.step)
-            .ok_or_else(|| StoreError::Corrupt(format!("step of {}", m.id)))?,
-        due_on: m.due_on,
-        created_at: m.created_at,
-    })
-}
-
-fn to_state(m: &cohort_task_status::Model) -> Result<CohortTaskState, StoreError> {
-    Ok(CohortTaskState {
-        status: m
-            .status
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("status of {}", m.task_id)))?,
-        updated_at: Some(m.updated_at),
-        completed_at: m.completed_at,
-    })
-}
 
 const NOT_STARTED: CohortTaskState = CohortTaskState {
     status: TaskStatus::NotStarted,
@@ -59,8 +37,8 @@ impl Store {
         cohort_task::Entity::insert(cohort_task::ActiveModel {
             id: Set(task.id),
             cohort_id: Set(task.cohort_id),
-            title: Set(task.title.clone()),
-            guidance: Set(task.guidance.clone()),
+            title: Set(task.title.as_str().to_owned()),
+            guidance: Set(task.guidance.as_deref().map(str::to_owned)),
             step: Set(task.step.as_str().into()),
             due_on: Set(task.due_on),
             created_by: Set(created_by.0),

@@ -18,11 +18,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    Store, StoreError, db_time,
+    Store, StoreError,
+    convert::{sharing, to_cohort, to_record, to_user},
+    db_time,
     entity::{
         cohort, cohort_coach, cohort_member, interaction, progress_event, task_progress, user,
     },
-    users::to_user,
+    snapshot::load_snapshots,
 };
 
 /// A member of a cohort as listed to its coaches.
@@ -62,24 +64,6 @@ async fn bump_cohort(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), StoreE
     Ok(())
 }
 
-fn to_cohort(m: cohort::Model) -> Cohort {
-    Cohort {
-        id: m.id,
-        name: m.name,
-        description: m.description,
-        starts_on: m.starts_on,
-        ends_on: m.ends_on,
-        stall_days: u32::try_from(m.stall_days).unwrap_or(0),
-        invite_code: m.invite_code,
-        invite_expires_at: m.invite_expires_at,
-        created_at: m.created_at,
-    }
-}
-
-fn sharing(raw: &str) -> Result<SharingLevel, StoreError> {
-    SharingLevel::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("sharing level {raw}")))
-}
-
 impl Store {
     /// Creates a cohort with `owner` as its first coach.
     pub async fn create_cohort(&self, owner: UserId, value: Cohort) -> Result<Cohort, StoreError> {
@@ -87,12 +71,12 @@ impl Store {
             let now = crate::now();
             cohort::Entity::insert(cohort::ActiveModel {
                 id: Set(value.id),
-                name: Set(value.name.clone()),
-                description: Set(value.description.clone()),
+                name: Set(value.name.as_str().to_owned()),
+                description: Set(value.description.as_deref().map(str::to_owned)),
                 starts_on: Set(value.starts_on),
                 ends_on: Set(value.ends_on),
-                stall_days: Set(i32::try_from(value.stall_days).unwrap_or(i32::MAX)),
-                invite_code: Set(value.invite_code.clone()),
+                stall_days: Set(i32::try_from(value.stall_days.get()).unwrap_or(i32::MAX)),
+                invite_code: Set(value.invite_code.as_str().to_owned()),
                 invite_expires_at: Set(db_time(value.invite_expires_at)),
                 created_at: Set(now),
                 revision: Set(0),
@@ -120,20 +104,20 @@ impl Store {
     /// Saves a cohort's name, description, dates, stall threshold and invite.
     pub async fn update_cohort(&self, value: &Cohort) -> Result<(), StoreError> {
         cohort::Entity::update_many()
-            .col_expr(cohort::Column::Name, Expr::value(value.name.clone()))
+            .col_expr(cohort::Column::Name, Expr::value(value.name.as_str()))
             .col_expr(
                 cohort::Column::Description,
-                Expr::value(value.description.clone()),
+                Expr::value(value.description.as_deref().map(str::to_owned)),
             )
             .col_expr(cohort::Column::StartsOn, Expr::value(value.starts_on))
             .col_expr(cohort::Column::EndsOn, Expr::value(value.ends_on))
             .col_expr(
                 cohort::Column::StallDays,
-                Expr::value(i32::try_from(value.stall_days).unwrap_or(i32::MAX)),
+                Expr::value(i32::try_from(value.stall_days.get()).unwrap_or(i32::MAX)),
             )
             .col_expr(
                 cohort::Column::InviteCode,
-                Expr::value(value.invite_code.clone()),
+                Expr::value(value.invite_code.as_str()),
             )
             .col_expr(
                 cohort::Column::InviteExpiresAt,
@@ -152,19 +136,21 @@ impl Store {
 
     /// A cohort by id.
     pub async fn cohort(&self, id: Uuid) -> Result<Option<Cohort>, StoreError> {
-        Ok(cohort::Entity::find_by_id(id)
+        cohort::Entity::find_by_id(id)
             .one(&self.db)
             .await?
-            .map(to_cohort))
+            .map(to_cohort)
+            .transpose()
     }
 
     /// The cohort an invite code belongs to (expired or not).
     pub async fn cohort_by_invite(&self, code: &str) -> Result<Option<Cohort>, StoreError> {
-        Ok(cohort::Entity::find()
+        cohort::Entity::find()
             .filter(cohort::Column::InviteCode.eq(code))
             .one(&self.db)
             .await?
-            .map(to_cohort))
+            .map(to_cohort)
+            .transpose()
     }
 
     /// Whether `user` coaches `cohort`.
@@ -216,7 +202,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        Ok(cohort::Entity::find()
+        cohort::Entity::find()
             .filter(cohort::Column::Id.is_in(ids))
             .order_by_asc(cohort::Column::CreatedAt)
             .order_by_asc(cohort::Column::Id)
@@ -224,7 +210,7 @@ impl Store {
             .await?
             .into_iter()
             .map(to_cohort)
-            .collect())
+            .collect()
     }
 
     /// The coaches of a cohort, owner first.
@@ -411,7 +397,7 @@ impl Store {
         &self,
         users: &[UserId],
     ) -> Result<HashMap<UserId, Snapshot>, StoreError> {
-        Ok(crate::social::load_snapshots(&self.db, users).await?.0)
+        Ok(load_snapshots(&self.db, users).await?.0)
     }
 
     /// The task records of many users at once (one statement).
@@ -434,7 +420,7 @@ impl Store {
             .await?
         {
             let user = UserId(m.user_id);
-            let record = crate::progress::to_record(m)?;
+            let record = to_record(m)?;
             if let Some(list) = out.get_mut(&user) {
                 list.push(record);
             }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use herlead_core::TaskStatus;
 
-use crate::{Backend, EventSource, StoreError};
+use crate::{Backend, StoreError};
 
 /// The PostgreSQL channel events travel on.
 pub const CHANNEL: &str = "herlead_events";
@@ -151,5 +151,34 @@ impl Hub {
                 .await?;
         }
         Ok(receiver)
+    }
+}
+
+/// Who changed a status.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum EventSource {
+    /// The member, through `setTaskStatus`.
+    Member,
+    /// A rule, from her data.
+    Rule,
+}
+
+impl EventSource {
+    /// The stable name, stored and sent: `MEMBER` or `RULE`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }

@@ -5,22 +5,32 @@
 //! errors stay inside this crate. Every write that touches more than one row runs in one
 //! transaction.
 
-mod cohort_tasks;
-mod cohorts;
+// The bottom layer: tables, errors, conversions, loaders. Nothing here imports a module
+// above it (`tests/store.rs` checks the whole graph; see "Layers" in the crate docs).
+mod convert;
 mod entity;
 mod error;
 mod events;
 mod migration;
+mod snapshot;
+mod task_records;
+// The rules, run inside every write of a member's data, and the one write path.
+mod sync;
+mod write;
+// Features: one module per capability, each an `impl Store` block.
+mod cohort_tasks;
+mod cohorts;
+mod communities;
+mod contacts;
+mod interactions;
 mod nudges;
+mod presence;
 mod progress;
 mod rate_limits;
 mod sessions;
-mod social;
-mod sync;
 #[cfg(feature = "test-util")]
 pub mod testing;
 mod users;
-mod write;
 
 use std::time::Duration;
 
@@ -31,11 +41,12 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 
 pub use cohorts::{CohortFingerprint, CohortMember, HandWrittenAggregates};
+pub use contacts::{ContactFilter, ContactPage, DeletedContact, PageRequest};
 pub use error::StoreError;
-pub use events::Event;
-pub use progress::{EventSource, ProgressEvent, TaskStatusChange};
+pub use events::{Event, EventSource};
+pub use progress::ProgressEvent;
 pub use sessions::{NewRefreshToken, RotateOutcome};
-pub use social::{ContactFilter, ContactPage, DeletedContact, PageRequest};
+pub use task_records::TaskStatusChange;
 pub use users::{NewUser, UserCredentials};
 
 /// The current time at the precision both engines store (microseconds), so that a value
@@ -234,5 +245,132 @@ pub(crate) fn among<C: sea_orm::ColumnTrait>(
     match conn.get_database_backend() {
         DbBackend::Postgres => Expr::col(column.as_column_ref()).eq(PgFunc::any(Expr::val(ids))),
         _ => column.is_in(ids),
+    }
+}
+
+#[cfg(test)]
+mod layer_tests {
+    use std::{collections::HashMap, path::Path};
+
+    /// The crate's modules from the bottom up. A module may use modules of lower layers only:
+    /// not its own layer's, not a higher one's. That rules out import circles.
+    const LAYERS: &[&[&str]] = &[
+        &["entity", "error", "migration"],
+        &["convert", "events"],
+        &["snapshot", "task_records"],
+        &["sync"],
+        &["write"],
+        &[
+            "cohort_tasks",
+            "cohorts",
+            "communities",
+            "contacts",
+            "interactions",
+            "nudges",
+            "presence",
+            "progress",
+            "rate_limits",
+            "sessions",
+            "testing",
+        ],
+        &["users"],
+    ];
+
+    /// The first identifier of each path after `crate::` in `text` (`crate::a::b` gives `a`,
+    /// `crate::{a, b::c}` gives `a` and `b`).
+    fn crate_paths(text: &str) -> Vec<String> {
+        let ident = |s: &str| -> String {
+            s.chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        };
+        let mut out = Vec::new();
+        for (at, _) in text.match_indices("crate::") {
+            let rest = &text[at + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                let (mut depth, mut item_start) = (0usize, true);
+                for (i, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => item_start = true,
+                        c if item_start && !c.is_whitespace() => {
+                            out.push(ident(&group[i..]));
+                            item_start = false;
+                        }
+                        _ => {}
+                    }
+                }
+            } else {
+                out.push(ident(rest));
+            }
+        }
+        out
+    }
+
+    fn sources(path: &Path, out: &mut String) {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(path).expect("readable").flatten() {
+                sources(&entry.path(), out);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push_str(&std::fs::read_to_string(path).expect("utf-8"));
+        }
+    }
+
+    #[test]
+    fn test_modules_only_use_lower_layers() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let layer: HashMap<&str, usize> = LAYERS
+            .iter()
+            .enumerate()
+            .flat_map(|(n, names)| names.iter().map(move |m| (*m, n)))
+            .collect();
+        // Names the crate root re-exports resolve to the module they come from.
+        let root = std::fs::read_to_string(src.join("lib.rs")).expect("lib.rs");
+        let mut owner: HashMap<String, &str> = HashMap::new();
+        for line in root.lines().filter(|l| l.starts_with("pub use ")) {
+            let module = line["pub use ".len()..].split("::").next().unwrap_or("");
+            if let Some((m, _)) = layer.get_key_value(module) {
+                for name in crate_paths(&format!("crate::{}", &line[8 + module.len() + 2..])) {
+                    owner.insert(name, m);
+                }
+            }
+        }
+        assert!(owner.contains_key("EventSource"), "re-exports were read");
+        let mut found = Vec::new();
+        for (module, n) in &layer {
+            let mut text = String::new();
+            sources(&src.join(format!("{module}.rs")), &mut text);
+            sources(&src.join(module), &mut text);
+            assert!(!text.is_empty(), "module {module} has sources");
+            for name in crate_paths(&text) {
+                let used = layer
+                    .get_key_value(name.as_str())
+                    .map(|(m, _)| *m)
+                    .or_else(|| owner.get(&name).copied());
+                if let Some(used) = used
+                    && used != *module
+                    && layer[used] >= *n
+                {
+                    found.push(format!("{module} uses {used}"));
+                }
+            }
+        }
+        found.sort();
+        found.dedup();
+        assert!(
+            found.is_empty(),
+            "modules using their own layer or a higher one: {found:?}"
+        );
+    }
+
+    #[test]
+    fn test_crate_paths_reads_use_groups() {
+        assert_eq!(
+            crate_paths("use crate::{Store, convert::{a, b}, entity::user};\ncrate::sync::sync(x)"),
+            ["Store", "convert", "entity", "sync"]
+        );
     }
 }

@@ -6,20 +6,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::{Store, StoreError, db_time, entity::nudge};
-
-fn to_nudge(m: nudge::Model) -> Nudge {
-    Nudge {
-        id: m.id,
-        cohort_id: m.cohort_id,
-        coach_id: UserId(m.coach_id),
-        member_id: UserId(m.member_id),
-        message: m.message,
-        task_key: m.task_key,
-        created_at: m.created_at,
-        read_at: m.read_at,
-    }
-}
+use crate::{Store, StoreError, convert::to_nudge, db_time, entity::nudge};
 
 impl Store {
     /// Stores nudges (one per member) in one transaction.
@@ -33,7 +20,7 @@ impl Store {
                 cohort_id: Set(n.cohort_id),
                 coach_id: Set(n.coach_id.0),
                 member_id: Set(n.member_id.0),
-                message: Set(n.message.clone()),
+                message: Set(n.message.as_str().to_owned()),
                 task_key: Set(n.task_key.clone()),
                 created_at: Set(db_time(n.created_at)),
                 read_at: Set(None),

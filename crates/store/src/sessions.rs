@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::{Event, Store, StoreError, entity::refresh_token, users::to_user};
+use crate::{Event, Store, StoreError, convert::to_user, entity::refresh_token};
 
 /// A refresh token about to be stored. Only its hash is kept.
 #[derive(Debug, Clone)]

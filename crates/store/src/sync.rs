@@ -6,10 +6,10 @@ use herlead_core::{Playbook, UserId, rules};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
 
 use crate::{
-    StoreError,
+    EventSource, StoreError,
     entity::contact,
-    progress::{self, EventSource},
-    social::load_snapshot,
+    snapshot::load_snapshot,
+    task_records::{self, TaskStatusChange},
 };
 
 /// Re-evaluates every rule for `user` at `now` and writes what changed: task statuses (with
@@ -22,13 +22,13 @@ pub(crate) async fn sync(
     let mut events = Vec::new();
     let (snapshot, stored_stages) = load_snapshot(conn, user).await?;
     let results = rules::evaluate(&snapshot, now);
-    let records = progress::records(conn, user).await?;
+    let records = task_records::records(conn, user).await?;
     for (task_key, status) in rules::plan_sync(Playbook::standard(), &results, &records) {
         let current = records.iter().find(|r| r.task_key == task_key).cloned();
         let note = current.as_ref().and_then(|r| r.note.clone());
-        let (_, event) = progress::apply(
+        let (_, event) = task_records::apply(
             conn,
-            crate::TaskStatusChange {
+            TaskStatusChange {
                 user,
                 task_key: task_key.to_owned(),
                 status,

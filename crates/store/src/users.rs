@@ -8,7 +8,7 @@ use herlead_core::{
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
-use crate::{NewRefreshToken, Store, StoreError, entity::user, sessions};
+use crate::{NewRefreshToken, Store, StoreError, convert::to_user, entity::user, sessions};
 
 /// An account about to be created.
 #[derive(Debug, Clone)]
@@ -34,18 +34,6 @@ pub struct UserCredentials {
     pub user: User,
     /// PHC string of the argon2id hash.
     pub password_hash: String,
-}
-
-pub(crate) fn to_user(model: user::Model) -> Result<User, StoreError> {
-    let corrupt = |what: &str| StoreError::Corrupt(format!("user {}: {what}", model.id));
-    Ok(User {
-        id: UserId(model.id),
-        email: Email::parse("email", &model.email).map_err(|_| corrupt("email"))?,
-        display_name: DisplayName::parse("displayName", &model.display_name)
-            .map_err(|_| corrupt("display name"))?,
-        role: model.role.parse().map_err(|_| corrupt("role"))?,
-        created_at: model.created_at,
-    })
 }
 
 impl Store {

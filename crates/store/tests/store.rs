@@ -319,7 +319,7 @@ fn contact_for(name: String) -> herlead_core::network::Contact {
     use herlead_core::network::{Contact, Scope, Sector, ValuesAlignment};
     Contact {
         id: uuid::Uuid::now_v7(),
-        name,
+        name: herlead_core::input::ContactName::parse("name", &name).expect("name"),
         sector: Sector::Media,
         scope: Scope::City,
         industry: None,

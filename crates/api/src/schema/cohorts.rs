@@ -23,15 +23,15 @@ use super::{
 };
 
 /// A fresh random invite code.
-fn invite_code() -> Result<String> {
+fn invite_code() -> Result<InviteCode> {
     let mut bytes = [0u8; INVITE_CODE_LEN];
     getrandom::fill(&mut bytes)
         .map_err(|e| ApiError::Internal(format!("no randomness: {e}").into()))?;
-    Ok(InviteCode::from_random(bytes).into_string())
+    Ok(InviteCode::from_random(bytes))
 }
 
-fn stall_days(raw: i32) -> Result<u32> {
-    Ok(StallDays::parse("stallDays", raw)?.get())
+fn stall_days(raw: i32) -> Result<StallDays> {
+    Ok(StallDays::parse("stallDays", raw)?)
 }
 
 fn invite_days(raw: i32) -> Result<i64> {
@@ -99,8 +99,8 @@ impl From<CohortTask> for CohortTaskView {
             id: gid(t.id),
             cohort_id: gid(t.cohort_id),
             key: t.key(),
-            title: t.title,
-            guidance: t.guidance,
+            title: t.title.into_string(),
+            guidance: t.guidance.map(CohortTaskGuidance::into_string),
             step: t.step,
             due_on: t.due_on,
         }
@@ -194,8 +194,8 @@ impl CohortsQuery {
             .into_iter()
             .map(|(c, sharing)| MemberCohort {
                 id: gid(c.id),
-                name: c.name,
-                description: c.description,
+                name: c.name.into_string(),
+                description: c.description.map(CohortDescription::into_string),
                 starts_on: c.starts_on,
                 ends_on: c.ends_on,
                 sharing,
@@ -246,12 +246,11 @@ impl CohortsMutation {
         dates(input.starts_on, input.ends_on)?;
         let cohort = Cohort {
             id: Uuid::now_v7(),
-            name: CohortName::parse("name", &input.name)?.into_string(),
+            name: CohortName::parse("name", &input.name)?,
             description: CohortDescription::parse_optional(
                 "description",
                 input.description.as_deref(),
-            )?
-            .map(CohortDescription::into_string),
+            )?,
             starts_on: input.starts_on,
             ends_on: input.ends_on,
             stall_days: stall_days(input.stall_days)?,
@@ -273,13 +272,13 @@ impl CohortsMutation {
     ) -> Result<CohortView> {
         let (_, mut cohort) = coached(ctx, &id, "id").await?;
         if let Some(name) = input.name {
-            cohort.name = CohortName::parse("name", &name)?.into_string();
+            cohort.name = CohortName::parse("name", &name)?;
         }
         cohort.description = patch(cohort.description, input.description, |text| {
-            Ok(
-                CohortDescription::parse_optional("description", Some(&text))?
-                    .map(CohortDescription::into_string),
-            )
+            Ok(CohortDescription::parse_optional(
+                "description",
+                Some(&text),
+            )?)
         })?;
         cohort.starts_on = patch(cohort.starts_on, input.starts_on, |d| Ok(Some(d)))?;
         cohort.ends_on = patch(cohort.ends_on, input.ends_on, |d| Ok(Some(d)))?;
@@ -342,9 +341,8 @@ impl CohortTasksMutation {
         let task = CohortTask {
             id: Uuid::now_v7(),
             cohort_id: cohort.id,
-            title: CohortTaskTitle::parse("title", &input.title)?.into_string(),
-            guidance: CohortTaskGuidance::parse_optional("guidance", input.guidance.as_deref())?
-                .map(CohortTaskGuidance::into_string),
+            title: CohortTaskTitle::parse("title", &input.title)?,
+            guidance: CohortTaskGuidance::parse_optional("guidance", input.guidance.as_deref())?,
             step: input.step,
             due_on: input.due_on,
             created_at: Utc::now(),

@@ -76,7 +76,7 @@ fn community_view(c: Community, meetings: &[Meeting], now: DateTime<Utc>) -> Com
             .cloned()
             .map(MeetingView::from)
             .collect(),
-        name: c.name,
+        name: c.name.into_string(),
         kind: c.kind,
         role: c.role,
         link: c.link.map(|u| u.as_str().to_owned()),
@@ -125,7 +125,7 @@ pub struct LogMeetingInput {
 fn new_community(input: CommunityInput) -> Result<Community> {
     Ok(Community {
         id: Uuid::now_v7(),
-        name: CommunityName::parse("name", &input.name)?.into_string(),
+        name: CommunityName::parse("name", &input.name)?,
         kind: input.kind,
         role: input.role,
         link: opt_url("link", input.link.as_deref())?,
@@ -183,7 +183,7 @@ impl CommunityMutation {
         let not_found = || ApiError::not_found("community", "id");
         let mut c = s.community(v.user_id, id).await?.ok_or_else(not_found)?;
         if let Some(name) = input.name {
-            c.name = CommunityName::parse("name", &name)?.into_string();
+            c.name = CommunityName::parse("name", &name)?;
         }
         c.kind = input.kind.unwrap_or(c.kind);
         c.role = input.role.unwrap_or(c.role);

@@ -256,11 +256,11 @@ impl CohortView {
     }
     /// Days without activity after which a member is stalled.
     async fn stall_days(&self) -> i32 {
-        int(self.cohort.stall_days)
+        int(self.cohort.stall_days.get())
     }
     /// The code members join with.
     async fn invite_code(&self) -> &str {
-        &self.cohort.invite_code
+        self.cohort.invite_code.as_str()
     }
     /// When the code stops working.
     async fn invite_expires_at(&self) -> DateTime<Utc> {

@@ -91,8 +91,10 @@ impl MembershipMutation {
         s.join_cohort(cohort.id, v.user_id, sharing).await?;
         Ok(MemberCohort {
             id: gid(cohort.id),
-            name: cohort.name,
-            description: cohort.description,
+            name: cohort.name.into_string(),
+            description: cohort
+                .description
+                .map(herlead_core::input::CohortDescription::into_string),
             starts_on: cohort.starts_on,
             ends_on: cohort.ends_on,
             sharing,

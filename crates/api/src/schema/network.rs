@@ -87,7 +87,7 @@ impl ContactView {
     async fn cadence_days(&self) -> Option<i32> {
         self.contact
             .cadence_days
-            .and_then(|d| i32::try_from(d).ok())
+            .and_then(|d| i32::try_from(d.get()).ok())
     }
     /// When she added them.
     async fn created_at(&self) -> DateTime<Utc> {
@@ -253,11 +253,10 @@ fn links(raw: &[String]) -> Result<Vec<HttpUrl>> {
         .collect()
 }
 
-fn cadence(raw: Option<i32>) -> Result<Option<u32>> {
+fn cadence(raw: Option<i32>) -> Result<Option<CadenceDays>> {
     Ok(raw
         .map(|days| CadenceDays::parse("cadenceDays", days))
-        .transpose()?
-        .map(CadenceDays::get))
+        .transpose()?)
 }
 
 fn warning(code: WarningCode) -> Warning {
@@ -276,11 +275,10 @@ fn warning(code: WarningCode) -> Warning {
 fn new_contact(input: ContactInput) -> Result<Contact> {
     Ok(Contact {
         id: Uuid::now_v7(),
-        name: ContactName::parse("name", &input.name)?.into_string(),
+        name: ContactName::parse("name", &input.name)?,
         sector: input.sector,
         scope: input.scope,
-        industry: Industry::parse_optional("industry", input.industry.as_deref())?
-            .map(Industry::into_string),
+        industry: Industry::parse_optional("industry", input.industry.as_deref())?,
         in_her_industry: input.in_her_industry,
         on_meet_list: input.on_meet_list,
         competitor: input.competitor,
@@ -423,12 +421,12 @@ impl NetworkMutation {
         let not_found = || ApiError::not_found("contact", "id");
         let (mut c, _) = s.contact(v.user_id, id).await?.ok_or_else(not_found)?;
         if let Some(name) = input.name {
-            c.name = ContactName::parse("name", &name)?.into_string();
+            c.name = ContactName::parse("name", &name)?;
         }
         c.sector = input.sector.unwrap_or(c.sector);
         c.scope = input.scope.unwrap_or(c.scope);
         c.industry = patch(c.industry, input.industry, |t| {
-            Ok(Industry::parse_optional("industry", Some(&t))?.map(Industry::into_string))
+            Ok(Industry::parse_optional("industry", Some(&t))?)
         })?;
         c.in_her_industry = input.in_her_industry.unwrap_or(c.in_her_industry);
         c.on_meet_list = input.on_meet_list.unwrap_or(c.on_meet_list);

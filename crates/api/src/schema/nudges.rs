@@ -41,7 +41,7 @@ impl From<Nudge> for NudgeView {
             cohort_id: gid(n.cohort_id),
             coach_id: ID(n.coach_id.to_string()),
             member_id: ID(n.member_id.to_string()),
-            message: n.message,
+            message: n.message.into_string(),
             task_key: n.task_key,
             created_at: n.created_at,
             read_at: n.read_at,
@@ -96,7 +96,7 @@ impl NudgesMutation {
     /// Sends a nudge to one member, or to every stalled member, of a cohort she coaches.
     async fn send_nudge(&self, ctx: &Context<'_>, input: NudgeInput) -> Result<Vec<NudgeView>> {
         let (coach, cohort) = coached(ctx, &input.cohort_id, "cohortId").await?;
-        let message = NudgeMessage::parse("message", &input.message)?.into_string();
+        let message = NudgeMessage::parse("message", &input.message)?;
         if let Some(key) = &input.task_key {
             TaskKey::parse("taskKey", key)?;
         }

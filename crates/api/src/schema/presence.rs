@@ -44,8 +44,8 @@ impl From<Profile> for ProfileView {
             platform: p.platform,
             handle: p.handle.as_str().to_owned(),
             url: p.url.as_str().to_owned(),
-            display_name: p.display_name,
-            tagline: p.tagline,
+            display_name: p.display_name.map(DisplayName::into_string),
+            tagline: p.tagline.map(Tagline::into_string),
             picture_url: p.picture_url.map(|u| u.as_str().to_owned()),
             website_link: p.website_link.map(|u| u.as_str().to_owned()),
         }
@@ -166,8 +166,8 @@ pub(crate) fn opt_url(field: &'static str, raw: Option<&str>) -> Result<Option<H
     }
 }
 
-fn signature(raw: &str) -> Result<Option<String>> {
-    Ok(Signature::parse_optional("emailSignature", raw)?.map(Signature::into_string))
+fn signature(raw: &str) -> Result<Option<Signature>> {
+    Ok(Signature::parse_optional("emailSignature", raw)?)
 }
 
 fn new_profile(input: ProfileInput) -> Result<Profile> {
@@ -176,10 +176,8 @@ fn new_profile(input: ProfileInput) -> Result<Profile> {
         platform: input.platform,
         handle: Handle::parse("handle", &input.handle)?,
         url: HttpUrl::parse("url", &input.url)?,
-        display_name: DisplayName::parse_optional("displayName", input.display_name.as_deref())?
-            .map(DisplayName::into_string),
-        tagline: Tagline::parse_optional("tagline", input.tagline.as_deref())?
-            .map(Tagline::into_string),
+        display_name: DisplayName::parse_optional("displayName", input.display_name.as_deref())?,
+        tagline: Tagline::parse_optional("tagline", input.tagline.as_deref())?,
         picture_url: opt_url("pictureUrl", input.picture_url.as_deref())?,
         website_link: opt_url("websiteLink", input.website_link.as_deref())?,
     })
@@ -279,10 +277,10 @@ impl PresenceMutation {
             p.url = HttpUrl::parse("url", &url)?;
         }
         p.display_name = patch(p.display_name, input.display_name, |t| {
-            Ok(DisplayName::parse_optional("displayName", Some(&t))?.map(DisplayName::into_string))
+            Ok(DisplayName::parse_optional("displayName", Some(&t))?)
         })?;
         p.tagline = patch(p.tagline, input.tagline, |t| {
-            Ok(Tagline::parse_optional("tagline", Some(&t))?.map(Tagline::into_string))
+            Ok(Tagline::parse_optional("tagline", Some(&t))?)
         })?;
         p.picture_url = patch(p.picture_url, input.picture_url, |u| {
             opt_url("pictureUrl", Some(&u))

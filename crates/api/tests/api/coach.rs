@@ -461,7 +461,7 @@ async fn test_nudges_to_one_member_or_every_stalled_member() {
                 .await
                 .expect("q")
                 .expect("c");
-        c.stall_days = 1;
+        c.stall_days = herlead_core::input::StallDays::parse("stallDays", 1).expect("days");
         h.db.store.update_cohort(&c).await.expect("update");
         let tomorrow = chrono::Utc::now() + chrono::Duration::days(3);
         let dash = herlead_api::dashboard::load(&h.db.store, &c, tomorrow)
@@ -509,7 +509,11 @@ async fn seed_members(h: &Harness, cohort: uuid::Uuid, n: usize, tag: &str) {
                     user.id,
                     herlead_core::network::Contact {
                         id: uuid::Uuid::now_v7(),
-                        name: format!("Contact of {i}"),
+                        name: herlead_core::input::ContactName::parse(
+                            "name",
+                            &format!("Contact of {i}"),
+                        )
+                        .expect("name"),
                         sector: herlead_core::network::Sector::Media,
                         scope: herlead_core::network::Scope::City,
                         industry: None,
@@ -627,7 +631,7 @@ async fn test_a_dashboard_is_reused_until_a_member_writes_or_the_cohort_changes(
                 .expect("q")
                 .expect("c");
         let fingerprint = h.db.store.cohort_fingerprint(c.id).await.expect("fp");
-        c.stall_days = 1;
+        c.stall_days = herlead_core::input::StallDays::parse("stallDays", 1).expect("days");
         h.db.store.update_cohort(&c).await.expect("update");
         assert_ne!(
             h.db.store.cohort_fingerprint(c.id).await.expect("fp"),

@@ -61,6 +61,22 @@ macro_rules! line_type {
                 &self.0
             }
         }
+
+        /// Test data: panics on text `parse` refuses.
+        #[cfg(test)]
+        impl From<&str> for $name {
+            fn from(text: &str) -> Self {
+                Self::parse("test", text).expect("valid test text")
+            }
+        }
+
+        // Read-only access to the text (there is no way to change it but `parse`).
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
     };
 }
 
@@ -149,6 +165,23 @@ impl Signature {
     }
 }
 
+/// Test data: panics on text `parse_optional` refuses or finds blank.
+#[cfg(test)]
+impl From<&str> for Signature {
+    fn from(text: &str) -> Self {
+        Self::parse_optional("test", text)
+            .expect("valid test text")
+            .expect("not blank")
+    }
+}
+
+impl std::ops::Deref for Signature {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Defines a whole number of days within `1..=$max`.
 macro_rules! days_type {
     ($(#[$doc:meta])* $name:ident, $max_const:ident = $max:expr, $what:literal) => {
@@ -172,6 +205,13 @@ macro_rules! days_type {
                             format!(concat!($what, " 1 to {} days"), $max_const),
                         )
                     })
+            }
+
+            /// Wraps a number read back from storage, which was validated when it was
+            /// written. Only the store calls this (the `stored` feature).
+            #[cfg(feature = "stored")]
+            pub fn from_stored(days: u32) -> Self {
+                Self(days)
             }
 
             /// The number of days.
@@ -216,6 +256,13 @@ impl InviteCode {
         let code = raw.trim().to_uppercase();
         (code.len() == INVITE_CODE_LEN && code.bytes().all(|b| INVITE_CODE_ALPHABET.contains(&b)))
             .then_some(Self(code))
+    }
+
+    /// Wraps a code read back from storage, which was generated or parsed when it was
+    /// written. Only the store calls this (the `stored` feature).
+    #[cfg(feature = "stored")]
+    pub fn from_stored(code: String) -> Self {
+        Self(code)
     }
 
     /// A fresh code from [`INVITE_CODE_LEN`] random bytes.

@@ -123,6 +123,13 @@ impl DisplayName {
         Ok(optional_line(field, raw, DISPLAY_NAME_MAX_LEN, "a name")?.map(Self))
     }
 
+    /// Wraps a name read back from storage, which was validated when it was written.
+    /// Only the store calls this (the `stored` feature).
+    #[cfg(feature = "stored")]
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
+    }
+
     /// The normalized name, owned.
     pub fn into_string(self) -> String {
         self.0
@@ -130,6 +137,21 @@ impl DisplayName {
 
     /// The normalized name.
     pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Test data: panics on text `parse` refuses.
+#[cfg(test)]
+impl From<&str> for DisplayName {
+    fn from(text: &str) -> Self {
+        Self::parse("test", text).expect("valid test text")
+    }
+}
+
+impl std::ops::Deref for DisplayName {
+    type Target = str;
+    fn deref(&self) -> &str {
         &self.0
     }
 }

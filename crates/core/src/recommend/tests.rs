@@ -168,7 +168,7 @@ fn test_position_recommendations() {
     let lean_in = profile(Platform::LeanIn);
     let presence = |signature: Option<String>, audiences: Vec<Audience>| Presence {
         website: Some(url(WEBSITE)),
-        email_signature: signature,
+        email_signature: signature.map(|s| s.as_str().into()),
         audiences,
     };
     let women = || vec![Audience::Women];

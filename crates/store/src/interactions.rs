@@ -1,0 +1,126 @@
+//! Interactions with her contacts (gives and asks), one at a time or imported in bulk.
+
+use herlead_core::{
+    UserId,
+    network::{self, Contact, Interaction, Stage, WarningCode},
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::{
+    Store, StoreError,
+    convert::{contact_model, interaction_model, to_interaction},
+    entity::{contact, interaction},
+    snapshot::load_snapshot,
+};
+
+impl Store {
+    /// Logs an interaction with one of her contacts. Returns the warnings an ask deserves
+    /// (it is recorded all the same). A contact that is not hers is not found.
+    pub async fn log_interaction(
+        &self,
+        user: UserId,
+        value: Interaction,
+    ) -> Result<Vec<WarningCode>, StoreError> {
+        let now = crate::now();
+        self.write_for(user, now, async |txn, _| {
+            let (snapshot, _) = load_snapshot(txn, user).await?;
+            let contact = snapshot
+                .contacts
+                .iter()
+                .find(|c| c.id == value.contact_id)
+                .ok_or(StoreError::NotFound {
+                    what: "contact",
+                    field: "contactId",
+                })?;
+            let warnings = if value.kind.is_ask() {
+                network::ask_warnings(contact, &snapshot.interactions, value.occurred_at)
+            } else {
+                vec![]
+            };
+            interaction::Entity::insert(interaction_model(user, &value, now))
+                .exec_without_returning(txn)
+                .await?;
+            Ok(warnings)
+        })
+        .await
+    }
+
+    /// Imports contacts and interactions in bulk (from another tool, or a benchmark), in one
+    /// transaction with one evaluation of the rules. Interactions must name imported or
+    /// existing contacts of hers.
+    pub async fn import_network(
+        &self,
+        user: UserId,
+        contacts: Vec<Contact>,
+        interactions: Vec<Interaction>,
+    ) -> Result<(), StoreError> {
+        let now = crate::now();
+        self.write_for(user, now, async |txn, _| {
+            for chunk in contacts.chunks(200) {
+                contact::Entity::insert_many(chunk.iter().map(|c| {
+                    contact_model(user, c, c.stage_override.unwrap_or(Stage::Identified), now)
+                }))
+                .exec_without_returning(txn)
+                .await?;
+            }
+            let hers: std::collections::HashSet<Uuid> = load_snapshot(txn, user)
+                .await?
+                .0
+                .contacts
+                .iter()
+                .map(|c| c.id)
+                .collect();
+            if interactions.iter().any(|i| !hers.contains(&i.contact_id)) {
+                return Err(StoreError::NotFound {
+                    what: "contact",
+                    field: "contactId",
+                });
+            }
+            for chunk in interactions.chunks(500) {
+                interaction::Entity::insert_many(
+                    chunk.iter().map(|i| interaction_model(user, i, now)),
+                )
+                .exec_without_returning(txn)
+                .await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Her interactions, newest first; all of them or one contact's.
+    pub async fn interactions(
+        &self,
+        user: UserId,
+        contact_id: Option<Uuid>,
+    ) -> Result<Vec<Interaction>, StoreError> {
+        let mut query = interaction::Entity::find().filter(interaction::Column::UserId.eq(user.0));
+        if let Some(id) = contact_id {
+            query = query.filter(interaction::Column::ContactId.eq(id));
+        }
+        query
+            .order_by_desc(interaction::Column::OccurredAt)
+            .order_by_desc(interaction::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_interaction)
+            .collect()
+    }
+
+    /// Deletes one of her interactions. Returns whether it existed and was hers.
+    pub async fn delete_interaction(&self, user: UserId, id: Uuid) -> Result<bool, StoreError> {
+        let now = crate::now();
+        self.write_for(user, now, async |txn, _| {
+            Ok(interaction::Entity::delete_many()
+                .filter(interaction::Column::Id.eq(id))
+                .filter(interaction::Column::UserId.eq(user.0))
+                .exec(txn)
+                .await?
+                .rows_affected
+                == 1)
+        })
+        .await
+    }
+}
