@@ -665,7 +665,15 @@ pub fn run(root: &Path, target: &Path, size: Size, filter: &Filter) -> Result<()
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
         .current_dir(root)
-        .args(["build", "--release", "--quiet", "-p", "herlead-server"])
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "herlead-server",
+            "--features",
+            "bench",
+        ])
         .status()?;
     if !status.success() {
         bail!("release build failed");

@@ -180,7 +180,9 @@ pub struct ConfigArgs {
         global = true
     )]
     pub rate_login_per_account: u32,
-    /// Serve `POST /bench/baseline`, a plain JSON endpoint benchmarks compare against.
+    /// Serve `POST /bench/baseline`, a plain JSON endpoint benchmarks compare against (only
+    /// in a build with the `bench` feature).
+    #[cfg(feature = "bench")]
     #[arg(long, env = "HERLEAD_BENCH_BASELINE", default_value_t = false, action = ArgAction::Set, global = true, hide = true)]
     pub bench_baseline: bool,
     /// Serve Prometheus metrics at /metrics.
@@ -296,7 +298,8 @@ pub struct Config {
     pub rate_limits: herlead_api::limits::RateLimitConfig,
     /// Serve /metrics.
     pub metrics: bool,
-    /// Serve the benchmark baseline endpoint.
+    /// Serve the benchmark endpoints.
+    #[cfg(feature = "bench")]
     pub bench_baseline: bool,
     /// Slow statement threshold.
     pub slow_query: Duration,
@@ -428,6 +431,7 @@ impl Config {
             metrics_bind,
             request_timeout: Duration::from_secs(args.request_timeout),
             metrics: args.metrics,
+            #[cfg(feature = "bench")]
             bench_baseline: args.bench_baseline,
             slow_query: Duration::from_millis(args.slow_query_ms),
             rate_limits: herlead_api::limits::RateLimitConfig {

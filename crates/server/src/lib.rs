@@ -4,6 +4,8 @@
 //! start the very same application on port 0.
 
 pub mod admin;
+#[cfg(feature = "bench")]
+mod bench;
 pub mod config;
 mod pool;
 mod routes;

@@ -141,6 +141,7 @@ impl Application {
             store: store.clone(),
             documents,
             pool,
+            #[cfg(feature = "bench")]
             bench_members: tokio::sync::Mutex::default(),
             metrics: config.metrics.then_some(metrics),
             limits: routes::Limits {
@@ -149,6 +150,7 @@ impl Application {
                 admission,
                 timeout: config.request_timeout,
                 graphiql: !config.production,
+                #[cfg(feature = "bench")]
                 bench_baseline: config.bench_baseline,
                 trusted_proxies: config.trusted_proxies.clone(),
                 metrics_here: config.metrics_bind.is_none() && !config.production,

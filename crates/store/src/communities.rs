@@ -4,9 +4,7 @@ use herlead_core::{
     UserId,
     community::{Community, Meeting},
 };
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::{
@@ -18,18 +16,6 @@ use crate::{
 };
 
 impl Store {
-    /// Her communities, oldest first.
-    pub async fn communities(&self, user: UserId) -> Result<Vec<Community>, StoreError> {
-        community::Entity::find()
-            .filter(community::Column::UserId.eq(user.0))
-            .order_by_asc(community::Column::Id)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_community)
-            .collect()
-    }
-
     /// One of her communities.
     pub async fn community(&self, user: UserId, id: Uuid) -> Result<Option<Community>, StoreError> {
         community::Entity::find_by_id(id)

@@ -18,6 +18,8 @@ mod task_records;
 mod sync;
 mod write;
 // Features: one module per capability, each an `impl Store` block.
+#[cfg(feature = "bench")]
+mod bench;
 mod cohort_tasks;
 mod cohorts;
 mod communities;
@@ -40,7 +42,9 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
-pub use cohorts::{CohortFingerprint, CohortMember, HandWrittenAggregates};
+#[cfg(feature = "bench")]
+pub use bench::HandWrittenAggregates;
+pub use cohorts::{CohortFingerprint, CohortMember};
 pub use contacts::{ContactFilter, ContactPage, DeletedContact, PageRequest};
 pub use error::StoreError;
 pub use events::{Event, EventSource};
@@ -213,6 +217,7 @@ impl Store {
 
     /// Runs one raw statement that returns a single text value, for diagnostics and tests
     /// (`PRAGMA journal_mode`, `SHOW server_version`).
+    #[cfg(feature = "test-util")]
     pub async fn query_text(&self, sql: &str) -> Result<Option<String>, StoreError> {
         let backend: DbBackend = self.db.get_database_backend();
         let row = self
@@ -261,6 +266,7 @@ mod layer_tests {
         &["sync"],
         &["write"],
         &[
+            "bench",
             "cohort_tasks",
             "cohorts",
             "communities",

@@ -2,12 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use herlead_core::{TaskStatus, UserId, input::Note, progress::TaskRecord};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{
     EventSource, Store, StoreError,
-    convert::parse_status,
-    entity::progress_event,
     task_records::{TaskStatusChange, apply, record, records},
 };
 
@@ -62,7 +59,10 @@ impl Store {
     }
 
     /// The user's progress history, oldest first.
+    #[cfg(feature = "test-util")]
     pub async fn progress_events(&self, user: UserId) -> Result<Vec<ProgressEvent>, StoreError> {
+        use crate::{convert::parse_status, entity::progress_event};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         progress_event::Entity::find()
             .filter(progress_event::Column::UserId.eq(user.0))
             .order_by_asc(progress_event::Column::Id)

@@ -184,6 +184,7 @@ impl Store {
     }
 
     /// How many tokens of the user are still usable (not used, revoked or expired).
+    #[cfg(feature = "test-util")]
     pub async fn live_session_count(
         &self,
         user: UserId,

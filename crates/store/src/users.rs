@@ -104,7 +104,8 @@ impl Store {
         }))
     }
 
-    /// Counts accounts; used by readiness checks and tests.
+    /// Counts accounts (tests only).
+    #[cfg(feature = "test-util")]
     pub async fn count_users(&self) -> Result<u64, StoreError> {
         use sea_orm::PaginatorTrait;
         Ok(user::Entity::find().count(&self.db).await?)
