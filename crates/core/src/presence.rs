@@ -373,7 +373,7 @@ mod tests {
     fn presence(signature: &str) -> Presence {
         Presence {
             website: Some(HttpUrl::parse("website", "ada.example.org").expect("url")),
-            email_signature: Some(signature.into()),
+            email_signature: Signature::parse_optional("signature", signature).expect("valid"),
             audiences: vec![Audience::Women],
         }
     }

@@ -320,7 +320,7 @@ mod layer_tests {
             for entry in std::fs::read_dir(path).expect("readable").flatten() {
                 sources(&entry.path(), out);
             }
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
             out.push_str(&std::fs::read_to_string(path).expect("utf-8"));
         }
     }
