@@ -14,6 +14,7 @@
 pub mod channels;
 pub mod cohort;
 pub mod community;
+pub mod derived;
 pub mod error;
 pub mod input;
 pub mod network;

@@ -8,9 +8,8 @@ use uuid::Uuid;
 use crate::{
     TaskKey,
     community::{Community, CommunityKind, Meeting, counts_as_real_world, is_real_world},
-    network::{
-        Contact, FirstGives, Interaction, Scope, Sector, Stage, ValuesAlignment, derived_stage,
-    },
+    derived::{ContactFacts, Totals, facts_of, scope_index},
+    network::{Contact, Interaction, Scope, Stage},
     playbook::{Playbook, TaskCompletion},
     presence::{FindingCode, Presence, Profile, check_consistency, on_audience_channel},
     progress::{TaskRecord, TaskStatus},
@@ -45,22 +44,32 @@ impl Snapshot {
         counts
     }
 
+    /// The facts of every contact's history, in one pass over it.
+    pub fn facts(&self) -> HashMap<Uuid, ContactFacts> {
+        facts_of(&self.contacts, &self.interactions, &self.meetings)
+    }
+
     /// The stage of every contact: hers if she set one, else the one her history implies.
     pub fn stages(&self) -> HashMap<Uuid, Stage> {
-        let attended = self.meetings_attended();
+        let facts = self.facts();
         self.contacts
             .iter()
             .map(|c| {
-                let stage = c.stage_override.unwrap_or_else(|| {
-                    derived_stage(
-                        c.id,
-                        &self.interactions,
-                        attended.get(&c.id).copied().unwrap_or(0),
-                    )
-                });
+                let stage = facts.get(&c.id).copied().unwrap_or_default().stage(c);
                 (c.id, stage)
             })
             .collect()
+    }
+
+    /// What the rules and the score read, with the totals computed from scratch.
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            presence: &self.presence,
+            profiles: &self.profiles,
+            communities: &self.communities,
+            meetings: &self.meetings,
+            totals: Totals::of(self),
+        }
     }
 
     /// Communities that met in person within the last 12 months at `now`.
@@ -102,6 +111,47 @@ impl Snapshot {
     /// Contacts on her meet list.
     pub fn meet_list(&self) -> impl Iterator<Item = &Contact> {
         self.contacts.iter().filter(|c| c.on_meet_list)
+    }
+}
+
+/// What the rules and the score read: her presence, profiles, communities and meetings as
+/// they are (a handful of each), and her network as [`Totals`] (kept up to date by the store
+/// write by write, or computed from a [`Snapshot`] with [`Snapshot::inputs`]).
+#[derive(Debug, Clone)]
+pub struct Inputs<'a> {
+    /// Website, signature, audiences.
+    pub presence: &'a Presence,
+    /// Social profiles.
+    pub profiles: &'a [Profile],
+    /// Communities.
+    pub communities: &'a [Community],
+    /// Meetings of those communities (attendees are not read).
+    pub meetings: &'a [Meeting],
+    /// Sums over her contacts.
+    pub totals: Totals,
+}
+
+impl Inputs<'_> {
+    /// Communities that met in person within the last 12 months at `now`.
+    pub fn real_world_communities(&self, now: DateTime<Utc>) -> usize {
+        self.communities
+            .iter()
+            .filter(|c| is_real_world(c.id, self.meetings, now))
+            .count()
+    }
+
+    /// In-person meetings of ONLINE or HYBRID communities within the last 12 months at `now`.
+    pub fn online_communities_met_in_person(&self, now: DateTime<Utc>) -> usize {
+        let online: HashSet<Uuid> = self
+            .communities
+            .iter()
+            .filter(|c| c.kind != CommunityKind::InPerson)
+            .map(|c| c.id)
+            .collect();
+        self.meetings
+            .iter()
+            .filter(|m| online.contains(&m.community_id) && counts_as_real_world(m, now))
+            .count()
     }
 }
 
@@ -163,46 +213,30 @@ fn bool_count(b: bool) -> usize {
     usize::from(b)
 }
 
-/// Evaluates every rule at `now`.
+/// Evaluates every rule at `now`, from scratch.
 pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
+    evaluate_inputs(&s.inputs(), now)
+}
+
+/// Evaluates every rule at `now` from what the rules read.
+pub fn evaluate_inputs(s: &Inputs<'_>, now: DateTime<Utc>) -> Vec<RuleResult> {
     use targets::*;
-    let findings = check_consistency(&s.presence, &s.profiles);
+    let findings = check_consistency(s.presence, s.profiles);
     let has = |code: FindingCode| findings.iter().any(|f| f.code == code);
-    let stages = s.stages();
-    let meet_list: Vec<&Contact> = s.meet_list().collect();
-    let top = |scope: Scope| {
-        s.contacts
-            .iter()
-            .filter(|c| c.in_her_industry && c.scope == scope)
-            .count()
-    };
-    let sectors: HashSet<Sector> = s.contacts.iter().map(|c| c.sector).collect();
-    let connected = meet_list
-        .iter()
-        .filter(|c| stages.get(&c.id).is_some_and(|st| *st >= Stage::Connected))
-        .count();
-    let values_known = meet_list
-        .iter()
-        .filter(|c| c.values != ValuesAlignment::Unknown)
-        .count();
-    let gives = s.interactions.iter().filter(|i| i.kind.is_give()).count();
-    let first_gives = FirstGives::of(&s.interactions);
-    let asks_without_give = s
-        .interactions
-        .iter()
-        .filter(|i| i.kind.is_ask() && !first_gives.preceded(i.contact_id, i.occurred_at))
-        .count();
-    let given_meet_list: HashSet<Uuid> = s
-        .interactions
-        .iter()
-        .filter(|i| i.kind.is_give() && meet_list.iter().any(|c| c.id == i.contact_id))
-        .map(|i| i.contact_id)
-        .collect();
-    let endorsed_competitor = s.endorsed_a_competitor();
+    let t = &s.totals;
+    let count = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+    let top = |scope: Scope| count(t.top[scope_index(scope)]);
+    let sectors = t.per_sector().iter().filter(|n| **n > 0).count();
+    let connected = count(t.meet_connected);
+    let values_known = count(t.meet_values_known);
+    let gives = count(t.gives);
+    let asks_without_give = count(t.asks.saturating_sub(t.asks_after_give));
+    let given_meet_list = count(t.meet_given);
+    let endorsed_competitor = t.competitors_endorsed > 0;
     let online_met = s.online_communities_met_in_person(now);
     let real_world = s.real_world_communities(now);
     let profile_count = s.profiles.len();
-    let meet = meet_list.len();
+    let meet = count(t.meet_list);
 
     vec![
         RuleResult::at_least(
@@ -230,7 +264,7 @@ pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
         ),
         RuleResult::at_least(
             TaskKey::POSITION_AUDIENCE_CHANNELS,
-            bool_count(on_audience_channel(&s.presence, &s.profiles)),
+            bool_count(on_audience_channel(s.presence, s.profiles)),
             1,
         ),
         RuleResult::at_least(TaskKey::BRING_TOP5_CITY, top(Scope::City), TOP_PER_SCOPE),
@@ -244,7 +278,7 @@ pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
             top(Scope::Global),
             TOP_PER_SCOPE,
         ),
-        RuleResult::at_least(TaskKey::BRING_CROSS_SECTOR, sectors.len(), SECTORS),
+        RuleResult::at_least(TaskKey::BRING_CROSS_SECTOR, sectors, SECTORS),
         RuleResult::new(
             TaskKey::BRING_MEET_LIST,
             meet,
@@ -269,11 +303,7 @@ pub fn evaluate(s: &Snapshot, now: DateTime<Utc>) -> Vec<RuleResult> {
             1,
             gives > 0 && asks_without_give == 0,
         ),
-        RuleResult::at_least(
-            TaskKey::DIALOGUE_AMPLIFY,
-            given_meet_list.len(),
-            MEET_LIST_MIN,
-        ),
+        RuleResult::at_least(TaskKey::DIALOGUE_AMPLIFY, given_meet_list, MEET_LIST_MIN),
         RuleResult::at_least(
             TaskKey::DIALOGUE_ENDORSE_COMPETITOR,
             bool_count(endorsed_competitor),

@@ -3,16 +3,17 @@
 //! Each sub-score is the weighted sum of factors whose values lie in 0..=1 and whose weights
 //! add up to 25. The formulas are documented in ARCHITECTURE.md ("The social capital score").
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::{
     community::CommunityRole,
-    network::{FirstGives, Scope, Sector},
+    derived::{scope_index, sector_index},
+    network::{Scope, Sector},
     presence::{FindingCode, check_consistency, on_audience_channel},
-    rules::{Snapshot, targets},
+    rules::{Inputs, Snapshot, targets},
 };
 
 /// One ingredient of a sub-score.
@@ -108,8 +109,8 @@ fn factor(name: &'static str, value: f64, weight: f64, explanation: String) -> F
     }
 }
 
-fn presence(s: &Snapshot) -> SubScore {
-    let findings = check_consistency(&s.presence, &s.profiles);
+fn presence(s: &Inputs<'_>) -> SubScore {
+    let findings = check_consistency(s.presence, s.profiles);
     let n = s.profiles.len();
     let unlinked: HashSet<Uuid> = findings
         .iter()
@@ -122,7 +123,7 @@ fn presence(s: &Snapshot) -> SubScore {
         .flat_map(|f| f.profile_ids.iter().copied())
         .collect();
     let has_site = s.presence.website.is_some();
-    let on_channel = on_audience_channel(&s.presence, &s.profiles);
+    let on_channel = on_audience_channel(s.presence, s.profiles);
     SubScore::of(vec![
         factor(
             "website",
@@ -173,31 +174,23 @@ fn presence(s: &Snapshot) -> SubScore {
     ])
 }
 
-fn reach(s: &Snapshot) -> SubScore {
-    let sector_counts: Vec<usize> = Sector::ALL
-        .iter()
-        .map(|sector| s.contacts.iter().filter(|c| c.sector == *sector).count())
-        .collect();
+fn reach(s: &Inputs<'_>) -> SubScore {
+    let t = &s.totals;
+    let count = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+    let sector_counts: Vec<usize> = t.per_sector().into_iter().map(count).collect();
     let covered = sector_counts.iter().filter(|n| **n > 0).count();
-    let mut cells: BTreeMap<(Sector, Scope), usize> = BTreeMap::new();
-    for c in &s.contacts {
-        *cells.entry((c.sector, c.scope)).or_insert(0) += 1;
-    }
-    let cell_counts: Vec<usize> = cells.values().copied().collect();
-    let has_media = sector_counts[Sector::ALL
+    // The sector × scope combinations she has contacts in (empty ones do not count).
+    let cell_counts: Vec<usize> = t
+        .cells
         .iter()
-        .position(|x| *x == Sector::Media)
-        .unwrap_or(4)]
-        > 0;
-    let top = |scope: Scope| {
-        s.contacts
-            .iter()
-            .filter(|c| c.in_her_industry && c.scope == scope)
-            .count()
-            .min(targets::TOP_PER_SCOPE)
-    };
+        .flatten()
+        .map(|n| count(*n))
+        .filter(|n| *n > 0)
+        .collect();
+    let has_media = sector_counts[sector_index(Sector::Media)] > 0;
+    let top = |scope: Scope| count(t.top[scope_index(scope)]).min(targets::TOP_PER_SCOPE);
     let leaders = top(Scope::City) + top(Scope::Country) + top(Scope::Global);
-    let meet = s.meet_list().count();
+    let meet = count(t.meet_list);
     SubScore::of(vec![
         factor(
             "sector_diversity",
@@ -241,37 +234,34 @@ fn reach(s: &Snapshot) -> SubScore {
     ])
 }
 
-fn reciprocity(s: &Snapshot) -> SubScore {
-    let gives: Vec<_> = s.interactions.iter().filter(|i| i.kind.is_give()).collect();
-    let asks: Vec<_> = s.interactions.iter().filter(|i| i.kind.is_ask()).collect();
-    let first_gives = FirstGives::of(&s.interactions);
-    let preceded = asks
-        .iter()
-        .filter(|a| first_gives.preceded(a.contact_id, a.occurred_at))
-        .count();
-    let give_first = if asks.is_empty() {
-        if gives.is_empty() { 0.0 } else { 1.0 }
+fn reciprocity(s: &Inputs<'_>) -> SubScore {
+    let t = &s.totals;
+    let count = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+    let (gives, asks) = (count(t.gives), count(t.asks));
+    let preceded = count(t.asks_after_give);
+    let give_first = if asks == 0 {
+        if gives == 0 { 0.0 } else { 1.0 }
     } else {
-        ratio(preceded, asks.len())
+        ratio(preceded, asks)
     };
-    let balance = if asks.is_empty() {
-        if gives.is_empty() { 0.0 } else { 1.0 }
+    let balance = if asks == 0 {
+        if gives == 0 { 0.0 } else { 1.0 }
     } else {
-        (gives.len() as f64 / (2.0 * asks.len() as f64)).min(1.0)
+        (gives as f64 / (2.0 * asks as f64)).min(1.0)
     };
-    let receivers: HashSet<Uuid> = gives.iter().map(|g| g.contact_id).collect();
-    let endorsed = s.endorsed_a_competitor();
+    let receivers = count(t.receivers);
+    let endorsed = t.competitors_endorsed > 0;
     SubScore::of(vec![
         factor(
             "give_first",
             give_first,
             10.0,
-            if asks.is_empty() {
-                format!("{} gives and no asks yet.", gives.len())
+            if asks == 0 {
+                format!("{} gives and no asks yet.", gives)
             } else {
                 format!(
                     "{preceded} of {} asks came after a give to the same person.",
-                    asks.len()
+                    asks
                 )
             },
         ),
@@ -281,17 +271,16 @@ fn reciprocity(s: &Snapshot) -> SubScore {
             5.0,
             format!(
                 "{} gives for {} asks (aim for at least two gives per ask).",
-                gives.len(),
-                asks.len()
+                gives, asks
             ),
         ),
         factor(
             "breadth",
-            ratio(receivers.len(), targets::MEET_LIST_MIN),
+            ratio(receivers, targets::MEET_LIST_MIN),
             7.0,
             format!(
                 "You have given to {} different people (aim for 15).",
-                receivers.len()
+                receivers
             ),
         ),
         factor(
@@ -307,7 +296,7 @@ fn reciprocity(s: &Snapshot) -> SubScore {
     ])
 }
 
-fn collective_action(s: &Snapshot, now: DateTime<Utc>) -> SubScore {
+fn collective_action(s: &Inputs<'_>, now: DateTime<Utc>) -> SubScore {
     let real_world = s.real_world_communities(now);
     let online_met = s.online_communities_met_in_person(now);
     let best_role = s.communities.iter().map(|c| c.role).max();
@@ -347,8 +336,13 @@ fn collective_action(s: &Snapshot, now: DateTime<Utc>) -> SubScore {
     ])
 }
 
-/// Computes the score at `now`. Pure and deterministic.
+/// Computes the score at `now` from scratch. Pure and deterministic.
 pub fn social_capital(s: &Snapshot, now: DateTime<Utc>) -> SocialCapital {
+    social_capital_inputs(&s.inputs(), now)
+}
+
+/// Computes the score at `now` from what it reads (see [`Inputs`]).
+pub fn social_capital_inputs(s: &Inputs<'_>, now: DateTime<Utc>) -> SocialCapital {
     let presence = presence(s);
     let reach = reach(s);
     let reciprocity = reciprocity(s);
@@ -477,7 +471,7 @@ mod tests {
 
         #[test]
         fn prop_first_gives_index_agrees_with_a_scan(s in snapshot(), day in 0i64..100) {
-            let index = FirstGives::of(&s.interactions);
+            let index = crate::network::FirstGives::of(&s.interactions);
             for c in &s.contacts {
                 prop_assert_eq!(
                     index.preceded(c.id, epoch_plus(day)),
