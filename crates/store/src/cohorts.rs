@@ -379,6 +379,7 @@ impl Store {
                     created_at: r.try_get_by_index(4)?,
                     updated_at: r.try_get_by_index(5)?,
                     revision: r.try_get_by_index(6)?,
+                    network_totals: None,
                 };
                 let sharing_level: String = r.try_get_by_index(7)?;
                 let joined_at: DateTime<Utc> = r.try_get_by_index(8)?;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::{
     Store, StoreError,
     convert::{community_model, to_community},
-    db_time,
+    db_time, derived,
     entity::{community, contact, meeting, meeting_attendee},
     snapshot::load_meetings,
 };
@@ -81,6 +81,8 @@ impl Store {
                 .into_iter()
                 .map(|m| m.id)
                 .collect();
+            let attendees = derived::attendees_of(txn, meetings.clone()).await?;
+            let before = derived::before(txn, user, &attendees).await?;
             if !meetings.is_empty() {
                 meeting_attendee::Entity::delete_many()
                     .filter(meeting_attendee::Column::MeetingId.is_in(meetings))
@@ -92,6 +94,7 @@ impl Store {
                 .exec(txn)
                 .await?;
             community::Entity::delete_by_id(id).exec(txn).await?;
+            derived::after(txn, user, before).await?;
             Ok(true)
         })
         .await
@@ -137,6 +140,7 @@ impl Store {
                     });
                 }
             }
+            let before = derived::before(txn, user, &attendees).await?;
             meeting::Entity::insert(meeting::ActiveModel {
                 id: Set(value.id),
                 user_id: Set(user.0),
@@ -158,6 +162,7 @@ impl Store {
                 .exec_without_returning(txn)
                 .await?;
             }
+            derived::after(txn, user, before).await?;
             Ok(Meeting {
                 attendees,
                 occurred_at: db_time(value.occurred_at),
@@ -178,11 +183,14 @@ impl Store {
             if owned == 0 {
                 return Ok(false);
             }
+            let attendees = derived::attendees_of(txn, vec![id]).await?;
+            let before = derived::before(txn, user, &attendees).await?;
             meeting_attendee::Entity::delete_many()
                 .filter(meeting_attendee::Column::MeetingId.eq(id))
                 .exec(txn)
                 .await?;
             meeting::Entity::delete_by_id(id).exec(txn).await?;
+            derived::after(txn, user, before).await?;
             Ok(true)
         })
         .await

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::{
     Store, StoreError,
     convert::{contact_model, corrupt, search_key, to_contact},
+    derived,
     entity::{contact, interaction, meeting_attendee},
 };
 
@@ -104,10 +105,12 @@ impl Store {
     pub async fn add_contact(&self, user: UserId, value: Contact) -> Result<Contact, StoreError> {
         let now = crate::now();
         self.write_for(user, now, async |txn, _| {
+            let before = derived::before(txn, user, &[value.id]).await?;
             let stage = value.stage_override.unwrap_or(Stage::Identified);
             contact::Entity::insert(contact_model(user, &value, stage, now))
                 .exec_without_returning(txn)
                 .await?;
+            derived::after(txn, user, before).await?;
             Ok(value.clone())
         })
         .await
@@ -121,6 +124,7 @@ impl Store {
     ) -> Result<Option<Contact>, StoreError> {
         let now = crate::now();
         self.write_for(user, now, async |txn, _| {
+            let before = derived::before(txn, user, &[value.id]).await?;
             let mut model = contact_model(user, &value, Stage::Identified, now);
             // The stage is derived by the sync that follows; creation time never changes.
             model.stage = sea_orm::ActiveValue::NotSet;
@@ -131,6 +135,7 @@ impl Store {
                 .filter(contact::Column::UserId.eq(user.0))
                 .exec(txn)
                 .await?;
+            derived::after(txn, user, before).await?;
             Ok((updated.rows_affected == 1).then(|| value.clone()))
         })
         .await
@@ -152,6 +157,7 @@ impl Store {
             if owned == 0 {
                 return Ok(None);
             }
+            let before = derived::before(txn, user, &[id]).await?;
             let interactions = interaction::Entity::delete_many()
                 .filter(interaction::Column::ContactId.eq(id))
                 .exec(txn)
@@ -163,6 +169,7 @@ impl Store {
                 .await?
                 .rows_affected;
             contact::Entity::delete_by_id(id).exec(txn).await?;
+            derived::after(txn, user, before).await?;
             Ok(Some(DeletedContact {
                 interactions,
                 meetings,

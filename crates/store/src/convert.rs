@@ -8,6 +8,7 @@ use herlead_core::{
     PlaybookStep, TaskStatus, User, UserId,
     cohort::{Cohort, CohortTask, CohortTaskState, Nudge, SharingLevel},
     community::{Community, CommunityKind, CommunityRole},
+    derived::{ContactFacts, Totals},
     input::{
         CadenceDays, CohortDescription, CohortName, CohortTaskGuidance, CohortTaskTitle,
         CommunityName, ContactName, DisplayName, Email, Handle, HttpUrl, Industry, InviteCode,
@@ -151,7 +152,25 @@ pub(crate) fn contact_model(
         cadence_days: Set(c.cadence_days.and_then(|d| i32::try_from(d.get()).ok())),
         created_at: Set(db_time(c.created_at)),
         updated_at: Set(now),
+        // Derived columns are written by `derived::after`, never by the write itself.
+        ..Default::default()
     }
+}
+
+/// A contact's stored facts; `None` until first computed.
+pub(crate) fn to_facts(m: &contact::Model) -> Result<Option<ContactFacts>, StoreError> {
+    m.facts
+        .as_deref()
+        .map(|text| serde_json::from_str(text).map_err(|_| corrupt("facts", m.id)))
+        .transpose()
+}
+
+/// A member's stored totals; `None` until first computed.
+pub(crate) fn to_totals(m: &user::Model) -> Result<Option<Totals>, StoreError> {
+    m.network_totals
+        .as_deref()
+        .map(|text| serde_json::from_str(text).map_err(|_| corrupt("network totals", m.id)))
+        .transpose()
 }
 
 pub(crate) fn profile_model(user: UserId, p: &Profile, now: DateTime<Utc>) -> profile::ActiveModel {

@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use crate::{
     Store, StoreError,
-    convert::{contact_model, interaction_model, to_interaction},
+    convert::{contact_model, interaction_model, to_contact, to_interaction},
+    derived,
     entity::{contact, interaction},
     snapshot::load_snapshot,
 };
@@ -24,23 +25,34 @@ impl Store {
     ) -> Result<Vec<WarningCode>, StoreError> {
         let now = crate::now();
         self.write_for(user, now, async |txn, _| {
-            let (snapshot, _) = load_snapshot(txn, user).await?;
-            let contact = snapshot
-                .contacts
-                .iter()
-                .find(|c| c.id == value.contact_id)
+            // Her contact and its own history: what the warnings and its facts depend on.
+            let (contact, _) = contact::Entity::find_by_id(value.contact_id)
+                .filter(contact::Column::UserId.eq(user.0))
+                .one(txn)
+                .await?
+                .map(to_contact)
+                .transpose()?
                 .ok_or(StoreError::NotFound {
                     what: "contact",
                     field: "contactId",
                 })?;
             let warnings = if value.kind.is_ask() {
-                network::ask_warnings(contact, &snapshot.interactions, value.occurred_at)
+                let history = interaction::Entity::find()
+                    .filter(interaction::Column::ContactId.eq(contact.id))
+                    .all(txn)
+                    .await?
+                    .into_iter()
+                    .map(to_interaction)
+                    .collect::<Result<Vec<_>, _>>()?;
+                network::ask_warnings(&contact, &history, value.occurred_at)
             } else {
                 vec![]
             };
+            let before = derived::before(txn, user, &[contact.id]).await?;
             interaction::Entity::insert(interaction_model(user, &value, now))
                 .exec_without_returning(txn)
                 .await?;
+            derived::after(txn, user, before).await?;
             Ok(warnings)
         })
         .await
@@ -84,6 +96,8 @@ impl Store {
                 .exec_without_returning(txn)
                 .await?;
             }
+            // One evaluation for the whole batch.
+            derived::rebuild(txn, user).await?;
             Ok(())
         })
         .await
@@ -113,13 +127,17 @@ impl Store {
     pub async fn delete_interaction(&self, user: UserId, id: Uuid) -> Result<bool, StoreError> {
         let now = crate::now();
         self.write_for(user, now, async |txn, _| {
-            Ok(interaction::Entity::delete_many()
-                .filter(interaction::Column::Id.eq(id))
+            let Some(gone) = interaction::Entity::find_by_id(id)
                 .filter(interaction::Column::UserId.eq(user.0))
-                .exec(txn)
+                .one(txn)
                 .await?
-                .rows_affected
-                == 1)
+            else {
+                return Ok(false);
+            };
+            let before = derived::before(txn, user, &[gone.contact_id]).await?;
+            interaction::Entity::delete_by_id(id).exec(txn).await?;
+            derived::after(txn, user, before).await?;
+            Ok(true)
         })
         .await
     }

@@ -14,6 +14,8 @@ mod events;
 mod migration;
 mod snapshot;
 mod task_records;
+// Derived state kept write by write.
+mod derived;
 // The rules, run inside every write of a member's data, and the one write path.
 mod sync;
 mod write;
@@ -24,6 +26,7 @@ mod cohort_tasks;
 mod cohorts;
 mod communities;
 mod contacts;
+mod guidance;
 mod interactions;
 mod nudges;
 mod presence;
@@ -50,6 +53,7 @@ pub use error::StoreError;
 pub use events::{Event, EventSource};
 pub use progress::ProgressEvent;
 pub use sessions::{NewRefreshToken, RotateOutcome};
+pub use snapshot::RuleData;
 pub use task_records::TaskStatusChange;
 pub use users::{NewUser, UserCredentials};
 
@@ -263,6 +267,7 @@ mod layer_tests {
         &["entity", "error", "migration"],
         &["convert", "events"],
         &["snapshot", "task_records"],
+        &["derived"],
         &["sync"],
         &["write"],
         &[
@@ -271,6 +276,7 @@ mod layer_tests {
             "cohorts",
             "communities",
             "contacts",
+            "guidance",
             "interactions",
             "nudges",
             "presence",

@@ -3,7 +3,14 @@
 
 use std::collections::HashMap;
 
-use herlead_core::{UserId, community::Meeting, input::Note, rules::Snapshot};
+use herlead_core::{
+    UserId,
+    community::{Community, Meeting},
+    derived::Totals,
+    input::Note,
+    presence::{Presence, Profile},
+    rules::{Inputs, Snapshot},
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -179,4 +186,86 @@ impl Store {
     pub async fn snapshot(&self, user: UserId) -> Result<Snapshot, StoreError> {
         Ok(load_snapshot(&self.db, user).await?.0)
     }
+}
+
+/// What the rules and the score read: presence, profiles, communities and meetings (without
+/// attendees), a handful of rows each, and her totals over her contacts, whatever the size of
+/// her network.
+#[derive(Debug, Default, Clone)]
+pub struct RuleData {
+    /// Website, signature, audiences.
+    pub presence: Presence,
+    /// Her social profiles.
+    pub profiles: Vec<Profile>,
+    /// Her communities.
+    pub communities: Vec<Community>,
+    /// Their meetings, without attendees.
+    pub meetings: Vec<Meeting>,
+    /// Sums over her contacts.
+    pub totals: Totals,
+}
+
+impl RuleData {
+    /// The rules' and the score's inputs.
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            presence: &self.presence,
+            profiles: &self.profiles,
+            communities: &self.communities,
+            meetings: &self.meetings,
+            totals: self.totals,
+        }
+    }
+}
+
+/// Loads [`RuleData`] but its totals (left at zero: `derived` owns them): four statements.
+pub(crate) async fn load_rule_data(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<RuleData, StoreError> {
+    let presence = presence::Entity::find_by_id(user.0)
+        .one(conn)
+        .await?
+        .map(to_presence)
+        .transpose()?
+        .unwrap_or_default();
+    let profiles = profile::Entity::find()
+        .filter(profile::Column::UserId.eq(user.0))
+        .order_by_asc(profile::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_profile)
+        .collect::<Result<_, _>>()?;
+    let communities = community::Entity::find()
+        .filter(community::Column::UserId.eq(user.0))
+        .order_by_asc(community::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_community)
+        .collect::<Result<_, _>>()?;
+    let meetings = meeting::Entity::find()
+        .filter(meeting::Column::UserId.eq(user.0))
+        .order_by_desc(meeting::Column::OccurredAt)
+        .order_by_asc(meeting::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| Meeting {
+            id: m.id,
+            community_id: m.community_id,
+            occurred_at: m.occurred_at,
+            in_person: m.in_person,
+            attendees: vec![],
+            notes: m.notes.map(Note::from_stored),
+        })
+        .collect();
+    Ok(RuleData {
+        presence,
+        profiles,
+        communities,
+        meetings,
+        totals: Totals::default(),
+    })
 }

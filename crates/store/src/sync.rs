@@ -1,27 +1,30 @@
-//! Keeps AUTOMATIC tasks and contact stages in line with the data, inside the transaction of
-//! the write that changed it.
+//! Keeps AUTOMATIC tasks in line with the data, inside the transaction of the write that
+//! changed it. The rules read her presence, profiles, communities and meetings (a handful of
+//! rows) and her totals (kept by `derived`), never her whole history, so this costs the same
+//! at any network size. Contact stages are kept by `derived` for the contacts a write
+//! touches.
 
 use chrono::{DateTime, Utc};
 use herlead_core::{Playbook, UserId, rules};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::ConnectionTrait;
 
 use crate::{
-    EventSource, StoreError,
-    entity::contact,
-    snapshot::load_snapshot,
+    EventSource, StoreError, derived,
+    snapshot::load_rule_data,
     task_records::{self, TaskStatusChange},
 };
 
-/// Re-evaluates every rule for `user` at `now` and writes what changed: task statuses (with
-/// history events marked as the rule's) and derived contact stages.
+/// Re-evaluates every rule for `user` at `now` and writes the task statuses that changed,
+/// with history events marked as the rule's.
 pub(crate) async fn sync(
     conn: &impl ConnectionTrait,
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<crate::Event>, StoreError> {
     let mut events = Vec::new();
-    let (snapshot, stored_stages) = load_snapshot(conn, user).await?;
-    let results = rules::evaluate(&snapshot, now);
+    let mut data = load_rule_data(conn, user).await?;
+    data.totals = derived::ensure(conn, user).await?;
+    let results = rules::evaluate_inputs(&data.inputs(), now);
     let records = task_records::records(conn, user).await?;
     for (task_key, status) in rules::plan_sync(Playbook::standard(), &results, &records) {
         let current = records.iter().find(|r| r.task_key == task_key).cloned();
@@ -40,15 +43,6 @@ pub(crate) async fn sync(
         )
         .await?;
         events.extend(event);
-    }
-    for (id, stage) in snapshot.stages() {
-        if stored_stages.get(&id).map(String::as_str) != Some(stage.as_str()) {
-            contact::Entity::update_many()
-                .col_expr(contact::Column::Stage, Expr::value(stage.as_str()))
-                .filter(contact::Column::Id.eq(id))
-                .exec(conn)
-                .await?;
-        }
     }
     Ok(events)
 }

@@ -56,6 +56,10 @@ impl Store {
                 created_at: Set(new.now),
                 updated_at: Set(new.now),
                 revision: Set(0),
+                // No contacts yet: her totals are known to be zero.
+                network_totals: Set(Some(crate::convert::json_text(
+                    &herlead_core::derived::Totals::default(),
+                ))),
             };
             user::Entity::insert(model)
                 .exec_without_returning(txn)

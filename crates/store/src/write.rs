@@ -39,6 +39,8 @@ impl Store {
     ) -> Result<T, StoreError> {
         self.transaction(async |txn, events| {
             self.lock_user(txn, user).await?;
+            // Her derived state exists before the write reads what it contributed.
+            crate::derived::ensure(txn, user).await?;
             let value = work(txn, events).await?;
             events.extend(crate::sync::sync(txn, user, now).await?);
             Ok(value)

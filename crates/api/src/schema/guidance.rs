@@ -7,10 +7,8 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use herlead_core::{
     Playbook,
-    network::Stage,
     recommend::{EntityKind, RecommendationCode, recommend},
-    reconnect::due_to_reconnect,
-    score::{Factor, SubScore, social_capital},
+    score::{Factor, SubScore, social_capital_inputs},
 };
 
 use crate::error::Result;
@@ -186,8 +184,8 @@ impl GuidanceQuery {
     /// Her social capital score with the factors behind it.
     async fn social_capital(&self, ctx: &Context<'_>) -> Result<SocialCapitalView> {
         let v = viewer(ctx)?;
-        let snapshot = store(ctx).snapshot(v.user_id).await?;
-        Ok((&social_capital(&snapshot, Utc::now())).into())
+        let data = store(ctx).rule_data(v.user_id).await?;
+        Ok((&social_capital_inputs(&data.inputs(), Utc::now())).into())
     }
 
     /// Contacts due for a touch, most overdue first (default 20, at most 100).
@@ -199,30 +197,16 @@ impl GuidanceQuery {
     ) -> Result<Vec<ReconnectItem>> {
         let v = viewer(ctx)?;
         let limit = page_size("first", Some(first))?.unwrap_or(20);
-        let snapshot = store(ctx).snapshot(v.user_id).await?;
-        let stages = snapshot.stages();
-        Ok(due_to_reconnect(&snapshot, Utc::now())
+        Ok(store(ctx)
+            .due_to_reconnect(v.user_id, herlead_store::now(), limit)
+            .await?
             .into_iter()
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .filter_map(|r| {
-                let contact = snapshot
-                    .contacts
-                    .iter()
-                    .find(|c| c.id == r.contact_id)?
-                    .clone();
-                Some(ReconnectItem {
-                    contact: ContactView {
-                        stage: stages
-                            .get(&contact.id)
-                            .copied()
-                            .unwrap_or(Stage::Identified),
-                        contact,
-                    },
-                    last_touch: r.last_touch,
-                    cadence_days: i32::try_from(r.cadence_days).unwrap_or(i32::MAX),
-                    due_at: r.due_at,
-                    overdue_days: i32::try_from(r.overdue_days).unwrap_or(i32::MAX),
-                })
+            .map(|(contact, stage, r)| ReconnectItem {
+                contact: ContactView { stage, contact },
+                last_touch: r.last_touch,
+                cadence_days: i32::try_from(r.cadence_days).unwrap_or(i32::MAX),
+                due_at: r.due_at,
+                overdue_days: i32::try_from(r.overdue_days).unwrap_or(i32::MAX),
             })
             .collect())
     }

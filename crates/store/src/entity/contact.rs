@@ -20,6 +20,10 @@ pub struct Model {
     pub stage_override: Option<String>,
     pub stage: String,
     pub cadence_days: Option<i32>,
+    /// Its history summed up (`ContactFacts` as JSON); NULL until first computed.
+    pub facts: Option<String>,
+    pub last_touch_at: Option<DateTimeUtc>,
+    pub due_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -14,6 +14,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Bumped by every write that could change what a dashboard shows.
     pub revision: i64,
+    /// Her network's `Totals` as JSON; NULL until first computed.
+    pub network_totals: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

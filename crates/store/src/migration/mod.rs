@@ -8,6 +8,7 @@ mod m20261127_000002_social;
 mod m20261127_000003_cohorts;
 mod m20261127_000004_revisions;
 mod m20261202_000005_rate_limits;
+mod m20261202_000006_derived;
 
 /// Applies the migrations in order; see [`crate::Store::migrate`].
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_cohorts::Migration),
             Box::new(m20261127_000004_revisions::Migration),
             Box::new(m20261202_000005_rate_limits::Migration),
+            Box::new(m20261202_000006_derived::Migration),
         ]
     }
 }

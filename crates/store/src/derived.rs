@@ -1,0 +1,265 @@
+//! Keeps a member's derived state up to date inside her writes (see `herlead_core::derived`):
+//! each contact's facts, stage, last touch and due date, and her totals. A write names the
+//! contacts it touches; [`before`] reads what they contributed, the write changes its rows,
+//! and [`after`] recomputes those contacts from their own history (three statements for
+//! any number of them) and moves her totals by the difference. The cost depends on the
+//! contacts touched, not on how many she has.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use herlead_core::{
+    UserId,
+    derived::{ContactFacts, Totals, facts_of},
+    network::Contact,
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::Expr,
+};
+use uuid::Uuid;
+
+use crate::{
+    StoreError,
+    convert::{json_text, to_contact, to_facts, to_interaction, to_totals},
+    entity::{contact, interaction, meeting, meeting_attendee, user},
+    snapshot::load_snapshot,
+};
+
+/// What the touched contacts contributed before the write.
+#[derive(Debug)]
+pub(crate) struct Before {
+    ids: Vec<Uuid>,
+    contributed: Totals,
+}
+
+/// Her stored totals, computing and storing them from scratch the first time (after the
+/// upgrade that introduced them).
+pub(crate) async fn ensure(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Totals, StoreError> {
+    let model = user::Entity::find_by_id(user.0)
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "user",
+            field: "id",
+        })?;
+    match to_totals(&model)? {
+        Some(totals) => Ok(totals),
+        None => rebuild(conn, user).await,
+    }
+}
+
+/// Whether her derived state has been computed (it has for every account created since it
+/// exists, and for every other one after its first write).
+pub(crate) async fn computed(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<bool, StoreError> {
+    let model = user::Entity::find_by_id(user.0).one(conn).await?;
+    Ok(model.is_some_and(|m| m.network_totals.is_some()))
+}
+
+/// Her stored totals, or what they would be, without writing (for reads).
+pub(crate) async fn totals(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Totals, StoreError> {
+    let model = user::Entity::find_by_id(user.0).one(conn).await?;
+    match model.as_ref().map(to_totals).transpose()?.flatten() {
+        Some(totals) => Ok(totals),
+        None => Ok(Totals::of(&load_snapshot(conn, user).await?.0)),
+    }
+}
+
+/// Recomputes every contact's derived columns and her totals from scratch, in one pass over
+/// her history: for the first write after the upgrade and for bulk imports.
+pub(crate) async fn rebuild(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Totals, StoreError> {
+    let (snapshot, _) = load_snapshot(conn, user).await?;
+    let facts = facts_of(
+        &snapshot.contacts,
+        &snapshot.interactions,
+        &snapshot.meetings,
+    );
+    let mut totals = Totals::default();
+    for c in &snapshot.contacts {
+        let f = facts.get(&c.id).copied().unwrap_or_default();
+        totals.add(&Totals::contribution(c, &f));
+        store_facts(conn, c, &f).await?;
+    }
+    save_totals(conn, user, &totals).await?;
+    Ok(totals)
+}
+
+/// Reads what `ids` (contacts of hers, existing or not yet) contribute now.
+pub(crate) async fn before(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    ids: &[Uuid],
+) -> Result<Before, StoreError> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    let mut contributed = Totals::default();
+    for m in contacts_of(conn, user, &ids).await? {
+        let facts = to_facts(&m)?.unwrap_or_default();
+        let (c, _) = to_contact(m)?;
+        contributed.add(&Totals::contribution(&c, &facts));
+    }
+    Ok(Before { ids, contributed })
+}
+
+/// After the write: recomputes the touched contacts' facts from their own history, stores
+/// their stage, last touch and due date, and moves her totals by what changed.
+pub(crate) async fn after(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    before: Before,
+) -> Result<(), StoreError> {
+    if before.ids.is_empty() {
+        return Ok(());
+    }
+    let contacts: Vec<Contact> = contacts_of(conn, user, &before.ids)
+        .await?
+        .into_iter()
+        .map(|m| to_contact(m).map(|(c, _)| c))
+        .collect::<Result<_, _>>()?;
+    let facts = facts_for(conn, &contacts).await?;
+    let mut totals = ensure(conn, user).await?;
+    totals.sub(&before.contributed);
+    for c in &contacts {
+        let f = facts.get(&c.id).copied().unwrap_or_default();
+        totals.add(&Totals::contribution(c, &f));
+        store_facts(conn, c, &f).await?;
+    }
+    save_totals(conn, user, &totals).await
+}
+
+async fn contacts_of(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    ids: &[Uuid],
+) -> Result<Vec<contact::Model>, StoreError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(contact::Entity::find()
+        .filter(contact::Column::UserId.eq(user.0))
+        .filter(contact::Column::Id.is_in(ids.to_vec()))
+        .all(conn)
+        .await?)
+}
+
+/// The facts of some contacts from their own interactions and meetings: three statements.
+async fn facts_for(
+    conn: &impl ConnectionTrait,
+    contacts: &[Contact],
+) -> Result<HashMap<Uuid, ContactFacts>, StoreError> {
+    let ids: Vec<Uuid> = contacts.iter().map(|c| c.id).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let interactions = interaction::Entity::find()
+        .filter(interaction::Column::ContactId.is_in(ids.clone()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_interaction)
+        .collect::<Result<Vec<_>, _>>()?;
+    let attendance: Vec<(Uuid, Uuid)> = meeting_attendee::Entity::find()
+        .select_only()
+        .column(meeting_attendee::Column::MeetingId)
+        .column(meeting_attendee::Column::ContactId)
+        .filter(meeting_attendee::Column::ContactId.is_in(ids))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let when: HashMap<Uuid, DateTime<Utc>> = if attendance.is_empty() {
+        HashMap::new()
+    } else {
+        meeting::Entity::find()
+            .select_only()
+            .column(meeting::Column::Id)
+            .column(meeting::Column::OccurredAt)
+            .filter(meeting::Column::Id.is_in(attendance.iter().map(|(m, _)| *m)))
+            .into_tuple()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let mut attended: HashMap<Uuid, Vec<DateTime<Utc>>> = HashMap::new();
+    for (meeting, contact) in attendance {
+        if let Some(at) = when.get(&meeting) {
+            attended.entry(contact).or_default().push(*at);
+        }
+    }
+    let mut by_contact: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for i in &interactions {
+        by_contact.entry(i.contact_id).or_default().push(i);
+    }
+    Ok(contacts
+        .iter()
+        .map(|c| {
+            let facts = ContactFacts::of(
+                by_contact.remove(&c.id).unwrap_or_default(),
+                attended.get(&c.id).map_or(&[][..], Vec::as_slice),
+            );
+            (c.id, facts)
+        })
+        .collect())
+}
+
+async fn store_facts(
+    conn: &impl ConnectionTrait,
+    c: &Contact,
+    facts: &ContactFacts,
+) -> Result<(), StoreError> {
+    contact::Entity::update_many()
+        .set(contact::ActiveModel {
+            facts: Set(Some(json_text(facts))),
+            stage: Set(facts.stage(c).as_str().to_owned()),
+            last_touch_at: Set(Some(crate::db_time(facts.last_touch(c)))),
+            due_at: Set(facts.due_at(c).map(crate::db_time)),
+            ..Default::default()
+        })
+        .filter(contact::Column::Id.eq(c.id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+async fn save_totals(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    totals: &Totals,
+) -> Result<(), StoreError> {
+    user::Entity::update_many()
+        .col_expr(user::Column::NetworkTotals, Expr::value(json_text(totals)))
+        .filter(user::Column::Id.eq(user.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The contacts who attended some meetings (before those meetings change).
+pub(crate) async fn attendees_of(
+    conn: &impl ConnectionTrait,
+    meetings: Vec<Uuid>,
+) -> Result<Vec<Uuid>, StoreError> {
+    if meetings.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(meeting_attendee::Entity::find()
+        .select_only()
+        .column(meeting_attendee::Column::ContactId)
+        .filter(meeting_attendee::Column::MeetingId.is_in(meetings))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
