@@ -39,13 +39,10 @@ pub(crate) async fn ensure(
     conn: &impl ConnectionTrait,
     user: UserId,
 ) -> Result<Totals, StoreError> {
-    let model = user::Entity::find_by_id(user.0)
-        .one(conn)
-        .await?
-        .ok_or(StoreError::NotFound {
-            what: "user",
-            field: "id",
-        })?;
+    let Some(model) = user::Entity::find_by_id(user.0).one(conn).await? else {
+        // No such account: nothing to keep, and the write itself fails on her foreign key.
+        return Ok(Totals::default());
+    };
     match to_totals(&model)? {
         Some(totals) => Ok(totals),
         None => rebuild(conn, user).await,

@@ -477,8 +477,8 @@ async fn test_a_failed_migration_leaves_the_database_as_it_was() {
             .expect("query");
         assert_eq!(
             applied.as_deref(),
-            Some("5"),
-            "the five real migrations only"
+            Some("6"),
+            "the six real migrations only"
         );
         assert!(db.store.user_by_id(id).await.expect("query").is_some());
         db.store
@@ -535,3 +535,5 @@ async fn test_unknown_stored_values_are_errors_not_defaults() {
         );
     }
 }
+
+mod derived;
