@@ -2,6 +2,8 @@
 // Run it against a server: see examples/run-sdk-journeys.sh. Exits non-zero on any failed check.
 
 import kotlinx.coroutines.runBlocking
+// Core's enums (Role, Platform, Sector, …) are in their own package, next to the SDK's.
+import org.herlead.core.*
 import org.herlead.sdk.*
 import kotlin.system.exitProcess
 

@@ -7,10 +7,11 @@ import asyncio
 import sys
 import time
 
-from herlead_sdk import (
-    Audience, ClientOptions, ContactInput, HerLeadClient, HerLeadError, InteractionKind,
-    Platform, ProfileInput, Role, Scope, Sector, TaskStatus, ValuesAlignment,
+# Core's enums are in their own module, herlead_core, next to herlead_sdk.
+from herlead_core import (
+    Audience, InteractionKind, Platform, Role, Scope, Sector, TaskStatus, ValuesAlignment,
 )
+from herlead_sdk import ClientOptions, ContactInput, HerLeadClient, HerLeadError, ProfileInput
 
 
 def check(condition: bool, what: str) -> None:

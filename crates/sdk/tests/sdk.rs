@@ -251,6 +251,38 @@ fn test_every_operation_is_valid_against_the_schema() {
 }
 
 #[test]
+fn test_only_the_sdk_enables_cores_uniffi_feature() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "tree",
+            "-p",
+            "herlead-server",
+            "-e",
+            "features",
+            "-i",
+            "herlead-core",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("herlead-core"), "{tree}");
+    assert!(
+        !tree.contains(r#"herlead-core feature "uniffi""#),
+        "the server must not build core with uniffi:\n{tree}"
+    );
+}
+
+#[test]
 fn test_the_sdk_depends_on_core_only() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(cargo)
