@@ -553,9 +553,9 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_leave_cohort() != 33491:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_log_interaction() != 51863:
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_log_interaction() != 7711:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_log_meeting() != 3376:
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_log_meeting() != 35173:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_login() != 47549:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -1551,6 +1551,43 @@ class _UniffiFfiConverterTypeScoreTotal(_UniffiConverterRustBuffer):
     def write(value, buf):
         _UniffiFfiConverterFloat64.write(value.total, buf)
 
+# The Timestamp type.
+Timestamp = datetime.datetime
+
+# There is a loss of precision when converting from Rust timestamps,
+# which are accurate to the nanosecond,
+# to Python datetimes, which have a variable precision due to the use of float as representation.
+class _UniffiFfiConverterTimestamp(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        seconds = buf.read_i64()
+        microseconds = buf.read_u32() / 1000
+        # Use fromtimestamp(0) then add the seconds using a timedelta.  This
+        # ensures that we get OverflowError rather than ValueError when
+        # seconds is too large.
+        if seconds >= 0:
+            return datetime.datetime.fromtimestamp(0, tz=datetime.timezone.utc) + datetime.timedelta(seconds=seconds, microseconds=microseconds)
+        else:
+            return datetime.datetime.fromtimestamp(0, tz=datetime.timezone.utc) - datetime.timedelta(seconds=-seconds, microseconds=microseconds)
+
+    @staticmethod
+    def check_lower(value):
+        pass
+
+    @staticmethod
+    def write(value, buf):
+        if value >= datetime.datetime.fromtimestamp(0, datetime.timezone.utc):
+            sign = 1
+            delta = value - datetime.datetime.fromtimestamp(0, datetime.timezone.utc)
+        else:
+            sign = -1
+            delta = datetime.datetime.fromtimestamp(0, datetime.timezone.utc) - value
+
+        seconds = delta.seconds + delta.days * 24 * 3600
+        nanoseconds = delta.microseconds * 1000
+        buf.write_i64(sign * seconds)
+        buf.write_u32(nanoseconds)
+
 class _UniffiFfiConverterBoolean:
     @classmethod
     def check_lower(cls, value):
@@ -1604,7 +1641,7 @@ class CohortMember:
     """
     One member on a coach's dashboard.
 """
-    def __init__(self, *, id:str, display_name:str, sharing:herlead_core.SharingLevel, progress:ProgressSummary, score:ScoreTotal, last_activity:str, stalled:bool, top_recommendation:typing.Optional[herlead_core.RecommendationCode]):
+    def __init__(self, *, id:str, display_name:str, sharing:herlead_core.SharingLevel, progress:ProgressSummary, score:ScoreTotal, last_activity:Timestamp, stalled:bool, top_recommendation:typing.Optional[herlead_core.RecommendationCode]):
         self.id = id
         self.display_name = display_name
         self.sharing = sharing
@@ -1647,7 +1684,7 @@ class _UniffiFfiConverterTypeCohortMember(_UniffiConverterRustBuffer):
             sharing=herlead_core._UniffiFfiConverterTypeSharingLevel.read(buf),
             progress=_UniffiFfiConverterTypeProgressSummary.read(buf),
             score=_UniffiFfiConverterTypeScoreTotal.read(buf),
-            last_activity=_UniffiFfiConverterString.read(buf),
+            last_activity=_UniffiFfiConverterTimestamp.read(buf),
             stalled=_UniffiFfiConverterBoolean.read(buf),
             top_recommendation=_UniffiFfiConverterOptionalTypeRecommendationCode.read(buf),
         )
@@ -1659,7 +1696,7 @@ class _UniffiFfiConverterTypeCohortMember(_UniffiConverterRustBuffer):
         herlead_core._UniffiFfiConverterTypeSharingLevel.check_lower(value.sharing)
         _UniffiFfiConverterTypeProgressSummary.check_lower(value.progress)
         _UniffiFfiConverterTypeScoreTotal.check_lower(value.score)
-        _UniffiFfiConverterString.check_lower(value.last_activity)
+        _UniffiFfiConverterTimestamp.check_lower(value.last_activity)
         _UniffiFfiConverterBoolean.check_lower(value.stalled)
         _UniffiFfiConverterOptionalTypeRecommendationCode.check_lower(value.top_recommendation)
 
@@ -1670,7 +1707,7 @@ class _UniffiFfiConverterTypeCohortMember(_UniffiConverterRustBuffer):
         herlead_core._UniffiFfiConverterTypeSharingLevel.write(value.sharing, buf)
         _UniffiFfiConverterTypeProgressSummary.write(value.progress, buf)
         _UniffiFfiConverterTypeScoreTotal.write(value.score, buf)
-        _UniffiFfiConverterString.write(value.last_activity, buf)
+        _UniffiFfiConverterTimestamp.write(value.last_activity, buf)
         _UniffiFfiConverterBoolean.write(value.stalled, buf)
         _UniffiFfiConverterOptionalTypeRecommendationCode.write(value.top_recommendation, buf)
 
@@ -1823,7 +1860,7 @@ class Meeting:
     """
     A meeting of a community.
 """
-    def __init__(self, *, id:str, community_id:str, occurred_at:str, in_person:bool, attendee_ids:typing.List[str]):
+    def __init__(self, *, id:str, community_id:str, occurred_at:Timestamp, in_person:bool, attendee_ids:typing.List[str]):
         self.id = id
         self.community_id = community_id
         self.occurred_at = occurred_at
@@ -1854,7 +1891,7 @@ class _UniffiFfiConverterTypeMeeting(_UniffiConverterRustBuffer):
         return Meeting(
             id=_UniffiFfiConverterString.read(buf),
             community_id=_UniffiFfiConverterString.read(buf),
-            occurred_at=_UniffiFfiConverterString.read(buf),
+            occurred_at=_UniffiFfiConverterTimestamp.read(buf),
             in_person=_UniffiFfiConverterBoolean.read(buf),
             attendee_ids=_UniffiFfiConverterSequenceString.read(buf),
         )
@@ -1863,7 +1900,7 @@ class _UniffiFfiConverterTypeMeeting(_UniffiConverterRustBuffer):
     def check_lower(value):
         _UniffiFfiConverterString.check_lower(value.id)
         _UniffiFfiConverterString.check_lower(value.community_id)
-        _UniffiFfiConverterString.check_lower(value.occurred_at)
+        _UniffiFfiConverterTimestamp.check_lower(value.occurred_at)
         _UniffiFfiConverterBoolean.check_lower(value.in_person)
         _UniffiFfiConverterSequenceString.check_lower(value.attendee_ids)
 
@@ -1871,7 +1908,7 @@ class _UniffiFfiConverterTypeMeeting(_UniffiConverterRustBuffer):
     def write(value, buf):
         _UniffiFfiConverterString.write(value.id, buf)
         _UniffiFfiConverterString.write(value.community_id, buf)
-        _UniffiFfiConverterString.write(value.occurred_at, buf)
+        _UniffiFfiConverterTimestamp.write(value.occurred_at, buf)
         _UniffiFfiConverterBoolean.write(value.in_person, buf)
         _UniffiFfiConverterSequenceString.write(value.attendee_ids, buf)
 
@@ -2370,7 +2407,7 @@ class Interaction:
     """
     A logged interaction.
 """
-    def __init__(self, *, id:str, contact_id:str, kind:herlead_core.InteractionKind, is_give:bool, is_ask:bool, occurred_at:str, note:typing.Optional[str]):
+    def __init__(self, *, id:str, contact_id:str, kind:herlead_core.InteractionKind, is_give:bool, is_ask:bool, occurred_at:Timestamp, note:typing.Optional[str]):
         self.id = id
         self.contact_id = contact_id
         self.kind = kind
@@ -2410,7 +2447,7 @@ class _UniffiFfiConverterTypeInteraction(_UniffiConverterRustBuffer):
             kind=herlead_core._UniffiFfiConverterTypeInteractionKind.read(buf),
             is_give=_UniffiFfiConverterBoolean.read(buf),
             is_ask=_UniffiFfiConverterBoolean.read(buf),
-            occurred_at=_UniffiFfiConverterString.read(buf),
+            occurred_at=_UniffiFfiConverterTimestamp.read(buf),
             note=_UniffiFfiConverterOptionalString.read(buf),
         )
 
@@ -2421,7 +2458,7 @@ class _UniffiFfiConverterTypeInteraction(_UniffiConverterRustBuffer):
         herlead_core._UniffiFfiConverterTypeInteractionKind.check_lower(value.kind)
         _UniffiFfiConverterBoolean.check_lower(value.is_give)
         _UniffiFfiConverterBoolean.check_lower(value.is_ask)
-        _UniffiFfiConverterString.check_lower(value.occurred_at)
+        _UniffiFfiConverterTimestamp.check_lower(value.occurred_at)
         _UniffiFfiConverterOptionalString.check_lower(value.note)
 
     @staticmethod
@@ -2431,7 +2468,7 @@ class _UniffiFfiConverterTypeInteraction(_UniffiConverterRustBuffer):
         herlead_core._UniffiFfiConverterTypeInteractionKind.write(value.kind, buf)
         _UniffiFfiConverterBoolean.write(value.is_give, buf)
         _UniffiFfiConverterBoolean.write(value.is_ask, buf)
-        _UniffiFfiConverterString.write(value.occurred_at, buf)
+        _UniffiFfiConverterTimestamp.write(value.occurred_at, buf)
         _UniffiFfiConverterOptionalString.write(value.note, buf)
 
 
@@ -2582,12 +2619,37 @@ class _UniffiFfiConverterTypeMemberCohort(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.name, buf)
         herlead_core._UniffiFfiConverterTypeSharingLevel.write(value.sharing, buf)
 
+class _UniffiFfiConverterOptionalTimestamp(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTimestamp.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTimestamp.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTimestamp.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
 @dataclass
 class Nudge:
     """
     A coach's message.
 """
-    def __init__(self, *, id:str, cohort_id:str, member_id:str, message:str, task_key:typing.Optional[str], created_at:str, read_at:typing.Optional[str]):
+    def __init__(self, *, id:str, cohort_id:str, member_id:str, message:str, task_key:typing.Optional[str], created_at:Timestamp, read_at:typing.Optional[Timestamp]):
         self.id = id
         self.cohort_id = cohort_id
         self.member_id = member_id
@@ -2627,8 +2689,8 @@ class _UniffiFfiConverterTypeNudge(_UniffiConverterRustBuffer):
             member_id=_UniffiFfiConverterString.read(buf),
             message=_UniffiFfiConverterString.read(buf),
             task_key=_UniffiFfiConverterOptionalString.read(buf),
-            created_at=_UniffiFfiConverterString.read(buf),
-            read_at=_UniffiFfiConverterOptionalString.read(buf),
+            created_at=_UniffiFfiConverterTimestamp.read(buf),
+            read_at=_UniffiFfiConverterOptionalTimestamp.read(buf),
         )
 
     @staticmethod
@@ -2638,8 +2700,8 @@ class _UniffiFfiConverterTypeNudge(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.check_lower(value.member_id)
         _UniffiFfiConverterString.check_lower(value.message)
         _UniffiFfiConverterOptionalString.check_lower(value.task_key)
-        _UniffiFfiConverterString.check_lower(value.created_at)
-        _UniffiFfiConverterOptionalString.check_lower(value.read_at)
+        _UniffiFfiConverterTimestamp.check_lower(value.created_at)
+        _UniffiFfiConverterOptionalTimestamp.check_lower(value.read_at)
 
     @staticmethod
     def write(value, buf):
@@ -2648,8 +2710,8 @@ class _UniffiFfiConverterTypeNudge(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.member_id, buf)
         _UniffiFfiConverterString.write(value.message, buf)
         _UniffiFfiConverterOptionalString.write(value.task_key, buf)
-        _UniffiFfiConverterString.write(value.created_at, buf)
-        _UniffiFfiConverterOptionalString.write(value.read_at, buf)
+        _UniffiFfiConverterTimestamp.write(value.created_at, buf)
+        _UniffiFfiConverterOptionalTimestamp.write(value.read_at, buf)
 
 
 
@@ -3203,7 +3265,7 @@ class TaskProgress:
     """
     Where one task stands.
 """
-    def __init__(self, *, task:TaskRef, status:herlead_core.TaskStatus, note:typing.Optional[str], updated_at:typing.Optional[str], completed_at:typing.Optional[str]):
+    def __init__(self, *, task:TaskRef, status:herlead_core.TaskStatus, note:typing.Optional[str], updated_at:typing.Optional[Timestamp], completed_at:typing.Optional[Timestamp]):
         self.task = task
         self.status = status
         self.note = note
@@ -3235,8 +3297,8 @@ class _UniffiFfiConverterTypeTaskProgress(_UniffiConverterRustBuffer):
             task=_UniffiFfiConverterTypeTaskRef.read(buf),
             status=herlead_core._UniffiFfiConverterTypeTaskStatus.read(buf),
             note=_UniffiFfiConverterOptionalString.read(buf),
-            updated_at=_UniffiFfiConverterOptionalString.read(buf),
-            completed_at=_UniffiFfiConverterOptionalString.read(buf),
+            updated_at=_UniffiFfiConverterOptionalTimestamp.read(buf),
+            completed_at=_UniffiFfiConverterOptionalTimestamp.read(buf),
         )
 
     @staticmethod
@@ -3244,16 +3306,16 @@ class _UniffiFfiConverterTypeTaskProgress(_UniffiConverterRustBuffer):
         _UniffiFfiConverterTypeTaskRef.check_lower(value.task)
         herlead_core._UniffiFfiConverterTypeTaskStatus.check_lower(value.status)
         _UniffiFfiConverterOptionalString.check_lower(value.note)
-        _UniffiFfiConverterOptionalString.check_lower(value.updated_at)
-        _UniffiFfiConverterOptionalString.check_lower(value.completed_at)
+        _UniffiFfiConverterOptionalTimestamp.check_lower(value.updated_at)
+        _UniffiFfiConverterOptionalTimestamp.check_lower(value.completed_at)
 
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterTypeTaskRef.write(value.task, buf)
         herlead_core._UniffiFfiConverterTypeTaskStatus.write(value.status, buf)
         _UniffiFfiConverterOptionalString.write(value.note, buf)
-        _UniffiFfiConverterOptionalString.write(value.updated_at, buf)
-        _UniffiFfiConverterOptionalString.write(value.completed_at, buf)
+        _UniffiFfiConverterOptionalTimestamp.write(value.updated_at, buf)
+        _UniffiFfiConverterOptionalTimestamp.write(value.completed_at, buf)
 
 class _UniffiFfiConverterSequenceTypeTaskProgress(_UniffiConverterRustBuffer):
     @classmethod
@@ -3484,7 +3546,7 @@ class Reconnect:
     """
     A contact due for a touch.
 """
-    def __init__(self, *, contact:ContactName, last_touch:str, cadence_days:int, overdue_days:int):
+    def __init__(self, *, contact:ContactName, last_touch:Timestamp, cadence_days:int, overdue_days:int):
         self.contact = contact
         self.last_touch = last_touch
         self.cadence_days = cadence_days
@@ -3511,7 +3573,7 @@ class _UniffiFfiConverterTypeReconnect(_UniffiConverterRustBuffer):
     def read(buf):
         return Reconnect(
             contact=_UniffiFfiConverterTypeContactName.read(buf),
-            last_touch=_UniffiFfiConverterString.read(buf),
+            last_touch=_UniffiFfiConverterTimestamp.read(buf),
             cadence_days=_UniffiFfiConverterInt32.read(buf),
             overdue_days=_UniffiFfiConverterInt32.read(buf),
         )
@@ -3519,14 +3581,14 @@ class _UniffiFfiConverterTypeReconnect(_UniffiConverterRustBuffer):
     @staticmethod
     def check_lower(value):
         _UniffiFfiConverterTypeContactName.check_lower(value.contact)
-        _UniffiFfiConverterString.check_lower(value.last_touch)
+        _UniffiFfiConverterTimestamp.check_lower(value.last_touch)
         _UniffiFfiConverterInt32.check_lower(value.cadence_days)
         _UniffiFfiConverterInt32.check_lower(value.overdue_days)
 
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterTypeContactName.write(value.contact, buf)
-        _UniffiFfiConverterString.write(value.last_touch, buf)
+        _UniffiFfiConverterTimestamp.write(value.last_touch, buf)
         _UniffiFfiConverterInt32.write(value.cadence_days, buf)
         _UniffiFfiConverterInt32.write(value.overdue_days, buf)
 
@@ -3791,7 +3853,7 @@ class User:
     """
     A HerLead account.
 """
-    def __init__(self, *, id:str, email:str, display_name:str, role:herlead_core.Role, created_at:str):
+    def __init__(self, *, id:str, email:str, display_name:str, role:herlead_core.Role, created_at:Timestamp):
         self.id = id
         self.email = email
         self.display_name = display_name
@@ -3824,7 +3886,7 @@ class _UniffiFfiConverterTypeUser(_UniffiConverterRustBuffer):
             email=_UniffiFfiConverterString.read(buf),
             display_name=_UniffiFfiConverterString.read(buf),
             role=herlead_core._UniffiFfiConverterTypeRole.read(buf),
-            created_at=_UniffiFfiConverterString.read(buf),
+            created_at=_UniffiFfiConverterTimestamp.read(buf),
         )
 
     @staticmethod
@@ -3833,7 +3895,7 @@ class _UniffiFfiConverterTypeUser(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.check_lower(value.email)
         _UniffiFfiConverterString.check_lower(value.display_name)
         herlead_core._UniffiFfiConverterTypeRole.check_lower(value.role)
-        _UniffiFfiConverterString.check_lower(value.created_at)
+        _UniffiFfiConverterTimestamp.check_lower(value.created_at)
 
     @staticmethod
     def write(value, buf):
@@ -3841,7 +3903,7 @@ class _UniffiFfiConverterTypeUser(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.email, buf)
         _UniffiFfiConverterString.write(value.display_name, buf)
         herlead_core._UniffiFfiConverterTypeRole.write(value.role, buf)
-        _UniffiFfiConverterString.write(value.created_at, buf)
+        _UniffiFfiConverterTimestamp.write(value.created_at, buf)
 
 
 
@@ -4343,15 +4405,15 @@ class HerLeadClientProtocol(typing.Protocol):
         Leaves a cohort.
 """
         raise NotImplementedError
-    async def log_interaction(self, contact_id: str,kind: herlead_core.InteractionKind,occurred_at: typing.Optional[str],note: typing.Optional[str]) -> LoggedInteraction:
+    async def log_interaction(self, contact_id: str,kind: herlead_core.InteractionKind,occurred_at: typing.Optional[Timestamp],note: typing.Optional[str]) -> LoggedInteraction:
         """
-        Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` (RFC 3339)
-        defaults to now.
+        Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` defaults
+        to now (and may not be in the future).
 """
         raise NotImplementedError
-    async def log_meeting(self, community_id: str,occurred_at: str,in_person: bool,attendee_ids: typing.List[str]) -> Meeting:
+    async def log_meeting(self, community_id: str,occurred_at: Timestamp,in_person: bool,attendee_ids: typing.List[str]) -> Meeting:
         """
-        Logs a meeting of one of her communities (`occurred_at` in RFC 3339).
+        Logs a meeting of one of her communities (up to a year ahead for a planned one).
 """
         raise NotImplementedError
     async def login(self, email: str,password: str) -> User:
@@ -4751,24 +4813,24 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
-    async def log_interaction(self, contact_id: str,kind: herlead_core.InteractionKind,occurred_at: typing.Optional[str],note: typing.Optional[str]) -> LoggedInteraction:
+    async def log_interaction(self, contact_id: str,kind: herlead_core.InteractionKind,occurred_at: typing.Optional[Timestamp],note: typing.Optional[str]) -> LoggedInteraction:
         """
-        Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` (RFC 3339)
-        defaults to now.
+        Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` defaults
+        to now (and may not be in the future).
 """
         
         _UniffiFfiConverterString.check_lower(contact_id)
 
         herlead_core._UniffiFfiConverterTypeInteractionKind.check_lower(kind)
 
-        _UniffiFfiConverterOptionalString.check_lower(occurred_at)
+        _UniffiFfiConverterOptionalTimestamp.check_lower(occurred_at)
 
         _UniffiFfiConverterOptionalString.check_lower(note)
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
             _UniffiFfiConverterString.lower(contact_id),
             herlead_core._UniffiFfiConverterTypeInteractionKind.lower(kind),
-            _UniffiFfiConverterOptionalString.lower(occurred_at),
+            _UniffiFfiConverterOptionalTimestamp.lower(occurred_at),
             _UniffiFfiConverterOptionalString.lower(note),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeLoggedInteraction.lift
@@ -4781,14 +4843,14 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
-    async def log_meeting(self, community_id: str,occurred_at: str,in_person: bool,attendee_ids: typing.List[str]) -> Meeting:
+    async def log_meeting(self, community_id: str,occurred_at: Timestamp,in_person: bool,attendee_ids: typing.List[str]) -> Meeting:
         """
-        Logs a meeting of one of her communities (`occurred_at` in RFC 3339).
+        Logs a meeting of one of her communities (up to a year ahead for a planned one).
 """
         
         _UniffiFfiConverterString.check_lower(community_id)
 
-        _UniffiFfiConverterString.check_lower(occurred_at)
+        _UniffiFfiConverterTimestamp.check_lower(occurred_at)
 
         _UniffiFfiConverterBoolean.check_lower(in_person)
 
@@ -4796,7 +4858,7 @@ class HerLeadClient(HerLeadClientProtocol):
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
             _UniffiFfiConverterString.lower(community_id),
-            _UniffiFfiConverterString.lower(occurred_at),
+            _UniffiFfiConverterTimestamp.lower(occurred_at),
             _UniffiFfiConverterBoolean.lower(in_person),
             _UniffiFfiConverterSequenceString.lower(attendee_ids),
         )

@@ -2,7 +2,7 @@
 
 use std::{
     sync::{Arc, Mutex, Once},
-    time::Duration,
+    time::{Duration, SystemTime},
 };
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned, de::IgnoredAny};
@@ -304,13 +304,13 @@ impl HerLeadClient {
         Ok(data.delete_contact.deleted_interactions)
     }
 
-    /// Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` (RFC 3339)
-    /// defaults to now.
+    /// Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` defaults
+    /// to now (and may not be in the future).
     pub async fn log_interaction(
         &self,
         contact_id: String,
         kind: InteractionKind,
-        occurred_at: Option<String>,
+        occurred_at: Option<SystemTime>,
         note: Option<String>,
     ) -> Result<LoggedInteraction, HerLeadError> {
         let vars = InputVars {
@@ -363,11 +363,11 @@ impl HerLeadClient {
         Ok(data.add_community)
     }
 
-    /// Logs a meeting of one of her communities (`occurred_at` in RFC 3339).
+    /// Logs a meeting of one of her communities (up to a year ahead for a planned one).
     pub async fn log_meeting(
         &self,
         community_id: String,
-        occurred_at: String,
+        occurred_at: SystemTime,
         in_person: bool,
         attendee_ids: Vec<String>,
     ) -> Result<Meeting, HerLeadError> {
@@ -583,8 +583,8 @@ impl HerLeadClient {
         variables: &V,
         token: Option<&str>,
     ) -> Result<R, HerLeadError> {
-        // Serialized here rather than by reqwest so that a value with no wire form is refused
-        // as input, not reported as a network failure.
+        // Serialized here rather than by reqwest so that a value with no wire form (a time
+        // out of RFC 3339's range) is refused as input, not reported as a network failure.
         let body = serde_json::to_vec(&Request {
             query: document,
             variables,

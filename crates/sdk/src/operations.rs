@@ -3,13 +3,15 @@
 //! test validates each document against `schema/schema.graphql`, so a schema change that
 //! breaks the SDK fails the build's tests, not a phone.
 
+use std::time::SystemTime;
+
 use serde::{Deserialize, Serialize};
 
 use crate::types::{
     Audience, CohortAggregates, CohortMember, Community, CommunityKind, CommunityRole, Contact,
     Interaction, InteractionKind, LoggedInteraction, Meeting, MemberCohort, Nudge, Playbook,
     Presence, Profile, Progress, Recommendation, Reconnect, SharingLevel, SocialCapital,
-    TaskProgress, TaskStatus, User,
+    TaskProgress, TaskStatus, User, rfc3339,
 };
 
 pub(crate) const REGISTER: &str = "mutation Register($i: RegisterInput!) { register(input: $i) }";
@@ -167,7 +169,8 @@ pub(crate) struct CohortPageVars {
 pub(crate) struct LogInteractionInput {
     pub contact_id: String,
     pub kind: InteractionKind,
-    pub occurred_at: Option<String>,
+    #[serde(with = "rfc3339::option")]
+    pub occurred_at: Option<SystemTime>,
     pub note: Option<String>,
 }
 
@@ -191,7 +194,8 @@ pub(crate) struct CommunityInput {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LogMeetingInput {
     pub community_id: String,
-    pub occurred_at: String,
+    #[serde(with = "rfc3339")]
+    pub occurred_at: SystemTime,
     pub in_person: bool,
     pub attendee_ids: Vec<String>,
 }

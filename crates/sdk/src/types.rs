@@ -1,5 +1,9 @@
 //! What the SDK returns: core's enums, exposed as they are, and records shaped like the
-//! server's answers. Times are RFC 3339 strings.
+//! server's answers. Times are `SystemTime`s, which uniffi exports as timestamps
+//! (`java.time.Instant` in Kotlin, `Date` in Swift, `datetime` in Python); they are RFC 3339 on
+//! the wire only ([`rfc3339`]).
+
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
@@ -37,7 +41,8 @@ records! {
         /// What she may do.
         pub role: Role,
         /// When the account was created.
-        pub created_at: String,
+        #[serde(with = "rfc3339")]
+        pub created_at: SystemTime,
     }
 
     /// One thing to do in the playbook.
@@ -95,9 +100,11 @@ records! {
         /// Her note.
         pub note: Option<String>,
         /// When it last changed.
-        pub updated_at: Option<String>,
+        #[serde(default, with = "rfc3339::option")]
+        pub updated_at: Option<SystemTime>,
         /// When it was completed.
-        pub completed_at: Option<String>,
+        #[serde(default, with = "rfc3339::option")]
+        pub completed_at: Option<SystemTime>,
     }
 
     /// Progress through one step.
@@ -259,7 +266,8 @@ records! {
         /// An ask.
         pub is_ask: bool,
         /// When.
-        pub occurred_at: String,
+        #[serde(with = "rfc3339")]
+        pub occurred_at: SystemTime,
         /// Her note.
         pub note: Option<String>,
     }
@@ -287,7 +295,8 @@ records! {
         /// The community.
         pub community_id: String,
         /// When.
-        pub occurred_at: String,
+        #[serde(with = "rfc3339")]
+        pub occurred_at: SystemTime,
         /// Face to face.
         pub in_person: bool,
         /// Contacts who came.
@@ -381,7 +390,8 @@ records! {
         /// Who.
         pub contact: ContactName,
         /// The last touch.
-        pub last_touch: String,
+        #[serde(with = "rfc3339")]
+        pub last_touch: SystemTime,
         /// Days between touches.
         pub cadence_days: i32,
         /// Days past due.
@@ -411,9 +421,11 @@ records! {
         /// The task it points to.
         pub task_key: Option<String>,
         /// When it was sent.
-        pub created_at: String,
+        #[serde(with = "rfc3339")]
+        pub created_at: SystemTime,
         /// When it was read.
-        pub read_at: Option<String>,
+        #[serde(default, with = "rfc3339::option")]
+        pub read_at: Option<SystemTime>,
     }
 
     /// A member's score, as her coach sees it.
@@ -443,7 +455,8 @@ records! {
         /// Her score.
         pub score: ScoreTotal,
         /// Her last activity.
-        pub last_activity: String,
+        #[serde(with = "rfc3339")]
+        pub last_activity: SystemTime,
         /// Quiet too long.
         pub stalled: bool,
         /// What she should do next.
@@ -492,6 +505,125 @@ impl Default for ClientOptions {
         Self {
             timeout_seconds: 30,
             user_agent: format!("herlead-sdk/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// Times as the server writes and reads them: RFC 3339 text (`2026-03-01T09:30:00Z`), as
+/// `SystemTime` inside the SDK. For `#[serde(with = "rfc3339")]`, and `rfc3339::option` for an
+/// optional time.
+pub(crate) mod rfc3339 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    use chrono::{DateTime, SecondsFormat, Utc};
+    use serde::{Deserialize, Deserializer, Serializer, de, ser};
+
+    /// `time` in RFC 3339, UTC, with the fractional digits it needs (none, 3, 6 or 9); none
+    /// for a time RFC 3339 cannot write (outside the years 0 to 9999).
+    pub(crate) fn format(time: SystemTime) -> Option<String> {
+        let (seconds, nanos) = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => (i64::try_from(after.as_secs()).ok()?, after.subsec_nanos()),
+            Err(before) => {
+                let before = before.duration();
+                let seconds = i64::try_from(before.as_secs()).ok()?;
+                match before.subsec_nanos() {
+                    0 => (-seconds, 0),
+                    nanos => (-seconds - 1, 1_000_000_000 - nanos),
+                }
+            }
+        };
+        let time = DateTime::<Utc>::from_timestamp(seconds, nanos)?;
+        (0..=9999)
+            .contains(&chrono::Datelike::year(&time))
+            .then(|| time.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+
+    /// An RFC 3339 time, in any offset.
+    pub(crate) fn parse(text: &str) -> Result<SystemTime, chrono::ParseError> {
+        DateTime::parse_from_rfc3339(text).map(SystemTime::from)
+    }
+
+    pub(crate) fn serialize<S: Serializer>(time: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+        let text = format(*time).ok_or_else(|| {
+            <S::Error as ser::Error>::custom("a time outside the years 0 to 9999")
+        })?;
+        s.serialize_str(&text)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).map_err(|e| de::Error::custom(format_args!("time {text:?}: {e}")))
+    }
+
+    /// The same for `Option<SystemTime>`: `null` is none.
+    pub(crate) mod option {
+        use std::time::SystemTime;
+
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub(crate) fn serialize<S: Serializer>(
+            time: &Option<SystemTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match time {
+                Some(time) => super::serialize(time, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<SystemTime>, D::Error> {
+            #[derive(Deserialize)]
+            struct Time(#[serde(with = "super")] SystemTime);
+            Ok(Option::<Time>::deserialize(d)?.map(|Time(time)| time))
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+        use super::{format, parse};
+
+        /// 2026-03-01T09:30:00Z.
+        fn march_first() -> SystemTime {
+            UNIX_EPOCH + Duration::from_secs(1_772_357_400)
+        }
+
+        #[test]
+        fn test_times_read_and_write_as_rfc3339_in_utc() {
+            assert_eq!(parse("2026-03-01T09:30:00Z"), Ok(march_first()));
+            assert_eq!(parse("2026-03-01T10:30:00+01:00"), Ok(march_first()));
+            assert_eq!(parse("2026-03-01T09:30:00.000+00:00"), Ok(march_first()));
+            assert_eq!(
+                format(march_first()).as_deref(),
+                Some("2026-03-01T09:30:00Z")
+            );
+            let precise = march_first() + Duration::from_nanos(123_456_789);
+            let text = format(precise).expect("in range");
+            assert_eq!(text, "2026-03-01T09:30:00.123456789Z");
+            assert_eq!(parse(&text), Ok(precise));
+            let before_1970 = UNIX_EPOCH - Duration::from_millis(1_500);
+            let text = format(before_1970).expect("in range");
+            assert_eq!(text, "1969-12-31T23:59:58.500Z");
+            assert_eq!(parse(&text), Ok(before_1970));
+        }
+
+        #[test]
+        fn test_a_time_rfc3339_cannot_write_is_refused_not_mangled() {
+            let year_10000 = UNIX_EPOCH + Duration::from_secs(253_402_300_800);
+            assert_eq!(
+                format(year_10000 - Duration::from_secs(1)).as_deref(),
+                Some("9999-12-31T23:59:59Z")
+            );
+            assert_eq!(format(year_10000), None);
+            assert_eq!(
+                format(UNIX_EPOCH + Duration::from_secs(i64::MAX.unsigned_abs())),
+                None
+            );
+            assert!(parse("2026-03-01 09:30").is_err());
+            assert!(parse("").is_err());
         }
     }
 }

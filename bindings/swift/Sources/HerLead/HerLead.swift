@@ -603,6 +603,49 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
+        let seconds: Int64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        // Build the Date from whole seconds first, then add the nanoseconds as a
+        // separate TimeInterval.  Date stores CFAbsoluteTime (seconds since 2001),
+        // so adding a small fraction to the ~7.8e8 base is twice as precise as
+        // adding it to the ~1.76e9 Unix-epoch value, because the smaller magnitude
+        // leaves more mantissa bits for the sub-second part.
+        if seconds >= 0 {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(Double(nanoseconds) / 1.0e9)
+        } else {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(-Double(nanoseconds) / 1.0e9)
+        }
+    }
+
+    public static func write(_ value: Date, into buf: inout [UInt8]) {
+        var delta = value.timeIntervalSince1970
+        var sign: Int64 = 1
+        if delta < 0 {
+            // The nanoseconds portion of the epoch offset must always be
+            // positive, to simplify the calculation we will use the absolute
+            // value of the offset.
+            sign = -1
+            delta = -delta
+        }
+        if delta.rounded(.down) > Double(Int64.max) {
+            fatalError("Timestamp overflow, exceeds max bounds supported by Uniffi")
+        }
+        let seconds = Int64(delta)
+        let nanoseconds = UInt32((delta - Double(seconds)) * 1.0e9)
+        writeInt(&buf, sign * seconds)
+        writeInt(&buf, nanoseconds)
+    }
+}
+
 
 
 
@@ -673,15 +716,15 @@ public protocol HerLeadClientProtocol: AnyObject, Sendable {
     func leaveCohort(cohortId: String) async throws 
     
     /**
-     * Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` (RFC 3339)
-     * defaults to now.
+     * Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` defaults
+     * to now (and may not be in the future).
      */
-    func logInteraction(contactId: String, kind: InteractionKind, occurredAt: String?, note: String?) async throws  -> LoggedInteraction
+    func logInteraction(contactId: String, kind: InteractionKind, occurredAt: Date?, note: String?) async throws  -> LoggedInteraction
     
     /**
-     * Logs a meeting of one of her communities (`occurred_at` in RFC 3339).
+     * Logs a meeting of one of her communities (up to a year ahead for a planned one).
      */
-    func logMeeting(communityId: String, occurredAt: String, inPerson: Bool, attendeeIds: [String]) async throws  -> Meeting
+    func logMeeting(communityId: String, occurredAt: Date, inPerson: Bool, attendeeIds: [String]) async throws  -> Meeting
     
     /**
      * Signs in.
@@ -1072,15 +1115,15 @@ open func leaveCohort(cohortId: String)async throws   {
 }
     
     /**
-     * Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` (RFC 3339)
-     * defaults to now.
+     * Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` defaults
+     * to now (and may not be in the future).
      */
-open func logInteraction(contactId: String, kind: InteractionKind, occurredAt: String?, note: String?)async throws  -> LoggedInteraction  {
+open func logInteraction(contactId: String, kind: InteractionKind, occurredAt: Date?, note: String?)async throws  -> LoggedInteraction  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_herlead_sdk_fn_method_herleadclient_log_interaction(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(contactId),FfiConverterTypeInteractionKind_lower(kind),FfiConverterOptionString.lower(occurredAt),FfiConverterOptionString.lower(note)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(contactId),FfiConverterTypeInteractionKind_lower(kind),FfiConverterOptionTimestamp.lower(occurredAt),FfiConverterOptionString.lower(note)
                 )
             },
             pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
@@ -1092,14 +1135,14 @@ open func logInteraction(contactId: String, kind: InteractionKind, occurredAt: S
 }
     
     /**
-     * Logs a meeting of one of her communities (`occurred_at` in RFC 3339).
+     * Logs a meeting of one of her communities (up to a year ahead for a planned one).
      */
-open func logMeeting(communityId: String, occurredAt: String, inPerson: Bool, attendeeIds: [String])async throws  -> Meeting  {
+open func logMeeting(communityId: String, occurredAt: Date, inPerson: Bool, attendeeIds: [String])async throws  -> Meeting  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_herlead_sdk_fn_method_herleadclient_log_meeting(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(communityId),FfiConverterString.lower(occurredAt),FfiConverterBool.lower(inPerson),FfiConverterSequenceString.lower(attendeeIds)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(communityId),FfiConverterTimestamp.lower(occurredAt),FfiConverterBool.lower(inPerson),FfiConverterSequenceString.lower(attendeeIds)
                 )
             },
             pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
@@ -2196,7 +2239,7 @@ public struct CohortMember: Equatable, Hashable {
     /**
      * Her last activity.
      */
-    public var lastActivity: String
+    public var lastActivity: Date
     /**
      * Quiet too long.
      */
@@ -2226,7 +2269,7 @@ public struct CohortMember: Equatable, Hashable {
          */score: ScoreTotal, 
         /**
          * Her last activity.
-         */lastActivity: String, 
+         */lastActivity: Date, 
         /**
          * Quiet too long.
          */stalled: Bool, 
@@ -2264,7 +2307,7 @@ public struct FfiConverterTypeCohortMember: FfiConverterRustBuffer {
                 sharing: FfiConverterTypeSharingLevel.read(from: &buf), 
                 progress: FfiConverterTypeProgressSummary.read(from: &buf), 
                 score: FfiConverterTypeScoreTotal.read(from: &buf), 
-                lastActivity: FfiConverterString.read(from: &buf), 
+                lastActivity: FfiConverterTimestamp.read(from: &buf), 
                 stalled: FfiConverterBool.read(from: &buf), 
                 topRecommendation: FfiConverterOptionTypeRecommendationCode.read(from: &buf)
         )
@@ -2276,7 +2319,7 @@ public struct FfiConverterTypeCohortMember: FfiConverterRustBuffer {
         FfiConverterTypeSharingLevel.write(value.sharing, into: &buf)
         FfiConverterTypeProgressSummary.write(value.progress, into: &buf)
         FfiConverterTypeScoreTotal.write(value.score, into: &buf)
-        FfiConverterString.write(value.lastActivity, into: &buf)
+        FfiConverterTimestamp.write(value.lastActivity, into: &buf)
         FfiConverterBool.write(value.stalled, into: &buf)
         FfiConverterOptionTypeRecommendationCode.write(value.topRecommendation, into: &buf)
     }
@@ -3048,7 +3091,7 @@ public struct Interaction: Equatable, Hashable {
     /**
      * When.
      */
-    public var occurredAt: String
+    public var occurredAt: Date
     /**
      * Her note.
      */
@@ -3074,7 +3117,7 @@ public struct Interaction: Equatable, Hashable {
          */isAsk: Bool, 
         /**
          * When.
-         */occurredAt: String, 
+         */occurredAt: Date, 
         /**
          * Her note.
          */note: String?) {
@@ -3108,7 +3151,7 @@ public struct FfiConverterTypeInteraction: FfiConverterRustBuffer {
                 kind: FfiConverterTypeInteractionKind.read(from: &buf), 
                 isGive: FfiConverterBool.read(from: &buf), 
                 isAsk: FfiConverterBool.read(from: &buf), 
-                occurredAt: FfiConverterString.read(from: &buf), 
+                occurredAt: FfiConverterTimestamp.read(from: &buf), 
                 note: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -3119,7 +3162,7 @@ public struct FfiConverterTypeInteraction: FfiConverterRustBuffer {
         FfiConverterTypeInteractionKind.write(value.kind, into: &buf)
         FfiConverterBool.write(value.isGive, into: &buf)
         FfiConverterBool.write(value.isAsk, into: &buf)
-        FfiConverterString.write(value.occurredAt, into: &buf)
+        FfiConverterTimestamp.write(value.occurredAt, into: &buf)
         FfiConverterOptionString.write(value.note, into: &buf)
     }
 }
@@ -3224,7 +3267,7 @@ public struct Meeting: Equatable, Hashable {
     /**
      * When.
      */
-    public var occurredAt: String
+    public var occurredAt: Date
     /**
      * Face to face.
      */
@@ -3245,7 +3288,7 @@ public struct Meeting: Equatable, Hashable {
          */communityId: String, 
         /**
          * When.
-         */occurredAt: String, 
+         */occurredAt: Date, 
         /**
          * Face to face.
          */inPerson: Bool, 
@@ -3277,7 +3320,7 @@ public struct FfiConverterTypeMeeting: FfiConverterRustBuffer {
             try Meeting(
                 id: FfiConverterString.read(from: &buf), 
                 communityId: FfiConverterString.read(from: &buf), 
-                occurredAt: FfiConverterString.read(from: &buf), 
+                occurredAt: FfiConverterTimestamp.read(from: &buf), 
                 inPerson: FfiConverterBool.read(from: &buf), 
                 attendeeIds: FfiConverterSequenceString.read(from: &buf)
         )
@@ -3286,7 +3329,7 @@ public struct FfiConverterTypeMeeting: FfiConverterRustBuffer {
     public static func write(_ value: Meeting, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.communityId, into: &buf)
-        FfiConverterString.write(value.occurredAt, into: &buf)
+        FfiConverterTimestamp.write(value.occurredAt, into: &buf)
         FfiConverterBool.write(value.inPerson, into: &buf)
         FfiConverterSequenceString.write(value.attendeeIds, into: &buf)
     }
@@ -3414,11 +3457,11 @@ public struct Nudge: Equatable, Hashable {
     /**
      * When it was sent.
      */
-    public var createdAt: String
+    public var createdAt: Date
     /**
      * When it was read.
      */
-    public var readAt: String?
+    public var readAt: Date?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3440,10 +3483,10 @@ public struct Nudge: Equatable, Hashable {
          */taskKey: String?, 
         /**
          * When it was sent.
-         */createdAt: String, 
+         */createdAt: Date, 
         /**
          * When it was read.
-         */readAt: String?) {
+         */readAt: Date?) {
         self.id = id
         self.cohortId = cohortId
         self.memberId = memberId
@@ -3474,8 +3517,8 @@ public struct FfiConverterTypeNudge: FfiConverterRustBuffer {
                 memberId: FfiConverterString.read(from: &buf), 
                 message: FfiConverterString.read(from: &buf), 
                 taskKey: FfiConverterOptionString.read(from: &buf), 
-                createdAt: FfiConverterString.read(from: &buf), 
-                readAt: FfiConverterOptionString.read(from: &buf)
+                createdAt: FfiConverterTimestamp.read(from: &buf), 
+                readAt: FfiConverterOptionTimestamp.read(from: &buf)
         )
     }
 
@@ -3485,8 +3528,8 @@ public struct FfiConverterTypeNudge: FfiConverterRustBuffer {
         FfiConverterString.write(value.memberId, into: &buf)
         FfiConverterString.write(value.message, into: &buf)
         FfiConverterOptionString.write(value.taskKey, into: &buf)
-        FfiConverterString.write(value.createdAt, into: &buf)
-        FfiConverterOptionString.write(value.readAt, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.readAt, into: &buf)
     }
 }
 
@@ -4170,7 +4213,7 @@ public struct Reconnect: Equatable, Hashable {
     /**
      * The last touch.
      */
-    public var lastTouch: String
+    public var lastTouch: Date
     /**
      * Days between touches.
      */
@@ -4188,7 +4231,7 @@ public struct Reconnect: Equatable, Hashable {
          */contact: ContactName, 
         /**
          * The last touch.
-         */lastTouch: String, 
+         */lastTouch: Date, 
         /**
          * Days between touches.
          */cadenceDays: Int32, 
@@ -4218,7 +4261,7 @@ public struct FfiConverterTypeReconnect: FfiConverterRustBuffer {
         return
             try Reconnect(
                 contact: FfiConverterTypeContactName.read(from: &buf), 
-                lastTouch: FfiConverterString.read(from: &buf), 
+                lastTouch: FfiConverterTimestamp.read(from: &buf), 
                 cadenceDays: FfiConverterInt32.read(from: &buf), 
                 overdueDays: FfiConverterInt32.read(from: &buf)
         )
@@ -4226,7 +4269,7 @@ public struct FfiConverterTypeReconnect: FfiConverterRustBuffer {
 
     public static func write(_ value: Reconnect, into buf: inout [UInt8]) {
         FfiConverterTypeContactName.write(value.contact, into: &buf)
-        FfiConverterString.write(value.lastTouch, into: &buf)
+        FfiConverterTimestamp.write(value.lastTouch, into: &buf)
         FfiConverterInt32.write(value.cadenceDays, into: &buf)
         FfiConverterInt32.write(value.overdueDays, into: &buf)
     }
@@ -4979,11 +5022,11 @@ public struct TaskProgress: Equatable, Hashable {
     /**
      * When it last changed.
      */
-    public var updatedAt: String?
+    public var updatedAt: Date?
     /**
      * When it was completed.
      */
-    public var completedAt: String?
+    public var completedAt: Date?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4999,10 +5042,10 @@ public struct TaskProgress: Equatable, Hashable {
          */note: String?, 
         /**
          * When it last changed.
-         */updatedAt: String?, 
+         */updatedAt: Date?, 
         /**
          * When it was completed.
-         */completedAt: String?) {
+         */completedAt: Date?) {
         self.task = task
         self.status = status
         self.note = note
@@ -5029,8 +5072,8 @@ public struct FfiConverterTypeTaskProgress: FfiConverterRustBuffer {
                 task: FfiConverterTypeTaskRef.read(from: &buf), 
                 status: FfiConverterTypeTaskStatus.read(from: &buf), 
                 note: FfiConverterOptionString.read(from: &buf), 
-                updatedAt: FfiConverterOptionString.read(from: &buf), 
-                completedAt: FfiConverterOptionString.read(from: &buf)
+                updatedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                completedAt: FfiConverterOptionTimestamp.read(from: &buf)
         )
     }
 
@@ -5038,8 +5081,8 @@ public struct FfiConverterTypeTaskProgress: FfiConverterRustBuffer {
         FfiConverterTypeTaskRef.write(value.task, into: &buf)
         FfiConverterTypeTaskStatus.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.note, into: &buf)
-        FfiConverterOptionString.write(value.updatedAt, into: &buf)
-        FfiConverterOptionString.write(value.completedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.completedAt, into: &buf)
     }
 }
 
@@ -5210,7 +5253,7 @@ public struct User: Equatable, Hashable {
     /**
      * When the account was created.
      */
-    public var createdAt: String
+    public var createdAt: Date
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5229,7 +5272,7 @@ public struct User: Equatable, Hashable {
          */role: Role, 
         /**
          * When the account was created.
-         */createdAt: String) {
+         */createdAt: Date) {
         self.id = id
         self.email = email
         self.displayName = displayName
@@ -5257,7 +5300,7 @@ public struct FfiConverterTypeUser: FfiConverterRustBuffer {
                 email: FfiConverterString.read(from: &buf), 
                 displayName: FfiConverterString.read(from: &buf), 
                 role: FfiConverterTypeRole.read(from: &buf), 
-                createdAt: FfiConverterString.read(from: &buf)
+                createdAt: FfiConverterTimestamp.read(from: &buf)
         )
     }
 
@@ -5266,7 +5309,7 @@ public struct FfiConverterTypeUser: FfiConverterRustBuffer {
         FfiConverterString.write(value.email, into: &buf)
         FfiConverterString.write(value.displayName, into: &buf)
         FfiConverterTypeRole.write(value.role, into: &buf)
-        FfiConverterString.write(value.createdAt, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
     }
 }
 
@@ -5608,6 +5651,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTimestamp.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6395,10 +6462,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_herlead_sdk_checksum_method_herleadclient_leave_cohort() != 33491) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_method_herleadclient_log_interaction() != 51863) {
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_log_interaction() != 7711) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_method_herleadclient_log_meeting() != 3376) {
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_log_meeting() != 35173) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_login() != 47549) {

@@ -1113,10 +1113,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_leave_cohort() and 0xFFFF) != 33491) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_log_interaction() and 0xFFFF) != 51863) {
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_log_interaction() and 0xFFFF) != 7711) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_log_meeting() and 0xFFFF) != 3376) {
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_log_meeting() and 0xFFFF) != 35173) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_login() and 0xFFFF) != 47549) {
@@ -1586,6 +1586,49 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
 }
 
 
+/**
+ * @suppress
+ */
+public object FfiConverterTimestamp: FfiConverterRustBuffer<java.time.Instant> {
+    override fun read(buf: ByteBuffer): java.time.Instant {
+        val seconds = buf.getLong()
+        // Type mismatch (should be u32) but we check for overflow/underflow below
+        val nanoseconds = buf.getInt().toLong()
+        if (nanoseconds < 0) {
+            throw java.time.DateTimeException("Instant nanoseconds exceed minimum or maximum supported by uniffi")
+        }
+        if (seconds >= 0) {
+            return java.time.Instant.EPOCH.plus(java.time.Duration.ofSeconds(seconds, nanoseconds))
+        } else {
+            return java.time.Instant.EPOCH.minus(java.time.Duration.ofSeconds(-seconds, nanoseconds))
+        }
+    }
+
+    // 8 bytes for seconds, 4 bytes for nanoseconds
+    override fun allocationSize(value: java.time.Instant) = 12UL
+
+    override fun write(value: java.time.Instant, buf: ByteBuffer) {
+        var epochOffset = java.time.Duration.between(java.time.Instant.EPOCH, value)
+
+        var sign = 1
+        if (epochOffset.isNegative()) {
+            sign = -1
+            epochOffset = epochOffset.negated()
+        }
+
+        if (epochOffset.nano < 0) {
+            // Java docs provide guarantee that nano will always be positive, so this should be impossible
+            // See: https://docs.oracle.com/javase/8/docs/api/java/time/Instant.html
+            throw IllegalArgumentException("Invalid timestamp, nano value must be non-negative")
+        }
+
+        buf.putLong(sign * epochOffset.seconds)
+        // Type mismatch (should be u32) but since values will always be between 0 and 999,999,999 it should be OK
+        buf.putInt(epochOffset.nano)
+    }
+}
+
+
 // This template implements a class for working with a Rust struct via a handle
 // to the live Rust struct on the other side of the FFI.
 //
@@ -1748,15 +1791,15 @@ public interface HerLeadClientInterface {
     suspend fun `leaveCohort`(`cohortId`: kotlin.String)
     
     /**
-     * Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` (RFC 3339)
-     * defaults to now.
+     * Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` defaults
+     * to now (and may not be in the future).
      */
-    suspend fun `logInteraction`(`contactId`: kotlin.String, `kind`: InteractionKind, `occurredAt`: kotlin.String?, `note`: kotlin.String?): LoggedInteraction
+    suspend fun `logInteraction`(`contactId`: kotlin.String, `kind`: InteractionKind, `occurredAt`: java.time.Instant?, `note`: kotlin.String?): LoggedInteraction
     
     /**
-     * Logs a meeting of one of her communities (`occurred_at` in RFC 3339).
+     * Logs a meeting of one of her communities (up to a year ahead for a planned one).
      */
-    suspend fun `logMeeting`(`communityId`: kotlin.String, `occurredAt`: kotlin.String, `inPerson`: kotlin.Boolean, `attendeeIds`: List<kotlin.String>): Meeting
+    suspend fun `logMeeting`(`communityId`: kotlin.String, `occurredAt`: java.time.Instant, `inPerson`: kotlin.Boolean, `attendeeIds`: List<kotlin.String>): Meeting
     
     /**
      * Signs in.
@@ -2275,12 +2318,12 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
 
     
     /**
-     * Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` (RFC 3339)
-     * defaults to now.
+     * Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` defaults
+     * to now (and may not be in the future).
      */
     @Throws(HerLeadException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `logInteraction`(`contactId`: kotlin.String, `kind`: InteractionKind, `occurredAt`: kotlin.String?, `note`: kotlin.String?) : LoggedInteraction {
+    override suspend fun `logInteraction`(`contactId`: kotlin.String, `kind`: InteractionKind, `occurredAt`: java.time.Instant?, `note`: kotlin.String?) : LoggedInteraction {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_log_interaction(
@@ -2288,7 +2331,7 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
                 
         FfiConverterString.lower(`contactId`),
         FfiConverterTypeInteractionKind.lower(`kind`),
-        FfiConverterOptionalString.lower(`occurredAt`),
+        FfiConverterOptionalTimestamp.lower(`occurredAt`),
         FfiConverterOptionalString.lower(`note`),
             )
         },
@@ -2304,18 +2347,18 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
 
     
     /**
-     * Logs a meeting of one of her communities (`occurred_at` in RFC 3339).
+     * Logs a meeting of one of her communities (up to a year ahead for a planned one).
      */
     @Throws(HerLeadException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `logMeeting`(`communityId`: kotlin.String, `occurredAt`: kotlin.String, `inPerson`: kotlin.Boolean, `attendeeIds`: List<kotlin.String>) : Meeting {
+    override suspend fun `logMeeting`(`communityId`: kotlin.String, `occurredAt`: java.time.Instant, `inPerson`: kotlin.Boolean, `attendeeIds`: List<kotlin.String>) : Meeting {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_log_meeting(
                 uniffiHandle,
                 
         FfiConverterString.lower(`communityId`),
-        FfiConverterString.lower(`occurredAt`),
+        FfiConverterTimestamp.lower(`occurredAt`),
         FfiConverterBoolean.lower(`inPerson`),
         FfiConverterSequenceString.lower(`attendeeIds`),
             )
@@ -3677,7 +3720,7 @@ data class CohortMember (
     /**
      * Her last activity.
      */
-    var `lastActivity`: kotlin.String
+    var `lastActivity`: java.time.Instant
     , 
     /**
      * Quiet too long.
@@ -3709,7 +3752,7 @@ public object FfiConverterTypeCohortMember: FfiConverterRustBuffer<CohortMember>
             FfiConverterTypeSharingLevel.read(buf),
             FfiConverterTypeProgressSummary.read(buf),
             FfiConverterTypeScoreTotal.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalTypeRecommendationCode.read(buf),
         )
@@ -3721,7 +3764,7 @@ public object FfiConverterTypeCohortMember: FfiConverterRustBuffer<CohortMember>
             FfiConverterTypeSharingLevel.allocationSize(value.`sharing`) +
             FfiConverterTypeProgressSummary.allocationSize(value.`progress`) +
             FfiConverterTypeScoreTotal.allocationSize(value.`score`) +
-            FfiConverterString.allocationSize(value.`lastActivity`) +
+            FfiConverterTimestamp.allocationSize(value.`lastActivity`) +
             FfiConverterBoolean.allocationSize(value.`stalled`) +
             FfiConverterOptionalTypeRecommendationCode.allocationSize(value.`topRecommendation`)
     )
@@ -3732,7 +3775,7 @@ public object FfiConverterTypeCohortMember: FfiConverterRustBuffer<CohortMember>
             FfiConverterTypeSharingLevel.write(value.`sharing`, buf)
             FfiConverterTypeProgressSummary.write(value.`progress`, buf)
             FfiConverterTypeScoreTotal.write(value.`score`, buf)
-            FfiConverterString.write(value.`lastActivity`, buf)
+            FfiConverterTimestamp.write(value.`lastActivity`, buf)
             FfiConverterBoolean.write(value.`stalled`, buf)
             FfiConverterOptionalTypeRecommendationCode.write(value.`topRecommendation`, buf)
     }
@@ -4293,7 +4336,7 @@ data class Interaction (
     /**
      * When.
      */
-    var `occurredAt`: kotlin.String
+    var `occurredAt`: java.time.Instant
     , 
     /**
      * Her note.
@@ -4320,7 +4363,7 @@ public object FfiConverterTypeInteraction: FfiConverterRustBuffer<Interaction> {
             FfiConverterTypeInteractionKind.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -4331,7 +4374,7 @@ public object FfiConverterTypeInteraction: FfiConverterRustBuffer<Interaction> {
             FfiConverterTypeInteractionKind.allocationSize(value.`kind`) +
             FfiConverterBoolean.allocationSize(value.`isGive`) +
             FfiConverterBoolean.allocationSize(value.`isAsk`) +
-            FfiConverterString.allocationSize(value.`occurredAt`) +
+            FfiConverterTimestamp.allocationSize(value.`occurredAt`) +
             FfiConverterOptionalString.allocationSize(value.`note`)
     )
 
@@ -4341,7 +4384,7 @@ public object FfiConverterTypeInteraction: FfiConverterRustBuffer<Interaction> {
             FfiConverterTypeInteractionKind.write(value.`kind`, buf)
             FfiConverterBoolean.write(value.`isGive`, buf)
             FfiConverterBoolean.write(value.`isAsk`, buf)
-            FfiConverterString.write(value.`occurredAt`, buf)
+            FfiConverterTimestamp.write(value.`occurredAt`, buf)
             FfiConverterOptionalString.write(value.`note`, buf)
     }
 }
@@ -4412,7 +4455,7 @@ data class Meeting (
     /**
      * When.
      */
-    var `occurredAt`: kotlin.String
+    var `occurredAt`: java.time.Instant
     , 
     /**
      * Face to face.
@@ -4441,7 +4484,7 @@ public object FfiConverterTypeMeeting: FfiConverterRustBuffer<Meeting> {
         return Meeting(
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterSequenceString.read(buf),
         )
@@ -4450,7 +4493,7 @@ public object FfiConverterTypeMeeting: FfiConverterRustBuffer<Meeting> {
     override fun allocationSize(value: Meeting) = (
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterString.allocationSize(value.`communityId`) +
-            FfiConverterString.allocationSize(value.`occurredAt`) +
+            FfiConverterTimestamp.allocationSize(value.`occurredAt`) +
             FfiConverterBoolean.allocationSize(value.`inPerson`) +
             FfiConverterSequenceString.allocationSize(value.`attendeeIds`)
     )
@@ -4458,7 +4501,7 @@ public object FfiConverterTypeMeeting: FfiConverterRustBuffer<Meeting> {
     override fun write(value: Meeting, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterString.write(value.`communityId`, buf)
-            FfiConverterString.write(value.`occurredAt`, buf)
+            FfiConverterTimestamp.write(value.`occurredAt`, buf)
             FfiConverterBoolean.write(value.`inPerson`, buf)
             FfiConverterSequenceString.write(value.`attendeeIds`, buf)
     }
@@ -4553,12 +4596,12 @@ data class Nudge (
     /**
      * When it was sent.
      */
-    var `createdAt`: kotlin.String
+    var `createdAt`: java.time.Instant
     , 
     /**
      * When it was read.
      */
-    var `readAt`: kotlin.String?
+    var `readAt`: java.time.Instant?
     
 ){
     
@@ -4580,8 +4623,8 @@ public object FfiConverterTypeNudge: FfiConverterRustBuffer<Nudge> {
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
         )
     }
 
@@ -4591,8 +4634,8 @@ public object FfiConverterTypeNudge: FfiConverterRustBuffer<Nudge> {
             FfiConverterString.allocationSize(value.`memberId`) +
             FfiConverterString.allocationSize(value.`message`) +
             FfiConverterOptionalString.allocationSize(value.`taskKey`) +
-            FfiConverterString.allocationSize(value.`createdAt`) +
-            FfiConverterOptionalString.allocationSize(value.`readAt`)
+            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`readAt`)
     )
 
     override fun write(value: Nudge, buf: ByteBuffer) {
@@ -4601,8 +4644,8 @@ public object FfiConverterTypeNudge: FfiConverterRustBuffer<Nudge> {
             FfiConverterString.write(value.`memberId`, buf)
             FfiConverterString.write(value.`message`, buf)
             FfiConverterOptionalString.write(value.`taskKey`, buf)
-            FfiConverterString.write(value.`createdAt`, buf)
-            FfiConverterOptionalString.write(value.`readAt`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`readAt`, buf)
     }
 }
 
@@ -5085,7 +5128,7 @@ data class Reconnect (
     /**
      * The last touch.
      */
-    var `lastTouch`: kotlin.String
+    var `lastTouch`: java.time.Instant
     , 
     /**
      * Days between touches.
@@ -5113,7 +5156,7 @@ public object FfiConverterTypeReconnect: FfiConverterRustBuffer<Reconnect> {
     override fun read(buf: ByteBuffer): Reconnect {
         return Reconnect(
             FfiConverterTypeContactName.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterInt.read(buf),
             FfiConverterInt.read(buf),
         )
@@ -5121,14 +5164,14 @@ public object FfiConverterTypeReconnect: FfiConverterRustBuffer<Reconnect> {
 
     override fun allocationSize(value: Reconnect) = (
             FfiConverterTypeContactName.allocationSize(value.`contact`) +
-            FfiConverterString.allocationSize(value.`lastTouch`) +
+            FfiConverterTimestamp.allocationSize(value.`lastTouch`) +
             FfiConverterInt.allocationSize(value.`cadenceDays`) +
             FfiConverterInt.allocationSize(value.`overdueDays`)
     )
 
     override fun write(value: Reconnect, buf: ByteBuffer) {
             FfiConverterTypeContactName.write(value.`contact`, buf)
-            FfiConverterString.write(value.`lastTouch`, buf)
+            FfiConverterTimestamp.write(value.`lastTouch`, buf)
             FfiConverterInt.write(value.`cadenceDays`, buf)
             FfiConverterInt.write(value.`overdueDays`, buf)
     }
@@ -5662,12 +5705,12 @@ data class TaskProgress (
     /**
      * When it last changed.
      */
-    var `updatedAt`: kotlin.String?
+    var `updatedAt`: java.time.Instant?
     , 
     /**
      * When it was completed.
      */
-    var `completedAt`: kotlin.String?
+    var `completedAt`: java.time.Instant?
     
 ){
     
@@ -5687,8 +5730,8 @@ public object FfiConverterTypeTaskProgress: FfiConverterRustBuffer<TaskProgress>
             FfiConverterTypeTaskRef.read(buf),
             FfiConverterTypeTaskStatus.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
         )
     }
 
@@ -5696,16 +5739,16 @@ public object FfiConverterTypeTaskProgress: FfiConverterRustBuffer<TaskProgress>
             FfiConverterTypeTaskRef.allocationSize(value.`task`) +
             FfiConverterTypeTaskStatus.allocationSize(value.`status`) +
             FfiConverterOptionalString.allocationSize(value.`note`) +
-            FfiConverterOptionalString.allocationSize(value.`updatedAt`) +
-            FfiConverterOptionalString.allocationSize(value.`completedAt`)
+            FfiConverterOptionalTimestamp.allocationSize(value.`updatedAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`completedAt`)
     )
 
     override fun write(value: TaskProgress, buf: ByteBuffer) {
             FfiConverterTypeTaskRef.write(value.`task`, buf)
             FfiConverterTypeTaskStatus.write(value.`status`, buf)
             FfiConverterOptionalString.write(value.`note`, buf)
-            FfiConverterOptionalString.write(value.`updatedAt`, buf)
-            FfiConverterOptionalString.write(value.`completedAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`updatedAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`completedAt`, buf)
     }
 }
 
@@ -5824,7 +5867,7 @@ data class User (
     /**
      * When the account was created.
      */
-    var `createdAt`: kotlin.String
+    var `createdAt`: java.time.Instant
     
 ){
     
@@ -5845,7 +5888,7 @@ public object FfiConverterTypeUser: FfiConverterRustBuffer<User> {
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterTypeRole.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
         )
     }
 
@@ -5854,7 +5897,7 @@ public object FfiConverterTypeUser: FfiConverterRustBuffer<User> {
             FfiConverterString.allocationSize(value.`email`) +
             FfiConverterString.allocationSize(value.`displayName`) +
             FfiConverterTypeRole.allocationSize(value.`role`) +
-            FfiConverterString.allocationSize(value.`createdAt`)
+            FfiConverterTimestamp.allocationSize(value.`createdAt`)
     )
 
     override fun write(value: User, buf: ByteBuffer) {
@@ -5862,7 +5905,7 @@ public object FfiConverterTypeUser: FfiConverterRustBuffer<User> {
             FfiConverterString.write(value.`email`, buf)
             FfiConverterString.write(value.`displayName`, buf)
             FfiConverterTypeRole.write(value.`role`, buf)
-            FfiConverterString.write(value.`createdAt`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
     }
 }
 
@@ -6257,6 +6300,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTimestamp: FfiConverterRustBuffer<java.time.Instant?> {
+    override fun read(buf: ByteBuffer): java.time.Instant? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTimestamp.read(buf)
+    }
+
+    override fun allocationSize(value: java.time.Instant?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTimestamp.allocationSize(value)
+        }
+    }
+
+    override fun write(value: java.time.Instant?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTimestamp.write(value, buf)
         }
     }
 }
