@@ -16,12 +16,13 @@ trap 'rm -rf "$work"' EXIT
 [ -f "$library" ] || { echo "build the SDK first: cargo build -p herlead-sdk" >&2; exit 1; }
 
 echo "== Python"
-cp bindings/python/src/herlead_sdk.py "$library" "$work/"
+cp bindings/python/src/herlead_core.py bindings/python/src/herlead_sdk.py "$library" "$work/"
 PYTHONPATH="$work" python3 examples/python/journey.py "$server"
 
 echo "== Kotlin"
 classpath="$jna:$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar"
 "$kotlin_home/bin/kotlinc" -nowarn -cp "$classpath" \
+  bindings/kotlin/src/main/kotlin/org/herlead/core/herlead_core.kt \
   bindings/kotlin/src/main/kotlin/org/herlead/sdk/herlead_sdk.kt examples/kotlin/Journey.kt \
   -d "$work/journey.jar" 2>&1 | grep -v '^warning' || true
 [ -f "$work/journey.jar" ] || { echo "kotlinc failed" >&2; exit 1; }

@@ -15,7 +15,7 @@ let package = Package(
             name: "HerLead",
             dependencies: ["HerLeadFFI"],
             path: "Sources/HerLead",
-            exclude: ["HerLeadFFI.h", "HerLeadFFI.modulemap"]
+            exclude: ["HerLeadFFI.h", "HerLeadFFI.modulemap", "HerLeadCoreFFI.h", "HerLeadCoreFFI.modulemap"]
         ),
     ]
 )

@@ -1,7 +1,12 @@
 // A member's first session with HerLead, through the Kotlin SDK (org.herlead.sdk).
 // Run it against a server: see examples/run-sdk-journeys.sh. Exits non-zero on any failed check.
 
+import java.time.Duration
+import java.time.Instant
+import java.time.temporal.ChronoUnit
 import kotlinx.coroutines.runBlocking
+// Core's enums (Role, Platform, Sector, …) are in their own package, next to the SDK's.
+import org.herlead.core.*
 import org.herlead.sdk.*
 import kotlin.system.exitProcess
 
@@ -22,6 +27,10 @@ fun main(args: Array<String>) = runBlocking<Unit> {
 
     val user = client.register(email, password, "Kotlin Member")
     check(user.role == Role.MEMBER, "registered as a member")
+    check(
+        Duration.between(user.createdAt, Instant.now()).abs() < Duration.ofMinutes(1),
+        "the account was created at ${user.createdAt}, an Instant",
+    )
     client.logout()
     check(!client.isSignedIn(), "signed out")
     check(client.login(email, password).email == email, "signed in again")
@@ -53,8 +62,10 @@ fun main(args: Array<String>) = runBlocking<Unit> {
             tags = listOf("computing"),
         )
     )
-    val give = client.logInteraction(contact.id, InteractionKind.SHARED_POST, null, "Shared her talk")
+    val anHourAgo = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1))
+    val give = client.logInteraction(contact.id, InteractionKind.SHARED_POST, anHourAgo, "Shared her talk")
     check(give.interaction.isGive && give.warnings.isEmpty(), "logged a give")
+    check(give.interaction.occurredAt == anHourAgo, "the give is dated an hour ago")
 
     val progress = client.myProgress()
     val website = progress.steps[0].tasks.first { it.task.key == "position.website" }

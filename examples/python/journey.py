@@ -6,11 +6,13 @@ Run it against a server: see examples/run-sdk-journeys.sh. Exits non-zero on any
 import asyncio
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 
-from herlead_sdk import (
-    Audience, ClientOptions, ContactInput, HerLeadClient, HerLeadError, InteractionKind,
-    Platform, ProfileInput, Role, Scope, Sector, TaskStatus, ValuesAlignment,
+# Core's enums are in their own module, herlead_core, next to herlead_sdk.
+from herlead_core import (
+    Audience, InteractionKind, Platform, Role, Scope, Sector, TaskStatus, ValuesAlignment,
 )
+from herlead_sdk import ClientOptions, ContactInput, HerLeadClient, HerLeadError, ProfileInput
 
 
 def check(condition: bool, what: str) -> None:
@@ -27,6 +29,8 @@ async def journey(server: str) -> None:
 
     user = await client.register(email, password, "Python Member")
     check(user.role == Role.MEMBER, "registered as a member")
+    check(abs(datetime.now(timezone.utc) - user.created_at) < timedelta(minutes=1),
+          f"the account was created at {user.created_at.isoformat()}, a datetime")
     await client.logout()
     check(not client.is_signed_in(), "signed out")
     check((await client.login(email, password)).email == email, "signed in again")
@@ -40,8 +44,10 @@ async def journey(server: str) -> None:
     contact = await client.add_contact(ContactInput(
         name="Grace Hopper", sector=Sector.MEDIA, scope=Scope.CITY, industry="software", in_her_industry=True,
         on_meet_list=True, competitor=False, values=ValuesAlignment.ALIGNED, tags=["computing"]))
-    give = await client.log_interaction(contact.id, InteractionKind.SHARED_POST, None, "Shared her talk")
+    an_hour_ago = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    give = await client.log_interaction(contact.id, InteractionKind.SHARED_POST, an_hour_ago, "Shared her talk")
     check(give.interaction.is_give and not give.warnings, "logged a give")
+    check(give.interaction.occurred_at == an_hour_ago, "the give is dated an hour ago")
 
     progress = await client.my_progress()
     website = next(t for t in progress.steps[0].tasks if t.task.key == "position.website")

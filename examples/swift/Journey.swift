@@ -28,8 +28,9 @@ struct Journey {
         let contact = try await client.addContact(contact: ContactInput(
             name: "Grace Hopper", sector: .media, scope: .city, industry: "software",
             inHerIndustry: true, onMeetList: true, competitor: false, values: .aligned, tags: ["computing"]))
-        let give = try await client.logInteraction(contactId: contact.id, kind: .sharedPost, occurredAt: nil, note: "Shared her talk")
-        print("logged a give; warnings: \(give.warnings.count)")
+        let give = try await client.logInteraction(
+            contactId: contact.id, kind: .sharedPost, occurredAt: Date(timeIntervalSinceNow: -3600), note: "Shared her talk")
+        print("logged a give at \(give.interaction.occurredAt); warnings: \(give.warnings.count)")
 
         let progress = try await client.myProgress()
         print("progress \(progress.percent)% — score \(try await client.socialCapital().total)")

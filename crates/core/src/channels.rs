@@ -9,6 +9,7 @@ const CHANNELS_TOML: &str = include_str!("../data/channels.toml");
 /// An audience a woman leader speaks to; each has channels made for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Audience {
     /// Founders and people building companies.

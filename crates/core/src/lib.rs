@@ -9,7 +9,8 @@
 //!
 //! It performs no I/O and has no async code, so the same rules run on the server and inside
 //! the mobile SDK. With the `graphql` feature its enums derive `async_graphql::Enum`, so the
-//! API exposes them without mirror types.
+//! API exposes them without mirror types; with the `uniffi` feature they derive `uniffi::Enum`,
+//! so the SDK exports them to Kotlin, Swift and Python the same way.
 
 pub mod channels;
 pub mod cohort;
@@ -34,3 +35,6 @@ pub use playbook::{Playbook, PlaybookStep, Step, Task, TaskCompletion};
 pub use progress::{Progress, StepProgress, TaskProgress, TaskStatus};
 pub use task_key::TaskKey;
 pub use user::{Role, User, UserId};
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("herlead_core");

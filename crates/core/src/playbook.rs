@@ -13,6 +13,7 @@ const PLAYBOOK_TOML: &str = include_str!("../data/playbook.toml");
 #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PlaybookStep {
     /// Step 1: a website, a signature and consistent profiles on the right channels.
@@ -52,6 +53,7 @@ impl PlaybookStep {
 /// How a task gets done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskCompletion {
     /// Completes by itself from what she records (profiles, contacts, gives, meetings).

@@ -2,13 +2,16 @@
 
 use std::{
     sync::{Arc, Mutex, Once},
-    time::Duration,
+    time::{Duration, SystemTime},
 };
 
-use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize, de::DeserializeOwned, de::IgnoredAny};
 
-use crate::{HerLeadError, operations as op, types::*};
+use crate::{
+    HerLeadError,
+    operations::{self as op, InputVars, NoVars},
+    types::*,
+};
 
 /// Where the app keeps tokens between launches (Keychain on iOS, Keystore on Android).
 /// Implemented in Swift or Kotlin; [`MemoryTokenStore`] is the in-memory default.
@@ -74,28 +77,29 @@ impl std::fmt::Debug for HerLeadClient {
     }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AuthPayload {
-    access_token: String,
-    refresh_token: String,
-    user: Value,
+/// What the SDK posts: a document and its variables.
+#[derive(Serialize)]
+struct Request<'a, V> {
+    query: &'a str,
+    variables: &'a V,
 }
 
-/// The nodes of a Relay connection, as a JSON array ready to decode.
-fn nodes(connection: &Value) -> Value {
-    Value::Array(
-        connection["edges"]
-            .as_array()
-            .map(|edges| edges.iter().map(|e| e["node"].clone()).collect())
-            .unwrap_or_default(),
-    )
+/// What the server answers: `data` is decoded into the operation's answer type only once it
+/// is known there are no `errors` (with errors, it may be null or partial). Each error goes
+/// to [`HerLeadError::from_graphql`] as it came, whatever its shape.
+#[derive(Default, Deserialize)]
+struct Response {
+    #[serde(default)]
+    data: Option<serde_json::Value>,
+    #[serde(default)]
+    errors: Option<Vec<serde_json::Value>>,
 }
 
-/// Takes the root field out of `data` and decodes it.
-fn field<T: DeserializeOwned>(mut data: Value, name: &str) -> Result<T, HerLeadError> {
-    serde_json::from_value(data[name].take())
-        .map_err(|e| HerLeadError::network(format!("unexpected answer for {name}: {e}")))
+/// The operation's name, for error messages: `Me` in `query Me { … }`.
+fn operation_name(document: &str) -> &str {
+    document.split_whitespace().nth(1).map_or(document, |name| {
+        name.split(['(', '{']).next().unwrap_or(name)
+    })
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -152,33 +156,34 @@ impl HerLeadClient {
         password: String,
         display_name: String,
     ) -> Result<User, HerLeadError> {
-        self.send(
-            op::REGISTER,
-            json!({"i": {"email": email, "password": password, "displayName": display_name}}),
-            false,
-        )
-        .await?;
+        let vars = InputVars {
+            i: op::RegisterInput {
+                email: email.clone(),
+                password: password.clone(),
+                display_name,
+            },
+        };
+        let _: IgnoredAny = self.execute(op::REGISTER, &vars, false).await?;
         self.login(email, password).await
     }
 
     /// Signs in.
     pub async fn login(&self, email: String, password: String) -> Result<User, HerLeadError> {
-        let data = self
-            .send(
-                op::LOGIN,
-                json!({"i": {"email": email, "password": password}}),
-                false,
-            )
-            .await?;
-        self.start_session(field(data, "login")?)
+        let vars = InputVars {
+            i: op::LoginInput { email, password },
+        };
+        let data: op::LoggedIn = self.execute(op::LOGIN, &vars, false).await?;
+        Ok(self.start_session(data.login))
     }
 
     /// Signs out: ends the session on the server and forgets the tokens.
     pub async fn logout(&self) -> Result<(), HerLeadError> {
         if let Some(tokens) = self.store.load() {
             self.store.clear();
-            self.send(op::LOGOUT, json!({"t": tokens.refresh_token}), false)
-                .await?;
+            let vars = op::TokenVars {
+                t: tokens.refresh_token,
+            };
+            let _: IgnoredAny = self.execute(op::LOGOUT, &vars, false).await?;
         }
         Ok(())
     }
@@ -201,20 +206,20 @@ impl HerLeadClient {
 
     /// The signed-in user.
     pub async fn me(&self) -> Result<User, HerLeadError> {
-        field(self.send(op::ME, json!({}), true).await?, "me")
+        let data: op::Me = self.execute(op::ME, &NoVars {}, true).await?;
+        Ok(data.me)
     }
 
     /// The playbook (public).
     pub async fn playbook(&self) -> Result<Playbook, HerLeadError> {
-        field(self.send(op::PLAYBOOK, json!({}), false).await?, "playbook")
+        let data: op::PlaybookData = self.execute(op::PLAYBOOK, &NoVars {}, false).await?;
+        Ok(data.playbook)
     }
 
     /// Her progress through the playbook.
     pub async fn my_progress(&self) -> Result<Progress, HerLeadError> {
-        field(
-            self.send(op::PROGRESS, json!({}), true).await?,
-            "myProgress",
-        )
+        let data: op::MyProgress = self.execute(op::PROGRESS, &NoVars {}, true).await?;
+        Ok(data.my_progress)
     }
 
     /// Sets a task's status (SELF_REPORTED tasks; AUTOMATIC ones can only be skipped or
@@ -225,16 +230,21 @@ impl HerLeadClient {
         status: TaskStatus,
         note: Option<String>,
     ) -> Result<TaskProgress, HerLeadError> {
-        let vars = json!({"i": {"taskKey": task_key, "status": status, "note": note}});
-        field(
-            self.send(op::SET_TASK_STATUS, vars, true).await?,
-            "setTaskStatus",
-        )
+        let vars = InputVars {
+            i: op::SetTaskStatusInput {
+                task_key,
+                status,
+                note,
+            },
+        };
+        let data: op::TaskStatusSet = self.execute(op::SET_TASK_STATUS, &vars, true).await?;
+        Ok(data.set_task_status)
     }
 
     /// Her website, signature, audiences, profiles and what to fix.
     pub async fn presence(&self) -> Result<Presence, HerLeadError> {
-        field(self.send(op::PRESENCE, json!({}), true).await?, "presence")
+        let data: op::PresenceData = self.execute(op::PRESENCE, &NoVars {}, true).await?;
+        Ok(data.presence)
     }
 
     /// Changes her website, signature or audiences; `None` keeps a value, an empty string
@@ -245,30 +255,22 @@ impl HerLeadClient {
         email_signature: Option<String>,
         audiences: Option<Vec<Audience>>,
     ) -> Result<Presence, HerLeadError> {
-        let mut input = serde_json::Map::new();
-        if let Some(w) = website {
-            input.insert("website".into(), json!(w));
-        }
-        if let Some(s) = email_signature {
-            input.insert("emailSignature".into(), json!(s));
-        }
-        if let Some(a) = audiences {
-            input.insert("audiences".into(), json!(a));
-        }
-        field(
-            self.send(op::UPDATE_PRESENCE, json!({"i": input}), true)
-                .await?,
-            "updatePresence",
-        )
+        let vars = InputVars {
+            i: op::PresenceInput {
+                website,
+                email_signature,
+                audiences,
+            },
+        };
+        let data: op::PresenceUpdated = self.execute(op::UPDATE_PRESENCE, &vars, true).await?;
+        Ok(data.update_presence)
     }
 
     /// Adds a social profile.
     pub async fn add_profile(&self, profile: ProfileInput) -> Result<Profile, HerLeadError> {
-        field(
-            self.send(op::ADD_PROFILE, json!({"i": profile}), true)
-                .await?,
-            "addProfile",
-        )
+        let vars = InputVars { i: profile };
+        let data: op::ProfileAdded = self.execute(op::ADD_PROFILE, &vars, true).await?;
+        Ok(data.add_profile)
     }
 
     /// A page of her contacts (oldest first; `first` up to 100).
@@ -277,53 +279,50 @@ impl HerLeadClient {
         first: i32,
         after: Option<String>,
     ) -> Result<ContactPage, HerLeadError> {
-        let data: Value = field(
-            self.send(op::CONTACTS, json!({"first": first, "after": after}), true)
-                .await?,
-            "contacts",
-        )?;
-        let contacts = nodes(&data);
+        let vars = op::PageVars { first, after };
+        let data: op::Contacts = self.execute(op::CONTACTS, &vars, true).await?;
+        let page = data.contacts;
         Ok(ContactPage {
-            contacts: serde_json::from_value(contacts).map_err(HerLeadError::network)?,
-            end_cursor: data["pageInfo"]["endCursor"].as_str().map(str::to_owned),
-            has_next_page: data["pageInfo"]["hasNextPage"].as_bool().unwrap_or(false),
-            total_count: data["totalCount"].as_i64().unwrap_or(0),
+            contacts: page.edges.into_iter().map(|e| e.node).collect(),
+            end_cursor: page.page_info.end_cursor,
+            has_next_page: page.page_info.has_next_page,
+            total_count: page.total_count,
         })
     }
 
     /// Adds a contact.
     pub async fn add_contact(&self, contact: ContactInput) -> Result<Contact, HerLeadError> {
-        field(
-            self.send(op::ADD_CONTACT, json!({"i": contact}), true)
-                .await?,
-            "addContact",
-        )
+        let vars = InputVars { i: contact };
+        let data: op::ContactAdded = self.execute(op::ADD_CONTACT, &vars, true).await?;
+        Ok(data.add_contact)
     }
 
     /// Deletes a contact with its interactions; returns how many interactions went with it.
     pub async fn delete_contact(&self, id: String) -> Result<i64, HerLeadError> {
-        let data: Value = field(
-            self.send(op::DELETE_CONTACT, json!({"id": id}), true)
-                .await?,
-            "deleteContact",
-        )?;
-        Ok(data["deletedInteractions"].as_i64().unwrap_or(0))
+        let vars = op::IdVars { id };
+        let data: op::ContactDeleted = self.execute(op::DELETE_CONTACT, &vars, true).await?;
+        Ok(data.delete_contact.deleted_interactions)
     }
 
-    /// Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` (RFC 3339)
-    /// defaults to now.
+    /// Logs a give, an ask, a connection or a meeting with a contact; `occurred_at` defaults
+    /// to now (and may not be in the future).
     pub async fn log_interaction(
         &self,
         contact_id: String,
         kind: InteractionKind,
-        occurred_at: Option<String>,
+        occurred_at: Option<SystemTime>,
         note: Option<String>,
     ) -> Result<LoggedInteraction, HerLeadError> {
-        let vars = json!({"i": {"contactId": contact_id, "kind": kind, "occurredAt": occurred_at, "note": note}});
-        field(
-            self.send(op::LOG_INTERACTION, vars, true).await?,
-            "logInteraction",
-        )
+        let vars = InputVars {
+            i: op::LogInteractionInput {
+                contact_id,
+                kind,
+                occurred_at,
+                note,
+            },
+        };
+        let data: op::InteractionLogged = self.execute(op::LOG_INTERACTION, &vars, true).await?;
+        Ok(data.log_interaction)
     }
 
     /// Her interactions, newest first: all, or one contact's.
@@ -331,19 +330,17 @@ impl HerLeadClient {
         &self,
         contact_id: Option<String>,
     ) -> Result<Vec<Interaction>, HerLeadError> {
-        field(
-            self.send(op::INTERACTIONS, json!({"contact": contact_id}), true)
-                .await?,
-            "interactions",
-        )
+        let vars = op::InteractionsVars {
+            contact: contact_id,
+        };
+        let data: op::Interactions = self.execute(op::INTERACTIONS, &vars, true).await?;
+        Ok(data.interactions)
     }
 
     /// Her communities with their meetings.
     pub async fn communities(&self) -> Result<Vec<Community>, HerLeadError> {
-        field(
-            self.send(op::COMMUNITIES, json!({}), true).await?,
-            "communities",
-        )
+        let data: op::Communities = self.execute(op::COMMUNITIES, &NoVars {}, true).await?;
+        Ok(data.communities)
     }
 
     /// Adds a community.
@@ -354,57 +351,63 @@ impl HerLeadClient {
         role: CommunityRole,
         link: Option<String>,
     ) -> Result<Community, HerLeadError> {
-        let vars = json!({"i": {"name": name, "kind": kind, "role": role, "link": link}});
-        field(
-            self.send(op::ADD_COMMUNITY, vars, true).await?,
-            "addCommunity",
-        )
+        let vars = InputVars {
+            i: op::CommunityInput {
+                name,
+                kind,
+                role,
+                link,
+            },
+        };
+        let data: op::CommunityAdded = self.execute(op::ADD_COMMUNITY, &vars, true).await?;
+        Ok(data.add_community)
     }
 
-    /// Logs a meeting of one of her communities (`occurred_at` in RFC 3339).
+    /// Logs a meeting of one of her communities (up to a year ahead for a planned one).
     pub async fn log_meeting(
         &self,
         community_id: String,
-        occurred_at: String,
+        occurred_at: SystemTime,
         in_person: bool,
         attendee_ids: Vec<String>,
     ) -> Result<Meeting, HerLeadError> {
-        let vars = json!({"i": {"communityId": community_id, "occurredAt": occurred_at, "inPerson": in_person, "attendeeIds": attendee_ids}});
-        field(self.send(op::LOG_MEETING, vars, true).await?, "logMeeting")
+        let vars = InputVars {
+            i: op::LogMeetingInput {
+                community_id,
+                occurred_at,
+                in_person,
+                attendee_ids,
+            },
+        };
+        let data: op::MeetingLogged = self.execute(op::LOG_MEETING, &vars, true).await?;
+        Ok(data.log_meeting)
     }
 
     /// What to do next, in playbook order.
     pub async fn recommendations(&self, first: i32) -> Result<Vec<Recommendation>, HerLeadError> {
-        field(
-            self.send(op::RECOMMENDATIONS, json!({"first": first}), true)
-                .await?,
-            "recommendations",
-        )
+        let vars = op::FirstVars { first };
+        let data: op::Recommendations = self.execute(op::RECOMMENDATIONS, &vars, true).await?;
+        Ok(data.recommendations)
     }
 
     /// Her social capital with the factors behind it.
     pub async fn social_capital(&self) -> Result<SocialCapital, HerLeadError> {
-        field(
-            self.send(op::SOCIAL_CAPITAL, json!({}), true).await?,
-            "socialCapital",
-        )
+        let data: op::SocialCapitalData =
+            self.execute(op::SOCIAL_CAPITAL, &NoVars {}, true).await?;
+        Ok(data.social_capital)
     }
 
     /// Contacts due for a touch, most overdue first.
     pub async fn due_to_reconnect(&self, first: i32) -> Result<Vec<Reconnect>, HerLeadError> {
-        field(
-            self.send(op::DUE_TO_RECONNECT, json!({"first": first}), true)
-                .await?,
-            "dueToReconnect",
-        )
+        let vars = op::FirstVars { first };
+        let data: op::DueToReconnect = self.execute(op::DUE_TO_RECONNECT, &vars, true).await?;
+        Ok(data.due_to_reconnect)
     }
 
     /// Cohorts she belongs to.
     pub async fn my_cohorts(&self) -> Result<Vec<MemberCohort>, HerLeadError> {
-        field(
-            self.send(op::MY_COHORTS, json!({}), true).await?,
-            "myCohorts",
-        )
+        let data: op::MyCohorts = self.execute(op::MY_COHORTS, &NoVars {}, true).await?;
+        Ok(data.my_cohorts)
     }
 
     /// Joins a cohort with its invite code.
@@ -413,22 +416,16 @@ impl HerLeadClient {
         code: String,
         sharing: SharingLevel,
     ) -> Result<MemberCohort, HerLeadError> {
-        field(
-            self.send(
-                op::JOIN_COHORT,
-                json!({"code": code, "sharing": sharing}),
-                true,
-            )
-            .await?,
-            "joinCohort",
-        )
+        let vars = op::JoinCohortVars { code, sharing };
+        let data: op::CohortJoined = self.execute(op::JOIN_COHORT, &vars, true).await?;
+        Ok(data.join_cohort)
     }
 
     /// Leaves a cohort.
     pub async fn leave_cohort(&self, cohort_id: String) -> Result<(), HerLeadError> {
-        self.send(op::LEAVE_COHORT, json!({"id": cohort_id}), true)
-            .await
-            .map(|_| ())
+        let vars = op::IdVars { id: cohort_id };
+        let _: IgnoredAny = self.execute(op::LEAVE_COHORT, &vars, true).await?;
+        Ok(())
     }
 
     /// Changes what she shares with a cohort's coaches.
@@ -437,31 +434,28 @@ impl HerLeadClient {
         cohort_id: String,
         sharing: SharingLevel,
     ) -> Result<(), HerLeadError> {
-        self.send(
-            op::SET_SHARING,
-            json!({"id": cohort_id, "sharing": sharing}),
-            true,
-        )
-        .await
-        .map(|_| ())
+        let vars = op::SetSharingVars {
+            id: cohort_id,
+            sharing,
+        };
+        let _: IgnoredAny = self.execute(op::SET_SHARING, &vars, true).await?;
+        Ok(())
     }
 
     /// Her nudges, newest first.
     pub async fn my_nudges(&self, unread_only: bool) -> Result<Vec<Nudge>, HerLeadError> {
-        field(
-            self.send(op::MY_NUDGES, json!({"unread": unread_only}), true)
-                .await?,
-            "myNudges",
-        )
+        let vars = op::MyNudgesVars {
+            unread: unread_only,
+        };
+        let data: op::MyNudges = self.execute(op::MY_NUDGES, &vars, true).await?;
+        Ok(data.my_nudges)
     }
 
     /// Marks a nudge read.
     pub async fn mark_nudge_read(&self, nudge_id: String) -> Result<Nudge, HerLeadError> {
-        field(
-            self.send(op::MARK_NUDGE_READ, json!({"id": nudge_id}), true)
-                .await?,
-            "markNudgeRead",
-        )
+        let vars = op::IdVars { id: nudge_id };
+        let data: op::NudgeRead = self.execute(op::MARK_NUDGE_READ, &vars, true).await?;
+        Ok(data.mark_nudge_read)
     }
 
     /// COACH: a page of a cohort's dashboard, most at risk first.
@@ -471,29 +465,21 @@ impl HerLeadClient {
         first: i32,
         after: Option<String>,
     ) -> Result<CohortDashboard, HerLeadError> {
-        let data: Value = field(
-            self.send(
-                op::COHORT_DASHBOARD,
-                json!({"id": cohort_id, "first": first, "after": after}),
-                true,
-            )
-            .await?,
-            "cohort",
-        )?;
-        let members = nodes(&data["members"]);
+        let vars = op::CohortPageVars {
+            id: cohort_id,
+            first,
+            after,
+        };
+        let data: op::CohortDashboardData = self.execute(op::COHORT_DASHBOARD, &vars, true).await?;
+        let cohort = data.cohort;
         Ok(CohortDashboard {
-            id: data["id"].as_str().unwrap_or_default().to_owned(),
-            name: data["name"].as_str().unwrap_or_default().to_owned(),
-            invite_code: data["inviteCode"].as_str().unwrap_or_default().to_owned(),
-            members: serde_json::from_value(members).map_err(HerLeadError::network)?,
-            end_cursor: data["members"]["pageInfo"]["endCursor"]
-                .as_str()
-                .map(str::to_owned),
-            has_next_page: data["members"]["pageInfo"]["hasNextPage"]
-                .as_bool()
-                .unwrap_or(false),
-            aggregates: serde_json::from_value(data["aggregates"].clone())
-                .map_err(HerLeadError::network)?,
+            id: cohort.id,
+            name: cohort.name,
+            invite_code: cohort.invite_code,
+            members: cohort.members.edges.into_iter().map(|e| e.node).collect(),
+            end_cursor: cohort.members.page_info.end_cursor,
+            has_next_page: cohort.members.page_info.has_next_page,
+            aggregates: cohort.aggregates,
         })
     }
 
@@ -505,9 +491,16 @@ impl HerLeadClient {
         message: String,
         task_key: Option<String>,
     ) -> Result<Nudge, HerLeadError> {
-        let vars = json!({"i": {"cohortId": cohort_id, "memberId": member_id, "message": message, "taskKey": task_key}});
-        let mut nudges: Vec<Nudge> =
-            field(self.send(op::SEND_NUDGE, vars, true).await?, "sendNudge")?;
+        let vars = InputVars {
+            i: op::NudgeInput {
+                cohort_id,
+                member_id,
+                message,
+                task_key,
+            },
+        };
+        let data: op::NudgesSent = self.execute(op::SEND_NUDGE, &vars, true).await?;
+        let mut nudges = data.send_nudge;
         nudges.pop().ok_or_else(|| HerLeadError::Server {
             reason: "no nudge was sent".into(),
         })
@@ -515,22 +508,22 @@ impl HerLeadClient {
 }
 
 impl HerLeadClient {
-    fn start_session(&self, payload: AuthPayload) -> Result<User, HerLeadError> {
+    fn start_session(&self, payload: op::AuthPayload) -> User {
         self.store.save(StoredTokens {
             access_token: payload.access_token,
             refresh_token: payload.refresh_token,
         });
-        serde_json::from_value(payload.user).map_err(HerLeadError::network)
+        payload.user
     }
 
-    /// Sends one operation; with `auth`, attaches the access token and, when the server says
-    /// it is no longer valid, refreshes once and retries.
-    async fn send(
+    /// Sends one operation and decodes its answer; with `auth`, attaches the access token
+    /// and, when the server says it is no longer valid, refreshes once and retries.
+    async fn execute<V: Serialize, R: DeserializeOwned>(
         &self,
         document: &str,
-        variables: Value,
+        variables: &V,
         auth: bool,
-    ) -> Result<Value, HerLeadError> {
+    ) -> Result<R, HerLeadError> {
         let token = if auth {
             self.store.load().map(|t| t.access_token)
         } else {
@@ -541,11 +534,11 @@ impl HerLeadClient {
                 reason: "sign in first".into(),
             });
         }
-        match self.post(document, &variables, token.as_deref()).await {
+        match self.post(document, variables, token.as_deref()).await {
             Err(HerLeadError::Unauthenticated { .. }) if auth => {
                 self.refresh(token.as_deref()).await?;
                 let fresh = self.store.load().map(|t| t.access_token);
-                self.post(document, &variables, fresh.as_deref()).await
+                self.post(document, variables, fresh.as_deref()).await
             }
             other => other,
         }
@@ -562,15 +555,17 @@ impl HerLeadClient {
         if Some(tokens.access_token.as_str()) != stale {
             return Ok(());
         }
+        let vars = op::TokenVars {
+            t: tokens.refresh_token,
+        };
         match self
-            .post(op::REFRESH, &json!({"t": tokens.refresh_token}), None)
+            .post::<_, op::Refreshed>(op::REFRESH, &vars, None)
             .await
         {
             Ok(data) => {
-                let payload: AuthPayload = field(data, "refreshSession")?;
                 self.store.save(StoredTokens {
-                    access_token: payload.access_token,
-                    refresh_token: payload.refresh_token,
+                    access_token: data.refresh_session.access_token,
+                    refresh_token: data.refresh_session.refresh_token,
                 });
                 Ok(())
             }
@@ -582,16 +577,27 @@ impl HerLeadClient {
         }
     }
 
-    async fn post(
+    async fn post<V: Serialize, R: DeserializeOwned>(
         &self,
         document: &str,
-        variables: &Value,
+        variables: &V,
         token: Option<&str>,
-    ) -> Result<Value, HerLeadError> {
+    ) -> Result<R, HerLeadError> {
+        // Serialized here rather than by reqwest so that a value with no wire form (a time
+        // out of RFC 3339's range) is refused as input, not reported as a network failure.
+        let body = serde_json::to_vec(&Request {
+            query: document,
+            variables,
+        })
+        .map_err(|e| HerLeadError::Validation {
+            field: String::new(),
+            reason: e.to_string(),
+        })?;
         let mut request = self
             .http
             .post(&self.endpoint)
-            .json(&json!({"query": document, "variables": variables}));
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -602,11 +608,13 @@ impl HerLeadClient {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u32>().ok());
-        let body: Value = response
+        let body: serde_json::Value = response
             .json()
             .await
             .map_err(|e| HerLeadError::network(format!("HTTP {status}: {e}")))?;
-        if let Some(first) = body["errors"].as_array().and_then(|e| e.first()) {
+        // JSON that is not a GraphQL answer (from a proxy, say) has neither errors nor data.
+        let body: Response = serde_json::from_value(body).unwrap_or_default();
+        if let Some(first) = body.errors.as_deref().and_then(<[_]>::first) {
             return Err(match (HerLeadError::from_graphql(first), retry_after) {
                 (HerLeadError::RateLimited { reason, .. }, Some(seconds)) => {
                     HerLeadError::RateLimited {
@@ -622,6 +630,11 @@ impl HerLeadClient {
                 reason: format!("HTTP {status}"),
             });
         }
-        Ok(body["data"].clone())
+        serde_json::from_value(body.data.unwrap_or_default()).map_err(|e| {
+            HerLeadError::network(format!(
+                "unexpected answer for {}: {e}",
+                operation_name(document)
+            ))
+        })
     }
 }

@@ -1,6 +1,18 @@
-//! Every GraphQL document the SDK sends. A test validates each against
-//! `schema/schema.graphql`, so a schema change that breaks the SDK fails the build's tests,
-//! not a phone.
+//! Every GraphQL document the SDK sends, each with its variables and its answer as serde
+//! types: the client fills one and reads the other, with no JSON built or indexed by hand. A
+//! test validates each document against `schema/schema.graphql`, so a schema change that
+//! breaks the SDK fails the build's tests, not a phone.
+
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use crate::types::{
+    Audience, CohortAggregates, CohortMember, Community, CommunityKind, CommunityRole, Contact,
+    Interaction, InteractionKind, LoggedInteraction, Meeting, MemberCohort, Nudge, Playbook,
+    Presence, Profile, Progress, Recommendation, Reconnect, SharingLevel, SocialCapital,
+    TaskProgress, TaskStatus, User, rfc3339,
+};
 
 pub(crate) const REGISTER: &str = "mutation Register($i: RegisterInput!) { register(input: $i) }";
 pub(crate) const LOGIN: &str = "mutation Login($i: LoginInput!) { login(input: $i) { accessToken refreshToken user { id email displayName role createdAt } } }";
@@ -67,3 +79,292 @@ pub const ALL: &[(&str, &str)] = &[
     ("COHORT_DASHBOARD", COHORT_DASHBOARD),
     ("SEND_NUDGE", SEND_NUDGE),
 ];
+
+// Variables. Field names are the documents' `$variables`; input objects are camelCase like the
+// schema's.
+
+/// For the operations that take no variables (sent as `{}`).
+#[derive(Debug, Serialize)]
+pub(crate) struct NoVars {}
+
+/// `$i`: the operation's input object.
+#[derive(Debug, Serialize)]
+pub(crate) struct InputVars<I> {
+    pub i: I,
+}
+
+/// `$t`: a refresh token (REFRESH, LOGOUT).
+#[derive(Debug, Serialize)]
+pub(crate) struct TokenVars {
+    pub t: String,
+}
+
+/// `$id`: one thing's id (DELETE_CONTACT, LEAVE_COHORT, MARK_NUDGE_READ).
+#[derive(Debug, Serialize)]
+pub(crate) struct IdVars {
+    pub id: String,
+}
+
+/// `$first` (RECOMMENDATIONS, DUE_TO_RECONNECT).
+#[derive(Debug, Serialize)]
+pub(crate) struct FirstVars {
+    pub first: i32,
+}
+
+/// REGISTER's `RegisterInput`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RegisterInput {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+/// LOGIN's `LoginInput`.
+#[derive(Debug, Serialize)]
+pub(crate) struct LoginInput {
+    pub email: String,
+    pub password: String,
+}
+
+/// SET_TASK_STATUS's `SetTaskStatusInput`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SetTaskStatusInput {
+    pub task_key: String,
+    pub status: TaskStatus,
+    pub note: Option<String>,
+}
+
+/// UPDATE_PRESENCE's `PresenceInput`: a field left out keeps its value, so `None` is not sent.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PresenceInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_signature: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audiences: Option<Vec<Audience>>,
+}
+
+/// CONTACTS's page: `$first` and `$after`.
+#[derive(Debug, Serialize)]
+pub(crate) struct PageVars {
+    pub first: i32,
+    pub after: Option<String>,
+}
+
+/// COHORT_DASHBOARD's cohort and page: `$id`, `$first` and `$after`.
+#[derive(Debug, Serialize)]
+pub(crate) struct CohortPageVars {
+    pub id: String,
+    pub first: i32,
+    pub after: Option<String>,
+}
+
+/// LOG_INTERACTION's `LogInteractionInput`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LogInteractionInput {
+    pub contact_id: String,
+    pub kind: InteractionKind,
+    #[serde(with = "rfc3339::option")]
+    pub occurred_at: Option<SystemTime>,
+    pub note: Option<String>,
+}
+
+/// INTERACTIONS's `$contact`.
+#[derive(Debug, Serialize)]
+pub(crate) struct InteractionsVars {
+    pub contact: Option<String>,
+}
+
+/// ADD_COMMUNITY's `CommunityInput`.
+#[derive(Debug, Serialize)]
+pub(crate) struct CommunityInput {
+    pub name: String,
+    pub kind: CommunityKind,
+    pub role: CommunityRole,
+    pub link: Option<String>,
+}
+
+/// LOG_MEETING's `LogMeetingInput`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LogMeetingInput {
+    pub community_id: String,
+    #[serde(with = "rfc3339")]
+    pub occurred_at: SystemTime,
+    pub in_person: bool,
+    pub attendee_ids: Vec<String>,
+}
+
+/// JOIN_COHORT's `$code` and `$sharing`.
+#[derive(Debug, Serialize)]
+pub(crate) struct JoinCohortVars {
+    pub code: String,
+    pub sharing: SharingLevel,
+}
+
+/// SET_SHARING's `$id` and `$sharing`.
+#[derive(Debug, Serialize)]
+pub(crate) struct SetSharingVars {
+    pub id: String,
+    pub sharing: SharingLevel,
+}
+
+/// MY_NUDGES's `$unread`.
+#[derive(Debug, Serialize)]
+pub(crate) struct MyNudgesVars {
+    pub unread: bool,
+}
+
+/// SEND_NUDGE's `NudgeInput`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NudgeInput {
+    pub cohort_id: String,
+    pub member_id: String,
+    pub message: String,
+    pub task_key: Option<String>,
+}
+
+// Answers: each operation's `data`, by its root field. REGISTER, LOGOUT, LEAVE_COHORT and
+// SET_SHARING have none here: the client does not read them (`serde::de::IgnoredAny`).
+
+/// LOGIN's `AuthPayload`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AuthPayload {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub user: User,
+}
+
+/// REFRESH's `AuthPayload` (its `user` is only asked for its id, and not read).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RefreshedTokens {
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+/// A Relay page's `pageInfo`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+/// A Relay edge.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Edge<T> {
+    pub node: T,
+}
+
+/// CONTACTS's `ContactConnection`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ContactConnection {
+    pub total_count: i64,
+    pub page_info: PageInfo,
+    pub edges: Vec<Edge<Contact>>,
+}
+
+/// DELETE_CONTACT's `DeleteContactPayload` (the fields the SDK reads).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DeleteContactPayload {
+    pub deleted_interactions: i64,
+}
+
+/// COHORT_DASHBOARD's members page.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CohortMemberConnection {
+    pub page_info: PageInfo,
+    pub edges: Vec<Edge<CohortMember>>,
+}
+
+/// COHORT_DASHBOARD's `Cohort`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Cohort {
+    pub id: String,
+    pub name: String,
+    pub invite_code: String,
+    pub members: CohortMemberConnection,
+    pub aggregates: CohortAggregates,
+}
+
+/// The `data` of an operation whose root field is `$field` (in the schema's camelCase), as a
+/// struct named `$name` with one field `$rust: $ty`.
+macro_rules! answers {
+    ($($(#[$meta:meta])* $name:ident { $field:literal: $rust:ident: $ty:ty })*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Debug, Deserialize)]
+            pub(crate) struct $name {
+                #[serde(rename = $field)]
+                pub $rust: $ty,
+            }
+        )*
+    };
+}
+
+answers! {
+    /// LOGIN.
+    LoggedIn { "login": login: AuthPayload }
+    /// REFRESH.
+    Refreshed { "refreshSession": refresh_session: RefreshedTokens }
+    /// ME.
+    Me { "me": me: User }
+    /// PLAYBOOK.
+    PlaybookData { "playbook": playbook: Playbook }
+    /// PROGRESS.
+    MyProgress { "myProgress": my_progress: Progress }
+    /// SET_TASK_STATUS.
+    TaskStatusSet { "setTaskStatus": set_task_status: TaskProgress }
+    /// PRESENCE.
+    PresenceData { "presence": presence: Presence }
+    /// UPDATE_PRESENCE.
+    PresenceUpdated { "updatePresence": update_presence: Presence }
+    /// ADD_PROFILE.
+    ProfileAdded { "addProfile": add_profile: Profile }
+    /// CONTACTS.
+    Contacts { "contacts": contacts: ContactConnection }
+    /// ADD_CONTACT.
+    ContactAdded { "addContact": add_contact: Contact }
+    /// DELETE_CONTACT.
+    ContactDeleted { "deleteContact": delete_contact: DeleteContactPayload }
+    /// LOG_INTERACTION.
+    InteractionLogged { "logInteraction": log_interaction: LoggedInteraction }
+    /// INTERACTIONS.
+    Interactions { "interactions": interactions: Vec<Interaction> }
+    /// COMMUNITIES.
+    Communities { "communities": communities: Vec<Community> }
+    /// ADD_COMMUNITY.
+    CommunityAdded { "addCommunity": add_community: Community }
+    /// LOG_MEETING.
+    MeetingLogged { "logMeeting": log_meeting: Meeting }
+    /// RECOMMENDATIONS.
+    Recommendations { "recommendations": recommendations: Vec<Recommendation> }
+    /// SOCIAL_CAPITAL.
+    SocialCapitalData { "socialCapital": social_capital: SocialCapital }
+    /// DUE_TO_RECONNECT.
+    DueToReconnect { "dueToReconnect": due_to_reconnect: Vec<Reconnect> }
+    /// MY_COHORTS.
+    MyCohorts { "myCohorts": my_cohorts: Vec<MemberCohort> }
+    /// JOIN_COHORT.
+    CohortJoined { "joinCohort": join_cohort: MemberCohort }
+    /// MY_NUDGES.
+    MyNudges { "myNudges": my_nudges: Vec<Nudge> }
+    /// MARK_NUDGE_READ.
+    NudgeRead { "markNudgeRead": mark_nudge_read: Nudge }
+    /// COHORT_DASHBOARD.
+    CohortDashboardData { "cohort": cohort: Cohort }
+    /// SEND_NUDGE: the nudges sent (one, to one member).
+    NudgesSent { "sendNudge": send_nudge: Vec<Nudge> }
+}

@@ -1,340 +1,22 @@
 //! What the SDK returns: core's enums, exposed as they are, and records shaped like the
-//! server's answers. Times are RFC 3339 strings.
+//! server's answers. Times are `SystemTime`s, which uniffi exports as timestamps
+//! (`java.time.Instant` in Kotlin, `Date` in Swift, `datetime` in Python); they are RFC 3339 on
+//! the wire only ([`rfc3339`]).
 
-use herlead_core as core;
+use std::time::SystemTime;
+
 use serde::{Deserialize, Serialize};
 
-// Core's enums, exposed to foreign languages without mirror types (uniffi remote types).
-
-/// One of the four steps of the playbook.
-pub type PlaybookStep = core::PlaybookStep;
-#[uniffi::remote(Enum)]
-pub enum PlaybookStep {
-    /// Step 1: a website, a signature and consistent profiles on the right channels.
-    Position,
-    /// Step 2: the leaders of her industry and of every sector, and a list of people to meet.
-    BringTogether,
-    /// Step 3: shared values, and giving before asking.
-    Dialogue,
-    /// Step 4: in-person meetings and real-world communities.
-    ActCollectively,
-}
-
-/// How a task gets done.
-pub type TaskCompletion = core::TaskCompletion;
-#[uniffi::remote(Enum)]
-pub enum TaskCompletion {
-    /// Completes by itself from what she records (profiles, contacts, gives, meetings).
-    Automatic,
-    /// She marks it done herself.
-    SelfReported,
-}
-
-/// Where a task stands.
-pub type TaskStatus = core::TaskStatus;
-#[uniffi::remote(Enum)]
-pub enum TaskStatus {
-    /// Nothing recorded yet.
-    NotStarted,
-    /// Under way.
-    InProgress,
-    /// Done.
-    Done,
-    /// Deliberately set aside; counts neither as done nor as open.
-    Skipped,
-}
-
-/// What an account may do.
-pub type Role = core::Role;
-#[uniffi::remote(Enum)]
-pub enum Role {
-    /// A woman leader working through the playbook.
-    Member,
-    /// A coach who runs cohorts of members.
-    Coach,
-    /// Runs the service: grants and revokes the coach role.
-    Admin,
-}
-
-/// An audience she speaks to.
-pub type Audience = core::Audience;
-#[uniffi::remote(Enum)]
-pub enum Audience {
-    /// Founders and people building companies.
-    Entrepreneur,
-    /// Designers, artists and other creative professionals.
-    Creative,
-    /// People working in or with government.
-    PublicSector,
-    /// People driving social and environmental change.
-    GameChanger,
-    /// Women's leadership networks.
-    Women,
-}
-
-/// Where a profile lives.
-pub type Platform = core::presence::Platform;
-#[uniffi::remote(Enum)]
-pub enum Platform {
-    /// LinkedIn.
-    Linkedin,
-    /// X (formerly Twitter).
-    X,
-    /// Instagram.
-    Instagram,
-    /// Facebook.
-    Facebook,
-    /// TikTok.
-    Tiktok,
-    /// YouTube.
-    Youtube,
-    /// GitHub.
-    Github,
-    /// Medium.
-    Medium,
-    /// MicroMentor (entrepreneurs).
-    Micromentor,
-    /// AngelList (entrepreneurs).
-    Angellist,
-    /// Gust (entrepreneurs).
-    Gust,
-    /// SeedInvest (entrepreneurs).
-    Seedinvest,
-    /// ConnectAmericas (entrepreneurs).
-    Connectamericas,
-    /// Creative Mornings (creatives).
-    CreativeMornings,
-    /// Behance (creatives).
-    Behance,
-    /// nova (public sector).
-    Nova,
-    /// Shared Value Initiative (game changers).
-    SharedValueInitiative,
-    /// Global Citizen (game changers).
-    GlobalCitizen,
-    /// Horyou (game changers).
-    Horyou,
-    /// Lean In (women).
-    LeanIn,
-    /// Levo (women).
-    Levo,
-    /// Anywhere else.
-    Other,
-}
-
-/// What a consistency finding is about.
-pub type FindingCode = core::presence::FindingCode;
-#[uniffi::remote(Enum)]
-pub enum FindingCode {
-    /// Profiles show different names.
-    NameMismatch,
-    /// Profiles show different pictures.
-    PictureMismatch,
-    /// Profiles show different taglines.
-    TaglineMismatch,
-    /// A profile links somewhere other than her website (or the others' common link).
-    WebsiteLinkMismatch,
-    /// A profile has no website link.
-    MissingWebsiteLink,
-    /// Her email signature does not link a profile (or she has no signature).
-    SignatureMissingProfile,
-    /// A tagline too long to take in within a few seconds.
-    TaglineTooLong,
-}
-
-/// Where a contact has influence.
-pub type Sector = core::network::Sector;
-#[uniffi::remote(Enum)]
-pub enum Sector {
-    /// Government and public institutions.
-    Public,
-    /// Companies.
-    Private,
-    /// Universities and research.
-    Academia,
-    /// Nonprofits and NGOs.
-    Nonprofit,
-    /// Journalists, editors, media outlets.
-    Media,
-}
-
-/// How far a contact's influence reaches.
-pub type Scope = core::network::Scope;
-#[uniffi::remote(Enum)]
-pub enum Scope {
-    /// Her city.
-    City,
-    /// Her country.
-    Country,
-    /// The world.
-    Global,
-}
-
-/// Whether a contact's values meet hers.
-pub type ValuesAlignment = core::network::ValuesAlignment;
-#[uniffi::remote(Enum)]
-pub enum ValuesAlignment {
-    /// Not checked yet.
-    Unknown,
-    /// They share her values.
-    Aligned,
-    /// They do not.
-    NotAligned,
-}
-
-/// How far a relationship has come.
-pub type Stage = core::network::Stage;
-#[uniffi::remote(Enum)]
-pub enum Stage {
-    /// On her radar; nothing logged yet.
-    Identified,
-    /// Connected online (a CONNECTED interaction, or any interaction at all).
-    Connected,
-    /// She has given to them at least once.
-    Engaged,
-    /// Value flows both ways: she gave, then asked.
-    Reciprocating,
-    /// They have met in person (a MET_IN_PERSON interaction or a meeting attended together).
-    Met,
-    /// They have met in person and exchange value both ways.
-    Collaborating,
-}
-
-/// Something she did with or for a contact.
-pub type InteractionKind = core::network::InteractionKind;
-#[uniffi::remote(Enum)]
-pub enum InteractionKind {
-    /// Give: shared one of their posts.
-    SharedPost,
-    /// Give: advocated a cause they care about.
-    AdvocatedCause,
-    /// Give: shared an event or invitation of theirs.
-    SharedEvent,
-    /// Give: shared an article or blog they wrote.
-    SharedArticle,
-    /// Give: endorsed them (for instance on LinkedIn).
-    Endorsed,
-    /// Give: reviewed their business online.
-    Reviewed,
-    /// Give: introduced them to someone.
-    Introduced,
-    /// Ask: asked for an introduction.
-    AskedIntro,
-    /// Ask: asked for help.
-    AskedHelp,
-    /// Ask: asked for an endorsement.
-    AskedEndorsement,
-    /// Ask: any other request.
-    AskedOther,
-    /// Connected online.
-    Connected,
-    /// Met in person.
-    MetInPerson,
-}
-
-/// What an ask may warn about.
-pub type WarningCode = core::network::WarningCode;
-#[uniffi::remote(Enum)]
-pub enum WarningCode {
-    /// She asked before ever giving to this person.
-    GiveFirst,
-    /// She asked before checking that their values align.
-    ValuesUnknown,
-}
-
-/// Where a community gathers.
-pub type CommunityKind = core::community::CommunityKind;
-#[uniffi::remote(Enum)]
-pub enum CommunityKind {
-    /// Online only.
-    Online,
-    /// In person.
-    InPerson,
-    /// Both.
-    Hybrid,
-}
-
-/// Her role in a community.
-pub type CommunityRole = core::community::CommunityRole;
-#[uniffi::remote(Enum)]
-pub enum CommunityRole {
-    /// Takes part.
-    Member,
-    /// Contributes regularly.
-    Contributor,
-    /// Runs it.
-    Organizer,
-}
-
-/// What she shares with a cohort's coaches.
-pub type SharingLevel = core::cohort::SharingLevel;
-#[uniffi::remote(Enum)]
-pub enum SharingLevel {
-    /// Task statuses, step progress, score and sub-scores, last activity.
-    Progress,
-    /// All of that, plus her contacts' names, sectors and stages.
-    ProgressAndContacts,
-}
-
-/// What a recommendation asks her to do.
-pub type RecommendationCode = core::recommend::RecommendationCode;
-#[uniffi::remote(Enum)]
-pub enum RecommendationCode {
-    /// Record her website.
-    AddWebsite,
-    /// Write an email signature.
-    WriteSignature,
-    /// Link a profile from her signature.
-    LinkProfileInSignature,
-    /// Add another social profile.
-    AddProfile,
-    /// Fix an inconsistency on a profile.
-    FixProfile,
-    /// Choose the audiences she speaks to.
-    ChooseAudiences,
-    /// Open a profile on a channel made for her audience.
-    JoinChannel,
-    /// Find more top people of her industry in her city.
-    FindTopCity,
-    /// … in her country.
-    FindTopCountry,
-    /// … worldwide.
-    FindTopGlobal,
-    /// Add an influencer in a sector she lacks.
-    AddSector,
-    /// Put more people on her meet list.
-    GrowMeetList,
-    /// Her meet list is longer than 20.
-    TrimMeetList,
-    /// Connect with a meet-list contact.
-    Connect,
-    /// Check values alignment with a contact.
-    CheckValues,
-    /// Give to someone she asked before giving.
-    GiveBeforeAsking,
-    /// Give to a meet-list contact she has not given to.
-    Give,
-    /// Endorse a competitor.
-    EndorseCompetitor,
-    /// Hold an in-person meeting of an online community.
-    MeetInPerson,
-    /// Join or revive communities until five meet in person.
-    JoinCommunity,
-    /// Reconnect with an overdue contact.
-    Reconnect,
-}
-
-/// What a recommendation concerns.
-pub type EntityKind = core::recommend::EntityKind;
-#[uniffi::remote(Enum)]
-pub enum EntityKind {
-    /// One of her social profiles.
-    Profile,
-    /// One of her contacts.
-    Contact,
-    /// One of her communities.
-    Community,
-}
+// Core's enums, exported as they are: core derives `uniffi::Enum` on them (its `uniffi`
+// feature), so their docs and variants live in one place.
+pub use herlead_core::{
+    Audience, PlaybookStep, Role, TaskCompletion, TaskStatus,
+    cohort::SharingLevel,
+    community::{CommunityKind, CommunityRole},
+    network::{InteractionKind, Scope, Sector, Stage, ValuesAlignment, WarningCode},
+    presence::{FindingCode, Platform},
+    recommend::{EntityKind, RecommendationCode},
+};
 
 macro_rules! records {
     ($($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* })*) => {
@@ -359,7 +41,8 @@ records! {
         /// What she may do.
         pub role: Role,
         /// When the account was created.
-        pub created_at: String,
+        #[serde(with = "rfc3339")]
+        pub created_at: SystemTime,
     }
 
     /// One thing to do in the playbook.
@@ -417,9 +100,11 @@ records! {
         /// Her note.
         pub note: Option<String>,
         /// When it last changed.
-        pub updated_at: Option<String>,
+        #[serde(default, with = "rfc3339::option")]
+        pub updated_at: Option<SystemTime>,
         /// When it was completed.
-        pub completed_at: Option<String>,
+        #[serde(default, with = "rfc3339::option")]
+        pub completed_at: Option<SystemTime>,
     }
 
     /// Progress through one step.
@@ -581,7 +266,8 @@ records! {
         /// An ask.
         pub is_ask: bool,
         /// When.
-        pub occurred_at: String,
+        #[serde(with = "rfc3339")]
+        pub occurred_at: SystemTime,
         /// Her note.
         pub note: Option<String>,
     }
@@ -609,7 +295,8 @@ records! {
         /// The community.
         pub community_id: String,
         /// When.
-        pub occurred_at: String,
+        #[serde(with = "rfc3339")]
+        pub occurred_at: SystemTime,
         /// Face to face.
         pub in_person: bool,
         /// Contacts who came.
@@ -703,7 +390,8 @@ records! {
         /// Who.
         pub contact: ContactName,
         /// The last touch.
-        pub last_touch: String,
+        #[serde(with = "rfc3339")]
+        pub last_touch: SystemTime,
         /// Days between touches.
         pub cadence_days: i32,
         /// Days past due.
@@ -733,9 +421,11 @@ records! {
         /// The task it points to.
         pub task_key: Option<String>,
         /// When it was sent.
-        pub created_at: String,
+        #[serde(with = "rfc3339")]
+        pub created_at: SystemTime,
         /// When it was read.
-        pub read_at: Option<String>,
+        #[serde(default, with = "rfc3339::option")]
+        pub read_at: Option<SystemTime>,
     }
 
     /// A member's score, as her coach sees it.
@@ -765,7 +455,8 @@ records! {
         /// Her score.
         pub score: ScoreTotal,
         /// Her last activity.
-        pub last_activity: String,
+        #[serde(with = "rfc3339")]
+        pub last_activity: SystemTime,
         /// Quiet too long.
         pub stalled: bool,
         /// What she should do next.
@@ -814,6 +505,125 @@ impl Default for ClientOptions {
         Self {
             timeout_seconds: 30,
             user_agent: format!("herlead-sdk/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// Times as the server writes and reads them: RFC 3339 text (`2026-03-01T09:30:00Z`), as
+/// `SystemTime` inside the SDK. For `#[serde(with = "rfc3339")]`, and `rfc3339::option` for an
+/// optional time.
+pub(crate) mod rfc3339 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    use chrono::{DateTime, SecondsFormat, Utc};
+    use serde::{Deserialize, Deserializer, Serializer, de, ser};
+
+    /// `time` in RFC 3339, UTC, with the fractional digits it needs (none, 3, 6 or 9); none
+    /// for a time RFC 3339 cannot write (outside the years 0 to 9999).
+    pub(crate) fn format(time: SystemTime) -> Option<String> {
+        let (seconds, nanos) = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => (i64::try_from(after.as_secs()).ok()?, after.subsec_nanos()),
+            Err(before) => {
+                let before = before.duration();
+                let seconds = i64::try_from(before.as_secs()).ok()?;
+                match before.subsec_nanos() {
+                    0 => (-seconds, 0),
+                    nanos => (-seconds - 1, 1_000_000_000 - nanos),
+                }
+            }
+        };
+        let time = DateTime::<Utc>::from_timestamp(seconds, nanos)?;
+        (0..=9999)
+            .contains(&chrono::Datelike::year(&time))
+            .then(|| time.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+
+    /// An RFC 3339 time, in any offset.
+    pub(crate) fn parse(text: &str) -> Result<SystemTime, chrono::ParseError> {
+        DateTime::parse_from_rfc3339(text).map(SystemTime::from)
+    }
+
+    pub(crate) fn serialize<S: Serializer>(time: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+        let text = format(*time).ok_or_else(|| {
+            <S::Error as ser::Error>::custom("a time outside the years 0 to 9999")
+        })?;
+        s.serialize_str(&text)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).map_err(|e| de::Error::custom(format_args!("time {text:?}: {e}")))
+    }
+
+    /// The same for `Option<SystemTime>`: `null` is none.
+    pub(crate) mod option {
+        use std::time::SystemTime;
+
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub(crate) fn serialize<S: Serializer>(
+            time: &Option<SystemTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match time {
+                Some(time) => super::serialize(time, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<SystemTime>, D::Error> {
+            #[derive(Deserialize)]
+            struct Time(#[serde(with = "super")] SystemTime);
+            Ok(Option::<Time>::deserialize(d)?.map(|Time(time)| time))
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+        use super::{format, parse};
+
+        /// 2026-03-01T09:30:00Z.
+        fn march_first() -> SystemTime {
+            UNIX_EPOCH + Duration::from_secs(1_772_357_400)
+        }
+
+        #[test]
+        fn test_times_read_and_write_as_rfc3339_in_utc() {
+            assert_eq!(parse("2026-03-01T09:30:00Z"), Ok(march_first()));
+            assert_eq!(parse("2026-03-01T10:30:00+01:00"), Ok(march_first()));
+            assert_eq!(parse("2026-03-01T09:30:00.000+00:00"), Ok(march_first()));
+            assert_eq!(
+                format(march_first()).as_deref(),
+                Some("2026-03-01T09:30:00Z")
+            );
+            let precise = march_first() + Duration::from_nanos(123_456_789);
+            let text = format(precise).expect("in range");
+            assert_eq!(text, "2026-03-01T09:30:00.123456789Z");
+            assert_eq!(parse(&text), Ok(precise));
+            let before_1970 = UNIX_EPOCH - Duration::from_millis(1_500);
+            let text = format(before_1970).expect("in range");
+            assert_eq!(text, "1969-12-31T23:59:58.500Z");
+            assert_eq!(parse(&text), Ok(before_1970));
+        }
+
+        #[test]
+        fn test_a_time_rfc3339_cannot_write_is_refused_not_mangled() {
+            let year_10000 = UNIX_EPOCH + Duration::from_secs(253_402_300_800);
+            assert_eq!(
+                format(year_10000 - Duration::from_secs(1)).as_deref(),
+                Some("9999-12-31T23:59:59Z")
+            );
+            assert_eq!(format(year_10000), None);
+            assert_eq!(
+                format(UNIX_EPOCH + Duration::from_secs(i64::MAX.unsigned_abs())),
+                None
+            );
+            assert!(parse("2026-03-01 09:30").is_err());
+            assert!(parse("").is_err());
         }
     }
 }

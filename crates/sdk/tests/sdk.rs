@@ -1,7 +1,10 @@
 //! The SDK against the real server, spawned on port 0 on SQLite and PostgreSQL; the SDK's
 //! GraphQL documents against the checked-in schema; and the SDK's dependency rule.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
 
 use herlead_sdk::*;
 use herlead_server::testing::TestServer;
@@ -53,6 +56,13 @@ async fn test_member_journey_through_the_sdk() {
             .await
             .expect("register");
         assert_eq!(user.role, Role::Member);
+        let age = SystemTime::now()
+            .duration_since(user.created_at)
+            .unwrap_or_default();
+        assert!(
+            age < Duration::from_secs(60),
+            "{label}: created {age:?} ago"
+        );
         let playbook = sdk.playbook().await.expect("playbook");
         assert_eq!(playbook.steps.len(), 4);
 
@@ -130,6 +140,45 @@ async fn test_member_journey_through_the_sdk() {
         assert_eq!(
             (page.total_count, page.contacts[0].stage),
             (1, Stage::Engaged)
+        );
+
+        // Times go both ways as timestamps: an hour ago, to the second, comes back as it went.
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        let an_hour_ago = UNIX_EPOCH
+            + Duration::from_secs(
+                an_hour_ago
+                    .duration_since(UNIX_EPOCH)
+                    .expect("after 1970")
+                    .as_secs(),
+            );
+        let community = sdk
+            .add_community(
+                "Analytical Engines".into(),
+                CommunityKind::Online,
+                CommunityRole::Member,
+                None,
+            )
+            .await
+            .expect("community");
+        let meeting = sdk
+            .log_meeting(community.id.clone(), an_hour_ago, false, vec![])
+            .await
+            .expect("meeting");
+        assert_eq!(meeting.occurred_at, an_hour_ago, "{label}");
+        let communities = sdk.communities().await.expect("communities");
+        assert_eq!(
+            communities[0].meetings[0].occurred_at, an_hour_ago,
+            "{label}"
+        );
+        // A time RFC 3339 cannot write (the year 10000) is refused as input, before sending.
+        let year_10000 = UNIX_EPOCH + Duration::from_secs(253_402_300_800);
+        let err = sdk
+            .log_meeting(community.id.clone(), year_10000, false, vec![])
+            .await
+            .expect_err("no such date");
+        assert!(
+            matches!(err, HerLeadError::Validation { .. }),
+            "{label}: {err:?}"
         );
 
         // Bad input comes back as a typed error naming the field.
@@ -248,6 +297,38 @@ fn test_every_operation_is_valid_against_the_schema() {
             );
         }
     }
+}
+
+#[test]
+fn test_only_the_sdk_enables_cores_uniffi_feature() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "tree",
+            "-p",
+            "herlead-server",
+            "-e",
+            "features",
+            "-i",
+            "herlead-core",
+            "--prefix",
+            "none",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("herlead-core"), "{tree}");
+    assert!(
+        !tree.contains(r#"herlead-core feature "uniffi""#),
+        "the server must not build core with uniffi:\n{tree}"
+    );
 }
 
 #[test]
