@@ -4,6 +4,7 @@ Run it against a server: see examples/run-sdk-journeys.sh. Exits non-zero on any
 """
 
 import asyncio
+import os
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -66,3 +67,9 @@ async def journey(server: str) -> None:
 
 if __name__ == "__main__":
     asyncio.run(journey(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"))
+    # Leave without interpreter finalization: a tokio worker that wakes a finished call's
+    # continuation while CPython finalizes is made to exit mid-Rust-frame and aborts the
+    # process ("FATAL: exception not rethrown", seen once in six CI runs). Everything above
+    # has been checked and printed by then; see the SDK issue for the real fix.
+    sys.stdout.flush()
+    os._exit(0)

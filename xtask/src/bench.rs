@@ -26,7 +26,7 @@ use herlead_store::{NewUser, Store, testing};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 const SECONDS: u32 = 10;
 const CONNECTIONS: u32 = 64;
 
@@ -36,6 +36,8 @@ pub struct Filter {
     pub only: Option<String>,
     /// Parts of the scenario names to run, comma-separated; all when `None`.
     pub scenario: Option<String>,
+    /// Measure cost by network size (`growth.rs`) instead of the load scenarios.
+    pub growth: bool,
 }
 
 /// How big the dataset is.
@@ -100,7 +102,12 @@ fn contact(i: usize) -> Contact {
     }
 }
 
-async fn seed_member(store: &Store, n: usize, hash: &str, size: &Size) -> Result<UserId> {
+pub(crate) async fn seed_member(
+    store: &Store,
+    n: usize,
+    hash: &str,
+    size: &Size,
+) -> Result<UserId> {
     let email = if n == 0 {
         "bench@herlead.example".to_owned()
     } else {
@@ -227,9 +234,9 @@ async fn seed(store: &Store, size: &Size) -> Result<(Uuid, Uuid)> {
     Ok((cohort.id, contact))
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    address: String,
+    pub(crate) address: String,
 }
 
 impl Drop for Server {
@@ -239,7 +246,7 @@ impl Drop for Server {
     }
 }
 
-fn start(binary: &Path, url: &str) -> Result<Server> {
+pub(crate) fn start(binary: &Path, url: &str) -> Result<Server> {
     let mut child = Command::new("taskset")
         .args(["-c", "0"])
         .arg(binary)
@@ -304,7 +311,7 @@ fn graphql(address: &str, token: Option<&str>, body: &Value) -> Result<Value> {
     Ok(value["data"].clone())
 }
 
-fn login(address: &str, email: &str) -> Result<String> {
+pub(crate) fn login(address: &str, email: &str) -> Result<String> {
     let data = graphql(
         address,
         None,
@@ -692,15 +699,22 @@ pub fn run(root: &Path, target: &Path, size: Size, filter: &Filter) -> Result<()
         let chosen = filter.scenario.as_deref();
         if wants("sqlite") {
             let db = testing::sqlite().await;
-            backend(
-                "SQLite", &db.url, &db.store, &binary, &size, chosen, &mut out,
-            )
-            .await?;
+            if filter.growth {
+                crate::growth::backend("SQLite", &db.url, &db.store, &binary, &mut out).await?;
+            } else {
+                backend(
+                    "SQLite", &db.url, &db.store, &binary, &size, chosen, &mut out,
+                )
+                .await?;
+            }
         }
         if !wants("postgres") {
             return Ok(());
         }
         match testing::postgres().await {
+            Some(db) if filter.growth => {
+                crate::growth::backend("PostgreSQL", &db.url, &db.store, &binary, &mut out).await
+            }
             Some(db) => {
                 backend(
                     "PostgreSQL",

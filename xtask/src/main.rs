@@ -7,6 +7,7 @@ use std::{
 };
 
 mod bench;
+mod growth;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -47,6 +48,9 @@ enum Command {
         /// baseline always runs).
         #[arg(long)]
         scenario: Option<String>,
+        /// Measure what each write and read costs at 20, 500 and 5,000 contacts instead.
+        #[arg(long)]
+        growth: bool,
     },
     /// Build the SDK and regenerate bindings/{kotlin,swift,python} with uniffi.
     Bindings {
@@ -225,6 +229,7 @@ fn main() -> ExitCode {
             cohort,
             only,
             scenario,
+            growth,
         } => bench::run(
             &repo_root(),
             &target_dir(),
@@ -234,7 +239,11 @@ fn main() -> ExitCode {
                 interactions,
                 cohort: cohort.min(members),
             },
-            &bench::Filter { only, scenario },
+            &bench::Filter {
+                only,
+                scenario,
+                growth,
+            },
         ),
     };
     match result {

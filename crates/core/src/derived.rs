@@ -44,6 +44,8 @@ pub struct ContactFacts {
     pub last_interaction_at: Option<DateTime<Utc>>,
     /// The latest meeting they attended.
     pub last_meeting_at: Option<DateTime<Utc>>,
+    /// Her first ask of them that no give preceded.
+    pub first_unpreceded_ask_at: Option<DateTime<Utc>>,
 }
 
 impl ContactFacts {
@@ -75,6 +77,11 @@ impl ContactFacts {
             first_give_at,
             last_interaction_at: mine.iter().map(|i| i.occurred_at).max(),
             last_meeting_at: meetings_attended.iter().max().copied(),
+            first_unpreceded_ask_at: mine
+                .iter()
+                .filter(|i| i.kind.is_ask() && first_give_at.is_none_or(|g| g > i.occurred_at))
+                .map(|i| i.occurred_at)
+                .min(),
         }
     }
 

@@ -7,11 +7,11 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use herlead_core::{
     UserId,
+    community::Meeting,
     derived::{ContactFacts, Totals, facts_of},
-    network::Contact,
+    network::{Contact, Interaction},
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
@@ -157,9 +157,19 @@ async fn facts_for(
     conn: &impl ConnectionTrait,
     contacts: &[Contact],
 ) -> Result<HashMap<Uuid, ContactFacts>, StoreError> {
+    let (interactions, meetings) = history_of(conn, contacts).await?;
+    Ok(facts_of(contacts, &interactions, &meetings))
+}
+
+/// The interactions of some contacts and the meetings they attended (with only them as
+/// attendees): three statements.
+pub(crate) async fn history_of(
+    conn: &impl ConnectionTrait,
+    contacts: &[Contact],
+) -> Result<(Vec<Interaction>, Vec<Meeting>), StoreError> {
     let ids: Vec<Uuid> = contacts.iter().map(|c| c.id).collect();
     if ids.is_empty() {
-        return Ok(HashMap::new());
+        return Ok((vec![], vec![]));
     }
     let interactions = interaction::Entity::find()
         .filter(interaction::Column::ContactId.is_in(ids.clone()))
@@ -176,40 +186,28 @@ async fn facts_for(
         .into_tuple()
         .all(conn)
         .await?;
-    let when: HashMap<Uuid, DateTime<Utc>> = if attendance.is_empty() {
-        HashMap::new()
-    } else {
-        meeting::Entity::find()
-            .select_only()
-            .column(meeting::Column::Id)
-            .column(meeting::Column::OccurredAt)
-            .filter(meeting::Column::Id.is_in(attendance.iter().map(|(m, _)| *m)))
-            .into_tuple()
-            .all(conn)
-            .await?
-            .into_iter()
-            .collect()
-    };
-    let mut attended: HashMap<Uuid, Vec<DateTime<Utc>>> = HashMap::new();
+    if attendance.is_empty() {
+        return Ok((interactions, vec![]));
+    }
+    let mut attendees: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for (meeting, contact) in attendance {
-        if let Some(at) = when.get(&meeting) {
-            attended.entry(contact).or_default().push(*at);
-        }
+        attendees.entry(meeting).or_default().push(contact);
     }
-    let mut by_contact: HashMap<Uuid, Vec<_>> = HashMap::new();
-    for i in &interactions {
-        by_contact.entry(i.contact_id).or_default().push(i);
-    }
-    Ok(contacts
-        .iter()
-        .map(|c| {
-            let facts = ContactFacts::of(
-                by_contact.remove(&c.id).unwrap_or_default(),
-                attended.get(&c.id).map_or(&[][..], Vec::as_slice),
-            );
-            (c.id, facts)
+    let meetings = meeting::Entity::find()
+        .filter(meeting::Column::Id.is_in(attendees.keys().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| Meeting {
+            attendees: attendees.remove(&m.id).unwrap_or_default(),
+            id: m.id,
+            community_id: m.community_id,
+            occurred_at: m.occurred_at,
+            in_person: m.in_person,
+            notes: None,
         })
-        .collect())
+        .collect();
+    Ok((interactions, meetings))
 }
 
 async fn store_facts(
@@ -223,6 +221,8 @@ async fn store_facts(
             stage: Set(facts.stage(c).as_str().to_owned()),
             last_touch_at: Set(Some(crate::db_time(facts.last_touch(c)))),
             due_at: Set(facts.due_at(c).map(crate::db_time)),
+            gives: Set(Some(i32::try_from(facts.gives).unwrap_or(i32::MAX))),
+            first_unpreceded_ask_at: Set(facts.first_unpreceded_ask_at.map(crate::db_time)),
             ..Default::default()
         })
         .filter(contact::Column::Id.eq(c.id))

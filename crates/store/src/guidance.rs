@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 use herlead_core::{
     UserId,
-    network::{Contact, Stage},
-    reconnect::{Reconnect, cadence_days},
+    network::{Contact, Stage, ValuesAlignment},
+    recommend::{Focus, PER_CODE},
+    reconnect::{Reconnect, cadence_days, due_to_reconnect},
+    rules::Snapshot,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -25,29 +27,93 @@ impl Store {
         Ok(data)
     }
 
+    /// The few contacts her recommendations name at `now` (see [`Focus`]): six indexed
+    /// queries of at most five rows, whatever the size of her network.
+    pub async fn focus(&self, user: UserId, now: DateTime<Utc>) -> Result<Focus, StoreError> {
+        if !derived::computed(&self.db, user).await? {
+            return Ok(Focus::of(&self.snapshot(user).await?, now));
+        }
+        let per = u64::try_from(PER_CODE).unwrap_or(5);
+        let list = |query: sea_orm::Select<contact::Entity>, n: u64| async move {
+            query
+                .filter(contact::Column::UserId.eq(user.0))
+                .order_by_asc(contact::Column::Id)
+                .limit(n)
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|m| to_contact(m).map(|(c, _)| c))
+                .collect::<Result<Vec<_>, StoreError>>()
+        };
+        let meet = || contact::Entity::find().filter(contact::Column::OnMeetList.eq(true));
+        let not_connected = list(
+            meet().filter(contact::Column::Stage.eq(Stage::Identified.as_str())),
+            per,
+        )
+        .await?;
+        let values_unknown = list(
+            meet().filter(contact::Column::ValuesAlignment.eq(ValuesAlignment::Unknown.as_str())),
+            per,
+        )
+        .await?;
+        let not_given = list(meet().filter(contact::Column::Gives.eq(0)), per).await?;
+        let competitor = list(
+            contact::Entity::find().filter(contact::Column::Competitor.eq(true)),
+            1,
+        )
+        .await?
+        .into_iter()
+        .next();
+        let asked_before_giving = contact::Entity::find()
+            .filter(contact::Column::UserId.eq(user.0))
+            .filter(contact::Column::FirstUnprecededAskAt.is_not_null())
+            .order_by_asc(contact::Column::FirstUnprecededAskAt)
+            .order_by_asc(contact::Column::Id)
+            .limit(per)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| to_contact(m).map(|(c, _)| c))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let overdue = self
+            .due_to_reconnect(user, now, per)
+            .await?
+            .into_iter()
+            .map(|(c, _, r)| (c, r))
+            .collect();
+        Ok(Focus {
+            not_connected,
+            values_unknown,
+            asked_before_giving,
+            not_given,
+            competitor,
+            overdue,
+        })
+    }
+
     /// Her contacts whose cadence has run out at `now`, most overdue first (ties: longest
-    /// since last touch, then id), at most `limit`, from the indexed due date kept by her
-    /// writes: one statement.
+    /// since last touch, then id), at most `limit`. From the indexed due date kept by her
+    /// writes, plus the few contacts with a touch still ahead of `now` (a planned meeting),
+    /// recomputed from their own history because their due date moves when it passes: a
+    /// handful of statements, whatever the size of her network.
     pub async fn due_to_reconnect(
         &self,
         user: UserId,
         now: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<(Contact, Stage, Reconnect)>, StoreError> {
+        let take = usize::try_from(limit).unwrap_or(usize::MAX);
         if !derived::computed(&self.db, user).await? {
             // Not kept yet (an account from before the upgrade that has not written since).
             let snapshot = self.snapshot(user).await?;
-            let stages = snapshot.stages();
-            return Ok(herlead_core::reconnect::due_to_reconnect(&snapshot, now)
-                .into_iter()
-                .take(usize::try_from(limit).unwrap_or(usize::MAX))
-                .filter_map(|r| {
-                    let c = snapshot.contacts.iter().find(|c| c.id == r.contact_id)?;
-                    Some((c.clone(), stages.get(&c.id).copied()?, r))
-                })
-                .collect());
+            return Ok(with_contacts(
+                &snapshot,
+                due_to_reconnect(&snapshot, now),
+                take,
+            ));
         }
-        let models = contact::Entity::find()
+        let mut due = Vec::new();
+        for m in contact::Entity::find()
             .filter(contact::Column::UserId.eq(user.0))
             .filter(contact::Column::DueAt.lte(now))
             .order_by_asc(contact::Column::DueAt)
@@ -55,27 +121,69 @@ impl Store {
             .order_by_asc(contact::Column::Id)
             .limit(limit)
             .all(&self.db)
-            .await?;
-        models
-            .into_iter()
-            .map(|m| {
-                let (due_at, last_touch) = (m.due_at, m.last_touch_at);
-                let (c, stage) = to_contact(m)?;
-                let stage = Stage::parse(&stage).ok_or_else(|| corrupt("stage", c.id))?;
-                let (Some(due_at), Some(last_touch), Some(cadence)) =
-                    (due_at, last_touch, cadence_days(&c, stage))
-                else {
-                    return Err(corrupt("due date", c.id));
-                };
-                let reconnect = Reconnect {
+            .await?
+        {
+            let (due_at, last_touch) = (m.due_at, m.last_touch_at);
+            let (c, stage) = to_contact(m)?;
+            let stage = Stage::parse(&stage).ok_or_else(|| corrupt("stage", c.id))?;
+            let (Some(due_at), Some(last_touch), Some(cadence)) =
+                (due_at, last_touch, cadence_days(&c, stage))
+            else {
+                return Err(corrupt("due date", c.id));
+            };
+            due.push((
+                c.clone(),
+                stage,
+                Reconnect {
                     contact_id: c.id,
                     last_touch,
                     cadence_days: cadence,
                     due_at,
                     overdue_days: (now - due_at).num_days(),
-                };
-                Ok((c, stage, reconnect))
-            })
-            .collect()
+                },
+            ));
+        }
+        // A touch ahead of `now` does not count yet: recompute those contacts exactly.
+        let ahead: Vec<Contact> = contact::Entity::find()
+            .filter(contact::Column::UserId.eq(user.0))
+            .filter(contact::Column::LastTouchAt.gt(now))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| to_contact(m).map(|(c, _)| c))
+            .collect::<Result<_, _>>()?;
+        if !ahead.is_empty() {
+            let (interactions, meetings) = derived::history_of(&self.db, &ahead).await?;
+            let mini = Snapshot {
+                contacts: ahead,
+                interactions,
+                meetings,
+                ..Snapshot::default()
+            };
+            due.extend(with_contacts(&mini, due_to_reconnect(&mini, now), take));
+        }
+        due.sort_by(|(_, _, a), (_, _, b)| {
+            a.due_at
+                .cmp(&b.due_at)
+                .then(a.last_touch.cmp(&b.last_touch))
+                .then(a.contact_id.cmp(&b.contact_id))
+        });
+        due.truncate(take);
+        Ok(due)
     }
+}
+
+fn with_contacts(
+    s: &Snapshot,
+    due: Vec<Reconnect>,
+    take: usize,
+) -> Vec<(Contact, Stage, Reconnect)> {
+    let stages = s.stages();
+    due.into_iter()
+        .take(take)
+        .filter_map(|r| {
+            let c = s.contacts.iter().find(|c| c.id == r.contact_id)?;
+            Some((c.clone(), stages.get(&c.id).copied()?, r))
+        })
+        .collect()
 }

@@ -7,7 +7,7 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use herlead_core::{
     Playbook,
-    recommend::{EntityKind, RecommendationCode, recommend},
+    recommend::{EntityKind, RecommendationCode, recommend_with},
     score::{Factor, SubScore, social_capital_inputs},
 };
 
@@ -157,7 +157,9 @@ impl GuidanceQuery {
         let v = viewer(ctx)?;
         let limit = page_size("first", Some(first))?.unwrap_or(10);
         let s = store(ctx);
-        let snapshot = s.snapshot(v.user_id).await?;
+        let now = herlead_store::now();
+        let data = s.rule_data(v.user_id).await?;
+        let focus = s.focus(v.user_id, now).await?;
         let skipped: HashSet<String> = s
             .task_records(v.user_id)
             .await?
@@ -165,7 +167,7 @@ impl GuidanceQuery {
             .filter(|r| r.status == herlead_core::TaskStatus::Skipped)
             .map(|r| r.task_key)
             .collect();
-        Ok(recommend(&snapshot, Utc::now(), &skipped)
+        Ok(recommend_with(&data.inputs(), &focus, now, &skipped)
             .into_iter()
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
             .filter_map(|r| {

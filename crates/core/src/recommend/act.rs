@@ -3,7 +3,6 @@
 
 use crate::{
     community::{CommunityKind, is_real_world},
-    reconnect::due_to_reconnect,
     rules::targets,
 };
 
@@ -40,7 +39,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         let dormant: Vec<_> = s
             .communities
             .iter()
-            .filter(|c| !is_real_world(c.id, &s.meetings, now))
+            .filter(|c| !is_real_world(c.id, s.meetings, now))
             .collect();
         let active = s.communities.len() - dormant.len();
         for c in dormant
@@ -71,11 +70,8 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
 
 /// Contacts overdue for a touch, tied to the task the touch advances.
 pub(super) fn reconnect(cx: &mut Ctx<'_>) {
-    let (s, now) = (cx.s, cx.now);
-    for r in due_to_reconnect(s, now).into_iter().take(PER_CODE) {
-        let Some(c) = s.contacts.iter().find(|c| c.id == r.contact_id) else {
-            continue;
-        };
+    let now = cx.now;
+    for (c, r) in cx.focus.overdue.iter().take(PER_CODE) {
         let task = if c.on_meet_list {
             TaskKey::DIALOGUE_AMPLIFY
         } else {

@@ -1,10 +1,9 @@
 //! Step 2, bring together people who share your interests: top people per scope, sectors,
 //! the meet list, connecting.
 
-use std::collections::HashSet;
-
 use crate::{
-    network::{Scope, Sector, Stage},
+    derived::{scope_index, sector_index},
+    network::{Scope, Sector},
     rules::targets,
 };
 
@@ -12,8 +11,8 @@ use super::{Ctx, EntityKind, PER_CODE, RecommendationCode, TaskKey};
 
 /// Adds this step's recommendations for the tasks still open.
 pub(super) fn recommend(cx: &mut Ctx<'_>) {
-    let s = cx.s;
-    let stages = s.stages();
+    let t = cx.s.totals;
+    let count = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
     for (key, scope, code, place) in [
         (
             TaskKey::BRING_TOP5_CITY,
@@ -35,11 +34,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         ),
     ] {
         if cx.open(key) {
-            let have = s
-                .contacts
-                .iter()
-                .filter(|c| c.in_her_industry && c.scope == scope)
-                .count();
+            let have = count(t.top[scope_index(scope)]);
             cx.push(
                 code,
                 key,
@@ -52,7 +47,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         }
     }
     if cx.open(TaskKey::BRING_CROSS_SECTOR) {
-        let present: HashSet<Sector> = s.contacts.iter().map(|c| c.sector).collect();
+        let per_sector = t.per_sector();
         // Media first, as the guide insists.
         for sector in [
             Sector::Media,
@@ -61,7 +56,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
             Sector::Academia,
             Sector::Nonprofit,
         ] {
-            if !present.contains(&sector) {
+            if per_sector[sector_index(sector)] == 0 {
                 cx.push(
                     RecommendationCode::AddSector,
                     TaskKey::BRING_CROSS_SECTOR,
@@ -72,7 +67,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         }
     }
     if cx.open(TaskKey::BRING_MEET_LIST) {
-        let n = s.meet_list().count();
+        let n = count(t.meet_list);
         if n > targets::MEET_LIST_MAX {
             cx.push(
                 RecommendationCode::TrimMeetList,
@@ -93,11 +88,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         }
     }
     if cx.open(TaskKey::BRING_CONNECT) {
-        for c in s
-            .meet_list()
-            .filter(|c| stages.get(&c.id).is_none_or(|st| *st < Stage::Connected))
-            .take(PER_CODE)
-        {
+        for c in cx.focus.not_connected.clone().iter().take(PER_CODE) {
             cx.push(
                 RecommendationCode::Connect,
                 TaskKey::BRING_CONNECT,

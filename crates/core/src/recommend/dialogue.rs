@@ -1,23 +1,13 @@
 //! Step 3, form a common identity through dialogue: values, giving first, amplifying,
 //! endorsing a competitor.
 
-use std::collections::HashSet;
-
-use uuid::Uuid;
-
-use crate::network::{FirstGives, ValuesAlignment};
-
 use super::{Ctx, EntityKind, PER_CODE, RecommendationCode, TaskKey};
 
 /// Adds this step's recommendations for the tasks still open.
 pub(super) fn recommend(cx: &mut Ctx<'_>) {
-    let s = cx.s;
+    let focus = cx.focus;
     if cx.open(TaskKey::DIALOGUE_VALUES_CHECK) {
-        for c in s
-            .meet_list()
-            .filter(|c| c.values == ValuesAlignment::Unknown)
-            .take(PER_CODE)
-        {
+        for c in focus.values_unknown.iter().take(PER_CODE) {
             cx.push(
                 RecommendationCode::CheckValues,
                 TaskKey::DIALOGUE_VALUES_CHECK,
@@ -30,46 +20,24 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         }
     }
     if cx.open(TaskKey::DIALOGUE_GIVE_FIRST) {
-        let first_gives = FirstGives::of(&s.interactions);
-        let mut seen = HashSet::new();
-        for ask in s
-            .interactions
-            .iter()
-            .filter(|i| i.kind.is_ask() && !first_gives.preceded(i.contact_id, i.occurred_at))
-        {
-            if seen.insert(ask.contact_id) && seen.len() <= PER_CODE {
-                let name = s
-                    .contacts
-                    .iter()
-                    .find(|c| c.id == ask.contact_id)
-                    .map_or("them", |c| c.name.as_str());
-                cx.push(
-                    RecommendationCode::GiveBeforeAsking,
-                    TaskKey::DIALOGUE_GIVE_FIRST,
-                    format!(
-                        "You asked {name} before giving: share their work or champion their cause."
-                    ),
-                    Some((EntityKind::Contact, ask.contact_id)),
-                );
-            }
+        for c in focus.asked_before_giving.iter().take(PER_CODE) {
+            cx.push(
+                RecommendationCode::GiveBeforeAsking,
+                TaskKey::DIALOGUE_GIVE_FIRST,
+                format!(
+                    "You asked {} before giving: share their work or champion their cause.",
+                    c.name
+                ),
+                Some((EntityKind::Contact, c.id)),
+            );
         }
-        if s.interactions.iter().all(|i| !i.kind.is_give()) && seen.is_empty() {
+        if cx.s.totals.gives == 0 && focus.asked_before_giving.is_empty() {
             cx.push(RecommendationCode::Give, TaskKey::DIALOGUE_GIVE_FIRST,
                 "Give before you ask: share a post, an event or an article of someone you want to meet.".into(), None);
         }
     }
     if cx.open(TaskKey::DIALOGUE_AMPLIFY) {
-        let given: HashSet<Uuid> = s
-            .interactions
-            .iter()
-            .filter(|i| i.kind.is_give())
-            .map(|i| i.contact_id)
-            .collect();
-        for c in s
-            .meet_list()
-            .filter(|c| !given.contains(&c.id))
-            .take(PER_CODE)
-        {
+        for c in focus.not_given.iter().take(PER_CODE) {
             cx.push(
                 RecommendationCode::Give,
                 TaskKey::DIALOGUE_AMPLIFY,
@@ -82,7 +50,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
         }
     }
     if cx.open(TaskKey::DIALOGUE_ENDORSE_COMPETITOR) {
-        match s.contacts.iter().find(|c| c.competitor) {
+        match &focus.competitor {
             Some(c) => cx.push(
                 RecommendationCode::EndorseCompetitor,
                 TaskKey::DIALOGUE_ENDORSE_COMPETITOR,

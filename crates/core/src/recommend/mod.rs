@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use crate::{
     TaskKey,
-    rules::{RuleResult, Snapshot, evaluate},
+    network::{Contact, Stage, ValuesAlignment},
+    reconnect::{Reconnect, due_to_reconnect},
+    rules::{Inputs, RuleResult, Snapshot, evaluate_inputs},
 };
 
 mod act;
@@ -97,18 +99,91 @@ pub struct Recommendation {
 }
 
 /// How many entity-level recommendations of one code are listed at most.
-const PER_CODE: usize = 5;
+pub const PER_CODE: usize = 5;
 
-/// Next best actions at `now`, skipping tasks she skipped or finished, in playbook order.
+/// The few contacts recommendations name: at most [`PER_CODE`] of each kind, in id order
+/// unless said otherwise. The store reads each list with one indexed query; [`Focus::of`]
+/// finds the same in a snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Focus {
+    /// Meet-list contacts she has not connected with (IDENTIFIED).
+    pub not_connected: Vec<Contact>,
+    /// Meet-list contacts whose values she has not checked.
+    pub values_unknown: Vec<Contact>,
+    /// Contacts she asked before giving to, by her first such ask (then id).
+    pub asked_before_giving: Vec<Contact>,
+    /// Meet-list contacts she has not given to.
+    pub not_given: Vec<Contact>,
+    /// Her first competitor.
+    pub competitor: Option<Contact>,
+    /// Contacts overdue for a touch, most overdue first.
+    pub overdue: Vec<(Contact, Reconnect)>,
+}
+
+impl Focus {
+    /// The focus of a whole snapshot at `now`.
+    pub fn of(s: &Snapshot, now: DateTime<Utc>) -> Focus {
+        let facts = s.facts();
+        let fact = |c: &Contact| facts.get(&c.id).copied().unwrap_or_default();
+        let mut by_id: Vec<&Contact> = s.contacts.iter().collect();
+        by_id.sort_by_key(|c| c.id);
+        let pick = |f: &dyn Fn(&Contact) -> bool| -> Vec<Contact> {
+            by_id
+                .iter()
+                .filter(|c| f(c))
+                .take(PER_CODE)
+                .map(|c| (*c).clone())
+                .collect()
+        };
+        let mut asked: Vec<(DateTime<Utc>, &Contact)> = by_id
+            .iter()
+            .filter_map(|c| fact(c).first_unpreceded_ask_at.map(|at| (at, *c)))
+            .collect();
+        asked.sort_by_key(|(at, c)| (*at, c.id));
+        Focus {
+            not_connected: pick(&|c| c.on_meet_list && fact(c).stage(c) < Stage::Connected),
+            values_unknown: pick(&|c| c.on_meet_list && c.values == ValuesAlignment::Unknown),
+            asked_before_giving: asked
+                .into_iter()
+                .take(PER_CODE)
+                .map(|(_, c)| c.clone())
+                .collect(),
+            not_given: pick(&|c| c.on_meet_list && fact(c).gives == 0),
+            competitor: pick(&|c| c.competitor).into_iter().next(),
+            overdue: due_to_reconnect(s, now)
+                .into_iter()
+                .take(PER_CODE)
+                .filter_map(|r| {
+                    let c = s.contacts.iter().find(|c| c.id == r.contact_id)?;
+                    Some((c.clone(), r))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Next best actions at `now`, skipping tasks she skipped or finished, in playbook order,
+/// from scratch.
 pub fn recommend(
     s: &Snapshot,
     now: DateTime<Utc>,
     skipped: &HashSet<String>,
 ) -> Vec<Recommendation> {
+    recommend_with(&s.inputs(), &Focus::of(s, now), now, skipped)
+}
+
+/// Next best actions from what they read: the rules' inputs and the contacts they name.
+pub fn recommend_with(
+    inputs: &Inputs<'_>,
+    focus: &Focus,
+    now: DateTime<Utc>,
+    skipped: &HashSet<String>,
+) -> Vec<Recommendation> {
     let mut cx = Ctx {
-        s,
+        s: inputs,
+        focus,
         now,
-        results: evaluate(s, now),
+        results: evaluate_inputs(inputs, now),
         skipped,
         out: Vec::new(),
     };
@@ -122,7 +197,8 @@ pub fn recommend(
 
 /// What every step's recommender reads and appends to.
 struct Ctx<'a> {
-    s: &'a Snapshot,
+    s: &'a Inputs<'a>,
+    focus: &'a Focus,
     now: DateTime<Utc>,
     results: Vec<RuleResult>,
     skipped: &'a HashSet<String>,

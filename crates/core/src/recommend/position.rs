@@ -7,7 +7,7 @@ use super::{Ctx, EntityKind, PER_CODE, RecommendationCode, TaskKey};
 /// Adds this step's recommendations for the tasks still open.
 pub(super) fn recommend(cx: &mut Ctx<'_>) {
     let s = cx.s;
-    let findings = check_consistency(&s.presence, &s.profiles);
+    let findings = check_consistency(s.presence, s.profiles);
     if cx.open(TaskKey::POSITION_WEBSITE) {
         cx.push(
             RecommendationCode::AddWebsite,
@@ -73,7 +73,7 @@ pub(super) fn recommend(cx: &mut Ctx<'_>) {
                 "Choose the audiences you speak to, to see the channels made for them.".into(),
                 None,
             );
-        } else if let Some(channel) = recommended_channels(&s.presence, &s.profiles).first() {
+        } else if let Some(channel) = recommended_channels(s.presence, s.profiles).first() {
             cx.push(
                 RecommendationCode::JoinChannel,
                 TaskKey::POSITION_AUDIENCE_CHANNELS,

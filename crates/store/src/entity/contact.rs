@@ -24,6 +24,8 @@ pub struct Model {
     pub facts: Option<String>,
     pub last_touch_at: Option<DateTimeUtc>,
     pub due_at: Option<DateTimeUtc>,
+    pub gives: Option<i32>,
+    pub first_unpreceded_ask_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,7 +1,8 @@
 //! Derived state kept write by write, so that a write costs the same at any network size:
 //! each contact's facts (its history summed up, as JSON), the last touch and the date a touch
 //! is due (indexed, for "due to reconnect"), and each member's totals over her contacts (as
-//! JSON on her user row). NULL means "not computed yet": the first write after the upgrade
+//! JSON on her user row), and the two facts recommendations filter on (gives, her first ask
+//! no give preceded), indexed with the meet list and competitors. NULL means "not computed yet": the first write after the upgrade
 //! computes them from scratch (`store::derived::ensure`).
 
 use sea_orm_migration::{prelude::*, schema::*};
@@ -18,10 +19,15 @@ enum Users {
 #[derive(DeriveIden)]
 enum Contacts {
     Table,
+    Id,
     UserId,
+    OnMeetList,
+    Competitor,
     Facts,
     LastTouchAt,
     DueAt,
+    Gives,
+    FirstUnprecededAskAt,
 }
 
 #[async_trait::async_trait]
@@ -40,6 +46,8 @@ impl MigrationTrait for Migration {
             text_null(Contacts::Facts),
             timestamp_with_time_zone_null(Contacts::LastTouchAt),
             timestamp_with_time_zone_null(Contacts::DueAt),
+            integer_null(Contacts::Gives),
+            timestamp_with_time_zone_null(Contacts::FirstUnprecededAskAt),
         ] {
             let mut column = column;
             manager
@@ -60,14 +68,64 @@ impl MigrationTrait for Migration {
                     .col(Contacts::DueAt)
                     .to_owned(),
             )
+            .await?;
+        for (name, columns) in [
+            (
+                "idx_contacts_meet",
+                [Contacts::UserId, Contacts::OnMeetList, Contacts::Id],
+            ),
+            (
+                "idx_contacts_competitor",
+                [Contacts::UserId, Contacts::Competitor, Contacts::Id],
+            ),
+            (
+                "idx_contacts_asked",
+                [
+                    Contacts::UserId,
+                    Contacts::FirstUnprecededAskAt,
+                    Contacts::Id,
+                ],
+            ),
+        ] {
+            let mut index = Index::create().name(name).table(Contacts::Table).to_owned();
+            for column in columns {
+                index.col(column);
+            }
+            manager.create_index(index).await?;
+        }
+        // Contacts with a touch still ahead (a planned meeting): their due date moves when
+        // it passes, so reads recompute them.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_contacts_last_touch")
+                    .table(Contacts::Table)
+                    .col(Contacts::UserId)
+                    .col(Contacts::LastTouchAt)
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(Index::drop().name("idx_contacts_due").to_owned())
-            .await?;
-        for column in [Contacts::DueAt, Contacts::LastTouchAt, Contacts::Facts] {
+        for index in [
+            "idx_contacts_asked",
+            "idx_contacts_competitor",
+            "idx_contacts_meet",
+            "idx_contacts_last_touch",
+            "idx_contacts_due",
+        ] {
+            manager
+                .drop_index(Index::drop().name(index).to_owned())
+                .await?;
+        }
+        for column in [
+            Contacts::FirstUnprecededAskAt,
+            Contacts::Gives,
+            Contacts::DueAt,
+            Contacts::LastTouchAt,
+            Contacts::Facts,
+        ] {
             manager
                 .alter_table(
                     Table::alter()

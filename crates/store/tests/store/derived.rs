@@ -1,6 +1,8 @@
 //! Derived state kept write by write equals a from-scratch evaluation, after every write of a
 //! random sequence, on SQLite and PostgreSQL.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration, Utc};
 use herlead_core::{
     Playbook, TaskStatus, UserId,
@@ -9,8 +11,10 @@ use herlead_core::{
     input::{CadenceDays, CommunityName, ContactName, HttpUrl},
     network::{Contact, Interaction, InteractionKind, Scope, Sector, Stage, ValuesAlignment},
     presence::Presence,
+    recommend::{Focus, recommend, recommend_with},
     reconnect::due_to_reconnect,
     rules::{evaluate, plan_sync},
+    score::{social_capital, social_capital_inputs},
 };
 use herlead_store::{ContactFilter, PageRequest, Store, TaskStatusChange, testing};
 use uuid::Uuid;
@@ -108,6 +112,24 @@ async fn check(store: &Store, user: UserId, step: &str) {
         due_to_reconnect(&snapshot, now),
         "due after {step}"
     );
+    let skipped: HashSet<String> = records
+        .iter()
+        .filter(|r| r.status == TaskStatus::Skipped)
+        .map(|r| r.task_key.clone())
+        .collect();
+    let kept = store.rule_data(user).await.expect("rule data");
+    let focus = store.focus(user, now).await.expect("focus");
+    assert_eq!(focus, Focus::of(&snapshot, now), "focus after {step}");
+    assert_eq!(
+        recommend_with(&kept.inputs(), &focus, now, &skipped),
+        recommend(&snapshot, now, &skipped),
+        "recommendations after {step}"
+    );
+    assert_eq!(
+        social_capital_inputs(&kept.inputs(), now),
+        social_capital(&snapshot, now),
+        "score after {step}"
+    );
 }
 
 async fn run(store: &Store, user: UserId, seed: u64, steps: usize) {
@@ -170,7 +192,12 @@ async fn run(store: &Store, user: UserId, seed: u64, steps: usize) {
                             id,
                             contact_id,
                             kind: InteractionKind::ALL[rng.below(InteractionKind::ALL.len())],
-                            occurred_at: days_ago(now, rng.below(200)),
+                            // Now and then logged ahead (the API allows a day).
+                            occurred_at: if rng.below(8) == 0 {
+                                now + Duration::hours(6)
+                            } else {
+                                days_ago(now, rng.below(200))
+                            },
                             note: None,
                         },
                     )
@@ -230,7 +257,12 @@ async fn run(store: &Store, user: UserId, seed: u64, steps: usize) {
                         Meeting {
                             id,
                             community_id,
-                            occurred_at: days_ago(now, rng.below(200)),
+                            // Now and then planned ahead: not a touch until it happens.
+                            occurred_at: if rng.below(4) == 0 {
+                                now + Duration::days(1 + rng.below(30) as i64)
+                            } else {
+                                days_ago(now, rng.below(200))
+                            },
                             in_person: rng.coin(),
                             attendees,
                             notes: None,
