@@ -4,7 +4,9 @@ use herlead_core::{
     UserId,
     community::{Community, Meeting},
 };
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -16,6 +18,23 @@ use crate::{
 };
 
 impl Store {
+    /// Her communities, oldest first, and their meetings with attendees, newest first: three
+    /// statements, whatever the size of her network.
+    pub async fn communities_and_meetings(
+        &self,
+        user: UserId,
+    ) -> Result<(Vec<Community>, Vec<Meeting>), StoreError> {
+        let communities = community::Entity::find()
+            .filter(community::Column::UserId.eq(user.0))
+            .order_by_asc(community::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_community)
+            .collect::<Result<_, _>>()?;
+        Ok((communities, load_meetings(&self.db, user, None).await?))
+    }
+
     /// One of her communities.
     pub async fn community(&self, user: UserId, id: Uuid) -> Result<Option<Community>, StoreError> {
         community::Entity::find_by_id(id)

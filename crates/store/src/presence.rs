@@ -5,14 +5,15 @@ use herlead_core::{
     UserId,
     presence::{Presence, Profile},
 };
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::OnConflict,
+};
 use uuid::Uuid;
 
 use crate::{
     Store, StoreError,
     convert::{json_text, profile_model, to_presence, to_profile},
     entity::{presence, profile},
-    snapshot::load_snapshot,
 };
 
 impl Store {
@@ -60,7 +61,14 @@ impl Store {
 
     /// Her profiles, oldest first.
     pub async fn profiles(&self, user: UserId) -> Result<Vec<Profile>, StoreError> {
-        Ok(load_snapshot(&self.db, user).await?.0.profiles)
+        profile::Entity::find()
+            .filter(profile::Column::UserId.eq(user.0))
+            .order_by_asc(profile::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(to_profile)
+            .collect()
     }
 
     /// One of her profiles.

@@ -142,12 +142,11 @@ impl CommunityQuery {
     /// Her communities with their meetings.
     async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<CommunityView>> {
         let v = viewer(ctx)?;
-        let snapshot = store(ctx).snapshot(v.user_id).await?;
+        let (communities, meetings) = store(ctx).communities_and_meetings(v.user_id).await?;
         let now = Utc::now();
-        Ok(snapshot
-            .communities
+        Ok(communities
             .into_iter()
-            .map(|c| community_view(c, &snapshot.meetings, now))
+            .map(|c| community_view(c, &meetings, now))
             .collect())
     }
 }

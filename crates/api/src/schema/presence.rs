@@ -192,10 +192,10 @@ impl PresenceQuery {
     /// Her website, signature, audiences and profiles, with consistency findings.
     async fn presence(&self, ctx: &Context<'_>) -> Result<PresenceView> {
         let v = viewer(ctx)?;
-        let snapshot = store(ctx).snapshot(v.user_id).await?;
+        let s = store(ctx);
         Ok(PresenceView {
-            presence: snapshot.presence,
-            profiles: snapshot.profiles,
+            presence: s.presence(v.user_id).await?,
+            profiles: s.profiles(v.user_id).await?,
         })
     }
 }
