@@ -202,7 +202,7 @@ async fn seed(store: &Store, size: &Size) -> Result<(Uuid, Uuid)> {
                 starts_on: None,
                 ends_on: None,
                 stall_days: StallDays::parse("stallDays", 14)?,
-                invite_code: InviteCode::parse("BENCHCODE2").context("invite code")?,
+                invite_code: InviteCode::parse("BENCHCXDE2").context("invite code")?,
                 invite_expires_at: Utc::now() + chrono::Duration::days(1),
                 created_at: Utc::now(),
             },

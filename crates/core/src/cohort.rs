@@ -1,7 +1,10 @@
 //! Coaching cohorts: what a member shares, and the dashboard a coach reads, computed from
 //! members' data by pure functions.
 
-use std::{cmp::Ordering, collections::HashSet};
+use std::{
+    cmp::Ordering,
+    collections::{HashMap, HashSet},
+};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -196,27 +199,31 @@ pub fn summary_stable_until(s: &Snapshot, now: DateTime<Utc>) -> Option<DateTime
         // Counts while `now - occurred_at <= window`: the first instant it no longer does.
         candidates.push(m.occurred_at + window + Duration::nanoseconds(1));
     }
+    // Each contact's cadence, then one pass over her history (not one per contact).
+    let mut cadences: HashMap<Uuid, Duration> = HashMap::new();
     for c in &s.contacts {
         let stage = stages
             .get(&c.id)
             .copied()
             .unwrap_or(crate::network::Stage::Identified);
-        let cadence = crate::reconnect::cadence_days(c, stage);
-        let Some(cadence) = cadence else { continue };
+        let Some(cadence) = crate::reconnect::cadence_days(c, stage) else {
+            continue;
+        };
         let cadence = Duration::days(i64::from(cadence));
         candidates.push(c.created_at + cadence);
-        candidates.extend(
-            s.interactions
-                .iter()
-                .filter(|i| i.contact_id == c.id)
-                .map(|i| i.occurred_at + cadence),
-        );
-        candidates.extend(
-            s.meetings
-                .iter()
-                .filter(|m| m.attendees.contains(&c.id))
-                .map(|m| m.occurred_at + cadence),
-        );
+        cadences.insert(c.id, cadence);
+    }
+    for i in &s.interactions {
+        if let Some(cadence) = cadences.get(&i.contact_id) {
+            candidates.push(i.occurred_at + *cadence);
+        }
+    }
+    for m in &s.meetings {
+        for a in &m.attendees {
+            if let Some(cadence) = cadences.get(a) {
+                candidates.push(m.occurred_at + *cadence);
+            }
+        }
     }
     candidates.into_iter().filter(|t| *t > now).min()
 }

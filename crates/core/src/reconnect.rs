@@ -1,5 +1,7 @@
 //! Keep in touch: who is due for a reconnect, most overdue first.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
@@ -57,24 +59,29 @@ pub struct Reconnect {
 /// [`MEET_LIST_CADENCE_DAYS`] for her meet list.
 pub fn due_to_reconnect(s: &Snapshot, now: DateTime<Utc>) -> Vec<Reconnect> {
     let stages = s.stages();
+    // The latest touch of each contact up to `now`, in one pass over her history.
+    let mut last_interactions: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+    for i in s.interactions.iter().filter(|i| i.occurred_at <= now) {
+        let last = last_interactions
+            .entry(i.contact_id)
+            .or_insert(i.occurred_at);
+        *last = (*last).max(i.occurred_at);
+    }
+    let mut last_meetings: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+    for m in s.meetings.iter().filter(|m| m.occurred_at <= now) {
+        for a in &m.attendees {
+            let last = last_meetings.entry(*a).or_insert(m.occurred_at);
+            *last = (*last).max(m.occurred_at);
+        }
+    }
     let mut due: Vec<Reconnect> = s
         .contacts
         .iter()
         .filter_map(|c| {
             let stage = stages.get(&c.id).copied().unwrap_or(Stage::Identified);
             let cadence = cadence_days(c, stage)?;
-            let last_interaction = s
-                .interactions
-                .iter()
-                .filter(|i| i.contact_id == c.id && i.occurred_at <= now)
-                .map(|i| i.occurred_at)
-                .max();
-            let last_meeting = s
-                .meetings
-                .iter()
-                .filter(|m| m.attendees.contains(&c.id) && m.occurred_at <= now)
-                .map(|m| m.occurred_at)
-                .max();
+            let last_interaction = last_interactions.get(&c.id).copied();
+            let last_meeting = last_meetings.get(&c.id).copied();
             // Logged history wins over the date she added them, which may be later than a
             // touch she logs after the fact.
             let last_touch = last_interaction.max(last_meeting).unwrap_or(c.created_at);
