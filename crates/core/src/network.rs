@@ -285,6 +285,10 @@ pub fn ask_warnings(
 
 /// The stage her logged history implies for one contact. `interactions` may hold other
 /// contacts' interactions; `meetings_attended` counts meetings the contact attended with her.
+///
+/// This is the stage's definition, written out over the history. What the server and the
+/// store run is [`crate::derived::ContactFacts::derived_stage`] over the contact's summed-up
+/// facts; a property test in `derived.rs` checks that both always agree.
 pub fn derived_stage(
     contact: Uuid,
     interactions: &[Interaction],

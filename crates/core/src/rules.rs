@@ -71,47 +71,6 @@ impl Snapshot {
             totals: Totals::of(self),
         }
     }
-
-    /// Communities that met in person within the last 12 months at `now`.
-    pub fn real_world_communities(&self, now: DateTime<Utc>) -> usize {
-        self.communities
-            .iter()
-            .filter(|c| is_real_world(c.id, &self.meetings, now))
-            .count()
-    }
-
-    /// In-person meetings of ONLINE or HYBRID communities within the last 12 months at `now`:
-    /// online communities taken into the real world.
-    pub fn online_communities_met_in_person(&self, now: DateTime<Utc>) -> usize {
-        let online: HashSet<Uuid> = self
-            .communities
-            .iter()
-            .filter(|c| c.kind != CommunityKind::InPerson)
-            .map(|c| c.id)
-            .collect();
-        self.meetings
-            .iter()
-            .filter(|m| online.contains(&m.community_id) && counts_as_real_world(m, now))
-            .count()
-    }
-
-    /// Whether she endorsed or reviewed a contact she marked as a competitor.
-    pub fn endorsed_a_competitor(&self) -> bool {
-        let competitors: HashSet<Uuid> = self
-            .contacts
-            .iter()
-            .filter(|c| c.competitor)
-            .map(|c| c.id)
-            .collect();
-        self.interactions
-            .iter()
-            .any(|i| i.kind.is_endorsement() && competitors.contains(&i.contact_id))
-    }
-
-    /// Contacts on her meet list.
-    pub fn meet_list(&self) -> impl Iterator<Item = &Contact> {
-        self.contacts.iter().filter(|c| c.on_meet_list)
-    }
 }
 
 /// What the rules and the score read: her presence, profiles, communities and meetings as
