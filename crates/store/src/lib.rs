@@ -84,7 +84,7 @@ pub struct Store {
     backend: Backend,
     statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
     events: std::sync::Arc<events::Hub>,
-    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    writer: std::sync::Arc<write::Writer>,
     rate_checks: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
@@ -137,7 +137,7 @@ impl Store {
             backend,
             statements,
             events: events::Hub::new(url, backend),
-            writer: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+            writer: std::sync::Arc::new(write::Writer::default()),
             rate_checks: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
         })
     }
@@ -152,16 +152,6 @@ impl Store {
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.ping().await.map_err(StoreError::from)
-    }
-
-    /// On SQLite, write transactions take turns: SQLite has one writer, and a deferred
-    /// transaction that reads and then writes fails with SQLITE_BUSY instead of waiting when
-    /// another writer got there first. PostgreSQL needs no turn.
-    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match self.backend {
-            Backend::Sqlite => Some(self.writer.lock().await),
-            Backend::Postgres => None,
-        }
     }
 
     /// Starts a write of one user's data: bumps her revision (so a cached dashboard that

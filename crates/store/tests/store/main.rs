@@ -450,6 +450,67 @@ async fn test_concurrent_writers_lose_nothing() {
     }
 }
 
+/// Writes that queue up share one commit on SQLite (group commit): one that fails in the
+/// middle of a group rolls back alone, and every write acknowledged is there afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_failed_write_in_a_group_changes_nothing_and_spares_the_others() {
+    for db in testing::all().await {
+        let store = db.store.clone();
+        let busy = member(&store, "group@example.org", "tg").await;
+        let mut tasks = Vec::new();
+        for n in 0..48 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                match n % 3 {
+                    // The same email over and over: one account, sixteen conflicts.
+                    0 => store
+                        .create_user(new_user("same@example.org"), Some(token(&format!("s{n}"))))
+                        .await
+                        .map(|_| "account"),
+                    1 => store
+                        .create_user(
+                            new_user(&format!("u{n}@example.org")),
+                            Some(token(&format!("u{n}"))),
+                        )
+                        .await
+                        .map(|_| "account"),
+                    _ => store
+                        .add_contact(busy, contact_for(format!("g{n}")))
+                        .await
+                        .map(|_| "contact"),
+                }
+            }));
+        }
+        let mut ok = 0;
+        let mut conflicts = 0;
+        for t in tasks {
+            match t.await.expect("task") {
+                Ok(_) => ok += 1,
+                Err(StoreError::Conflict { what: "email" }) => conflicts += 1,
+                Err(e) => panic!("{:?}: {e:?}", db.backend()),
+            }
+        }
+        assert_eq!((ok, conflicts), (33, 15), "{:?}", db.backend());
+        // busy, same, sixteen u… accounts.
+        assert_eq!(
+            store.count_users().await.expect("count"),
+            18,
+            "{:?}",
+            db.backend()
+        );
+        assert_eq!(
+            store.snapshot(busy).await.expect("snapshot").contacts.len(),
+            16
+        );
+        // The conflicts left no session behind: one per account.
+        let sessions = store
+            .query_text("SELECT CAST(COUNT(*) AS TEXT) FROM refresh_tokens")
+            .await
+            .expect("count");
+        assert_eq!(sessions.as_deref(), Some("18"), "{:?}", db.backend());
+    }
+}
+
 #[tokio::test]
 async fn test_a_failed_migration_leaves_the_database_as_it_was() {
     for db in testing::all().await {
