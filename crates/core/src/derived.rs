@@ -85,6 +85,40 @@ impl ContactFacts {
         }
     }
 
+    /// The facts after one more interaction, without her history; `None` when that takes her
+    /// history: a give earlier than every give before it, to someone she has asked, changes
+    /// which of those asks a give preceded.
+    pub fn with(&self, i: &Interaction) -> Option<ContactFacts> {
+        let mut f = *self;
+        f.interactions = f.interactions.saturating_add(1);
+        f.last_interaction_at = f.last_interaction_at.max(Some(i.occurred_at));
+        f.met_in_person |= i.kind == InteractionKind::MetInPerson;
+        if i.kind.is_endorsement() {
+            f.endorsements = f.endorsements.saturating_add(1);
+        }
+        if i.kind.is_give() {
+            f.gives = f.gives.saturating_add(1);
+            if f.first_give_at.is_none_or(|g| i.occurred_at < g) {
+                if f.asks > 0 {
+                    return None;
+                }
+                f.first_give_at = Some(i.occurred_at);
+            }
+        }
+        if i.kind.is_ask() {
+            f.asks = f.asks.saturating_add(1);
+            if f.first_give_at.is_some_and(|g| g <= i.occurred_at) {
+                f.asks_after_give = f.asks_after_give.saturating_add(1);
+            } else {
+                f.first_unpreceded_ask_at = Some(
+                    f.first_unpreceded_ask_at
+                        .map_or(i.occurred_at, |a| a.min(i.occurred_at)),
+                );
+            }
+        }
+        Some(f)
+    }
+
     /// The stage her history with them implies (the same as
     /// [`crate::network::derived_stage`]).
     pub fn derived_stage(&self) -> Stage {
@@ -478,6 +512,36 @@ mod tests {
                 prop_assert_eq!(totals, Totals::of(&s), "after {:?}", op);
             }
             prop_assert_eq!(facts, s.facts());
+        }
+
+        /// One more interaction on top of the facts gives the facts of the longer history,
+        /// whenever `with` answers.
+        #[test]
+        fn prop_one_more_interaction_equals_the_longer_history(
+            ops in prop::collection::vec(op(), 1..40),
+            kind in 0usize..InteractionKind::ALL.len(),
+            d in 0i64..200,
+        ) {
+            let mut s = Snapshot::default();
+            let mut next = 10u128;
+            for op in &ops {
+                apply(&mut s, op, &mut next);
+            }
+            for c in s.contacts.clone() {
+                let before = facts_of_one(&s, c.id);
+                let i = Interaction {
+                    id: Uuid::from_u128(next + 1),
+                    contact_id: c.id,
+                    kind: InteractionKind::ALL[kind],
+                    occurred_at: day(d),
+                    note: None,
+                };
+                let mut longer = s.clone();
+                longer.interactions.push(i.clone());
+                if let Some(f) = before.with(&i) {
+                    prop_assert_eq!(f, facts_of_one(&longer, c.id));
+                }
+            }
         }
 
         /// The stage the facts imply is the stage the history implies.

@@ -273,8 +273,13 @@ pub fn ask_warnings(
     interactions: &[Interaction],
     at: DateTime<Utc>,
 ) -> Vec<WarningCode> {
+    ask_warnings_given(contact, preceded_by_give(interactions, contact.id, at))
+}
+
+/// The warnings an ask of `contact` deserves when it is known whether a give `preceded` it.
+pub fn ask_warnings_given(contact: &Contact, preceded: bool) -> Vec<WarningCode> {
     let mut warnings = Vec::new();
-    if !preceded_by_give(interactions, contact.id, at) {
+    if !preceded {
         warnings.push(WarningCode::GiveFirst);
     }
     if contact.values == ValuesAlignment::Unknown {

@@ -137,6 +137,23 @@ pub(crate) async fn after(
     save_totals(conn, user, &totals).await
 }
 
+/// After a write that changed one contact's facts from `old` to `new` (known without reading
+/// its history): moves her totals by the difference and stores the contact's derived columns.
+/// Three statements.
+pub(crate) async fn after_one(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+    contact: &Contact,
+    old: &ContactFacts,
+    new: &ContactFacts,
+) -> Result<(), StoreError> {
+    let mut totals = ensure(conn, user).await?;
+    totals.sub(&Totals::contribution(contact, old));
+    totals.add(&Totals::contribution(contact, new));
+    store_facts(conn, contact, new).await?;
+    save_totals(conn, user, &totals).await
+}
+
 async fn contacts_of(
     conn: &impl ConnectionTrait,
     user: UserId,

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     Store, StoreError,
-    convert::{contact_model, interaction_model, to_contact, to_interaction},
+    convert::{contact_model, interaction_model, to_contact, to_facts, to_interaction},
     derived,
     entity::{contact, interaction},
     snapshot::load_snapshot,
@@ -25,17 +25,36 @@ impl Store {
     ) -> Result<Vec<WarningCode>, StoreError> {
         let now = crate::now();
         self.write_for(user, now, async |txn, _| {
-            // Her contact and its own history: what the warnings and its facts depend on.
-            let (contact, _) = contact::Entity::find_by_id(value.contact_id)
+            let model = contact::Entity::find_by_id(value.contact_id)
                 .filter(contact::Column::UserId.eq(user.0))
                 .one(txn)
                 .await?
-                .map(to_contact)
-                .transpose()?
                 .ok_or(StoreError::NotFound {
                     what: "contact",
                     field: "contactId",
                 })?;
+            let facts = to_facts(&model)?;
+            let (contact, _) = to_contact(model)?;
+            // Usually her stored facts and the new interaction are enough: no history read.
+            // (At the precision it is stored at, as a from-scratch evaluation would read it.)
+            let stored = Interaction {
+                occurred_at: crate::db_time(value.occurred_at),
+                ..value.clone()
+            };
+            if let Some((old, new)) = facts.and_then(|old| Some((old, old.with(&stored)?))) {
+                let warnings = if value.kind.is_ask() {
+                    let preceded = old.first_give_at.is_some_and(|g| g <= stored.occurred_at);
+                    network::ask_warnings_given(&contact, preceded)
+                } else {
+                    vec![]
+                };
+                interaction::Entity::insert(interaction_model(user, &value, now))
+                    .exec_without_returning(txn)
+                    .await?;
+                derived::after_one(txn, user, &contact, &old, &new).await?;
+                return Ok(warnings);
+            }
+            // Her contact's own history: what the warnings and its facts depend on.
             let warnings = if value.kind.is_ask() {
                 let history = interaction::Entity::find()
                     .filter(interaction::Column::ContactId.eq(contact.id))
