@@ -243,30 +243,6 @@ pub fn preceded_by_give(interactions: &[Interaction], contact: Uuid, at: DateTim
         .any(|i| i.contact_id == contact && i.kind.is_give() && i.occurred_at <= at)
 }
 
-/// The earliest give to each contact, so "was this ask preceded by a give?" costs a lookup
-/// instead of a scan of her whole history (which made rule evaluation quadratic in it).
-#[derive(Debug, Clone, Default)]
-pub struct FirstGives(std::collections::HashMap<Uuid, DateTime<Utc>>);
-
-impl FirstGives {
-    /// Indexes a history.
-    pub fn of(interactions: &[Interaction]) -> Self {
-        let mut first = std::collections::HashMap::new();
-        for i in interactions.iter().filter(|i| i.kind.is_give()) {
-            first
-                .entry(i.contact_id)
-                .and_modify(|t: &mut DateTime<Utc>| *t = (*t).min(i.occurred_at))
-                .or_insert(i.occurred_at);
-        }
-        Self(first)
-    }
-
-    /// Same answer as [`preceded_by_give`], in constant time.
-    pub fn preceded(&self, contact: Uuid, at: DateTime<Utc>) -> bool {
-        self.0.get(&contact).is_some_and(|first| *first <= at)
-    }
-}
-
 /// The warnings an ask of `contact` at `at` deserves, given what was logged before.
 pub fn ask_warnings(
     contact: &Contact,

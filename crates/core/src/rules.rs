@@ -33,17 +33,6 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// How many meetings each contact attended.
-    pub fn meetings_attended(&self) -> HashMap<Uuid, usize> {
-        let mut counts = HashMap::new();
-        for meeting in &self.meetings {
-            for attendee in &meeting.attendees {
-                *counts.entry(*attendee).or_insert(0) += 1;
-            }
-        }
-        counts
-    }
-
     /// The facts of every contact's history, in one pass over it.
     pub fn facts(&self) -> HashMap<Uuid, ContactFacts> {
         facts_of(&self.contacts, &self.interactions, &self.meetings)
