@@ -4,9 +4,7 @@ use herlead_core::{
     UserId,
     community::{Community, Meeting},
 };
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::{
@@ -14,7 +12,7 @@ use crate::{
     convert::{community_model, to_community},
     db_time, derived,
     entity::{community, contact, meeting, meeting_attendee},
-    snapshot::load_meetings,
+    snapshot::{load_communities, load_meetings},
 };
 
 impl Store {
@@ -24,15 +22,10 @@ impl Store {
         &self,
         user: UserId,
     ) -> Result<(Vec<Community>, Vec<Meeting>), StoreError> {
-        let communities = community::Entity::find()
-            .filter(community::Column::UserId.eq(user.0))
-            .order_by_asc(community::Column::Id)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_community)
-            .collect::<Result<_, _>>()?;
-        Ok((communities, load_meetings(&self.db, user, None).await?))
+        Ok((
+            load_communities(&self.db, user).await?,
+            load_meetings(&self.db, user, None).await?,
+        ))
     }
 
     /// One of her communities.

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use herlead_core::{
     PlaybookStep, TaskStatus, User, UserId,
     cohort::{Cohort, CohortTask, CohortTaskState, Nudge, SharingLevel},
-    community::{Community, CommunityKind, CommunityRole},
+    community::{Community, CommunityKind, CommunityRole, Meeting},
     derived::{ContactFacts, Totals},
     input::{
         CadenceDays, CohortDescription, CohortName, CohortTaskGuidance, CohortTaskTitle,
@@ -24,8 +24,8 @@ use uuid::Uuid;
 use crate::{
     StoreError, db_time,
     entity::{
-        cohort, cohort_task, cohort_task_status, community, contact, interaction, nudge, presence,
-        profile, task_progress, user,
+        cohort, cohort_task, cohort_task_status, community, contact, interaction, meeting, nudge,
+        presence, profile, task_progress, user,
     },
 };
 
@@ -303,5 +303,16 @@ pub(crate) fn to_nudge(m: nudge::Model) -> Nudge {
         task_key: m.task_key,
         created_at: m.created_at,
         read_at: m.read_at,
+    }
+}
+
+pub(crate) fn to_meeting(m: meeting::Model, attendees: Vec<Uuid>) -> Meeting {
+    Meeting {
+        attendees,
+        id: m.id,
+        community_id: m.community_id,
+        occurred_at: m.occurred_at,
+        in_person: m.in_person,
+        notes: m.notes.map(Note::from_stored),
     }
 }

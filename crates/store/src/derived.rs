@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use crate::{
     StoreError,
-    convert::{json_text, to_contact, to_facts, to_interaction, to_totals},
+    convert::{json_text, to_contact, to_facts, to_interaction, to_meeting, to_totals},
     entity::{contact, interaction, meeting, meeting_attendee, user},
     snapshot::load_snapshot,
 };
@@ -215,13 +215,9 @@ pub(crate) async fn history_of(
         .all(conn)
         .await?
         .into_iter()
-        .map(|m| Meeting {
-            attendees: attendees.remove(&m.id).unwrap_or_default(),
-            id: m.id,
-            community_id: m.community_id,
-            occurred_at: m.occurred_at,
-            in_person: m.in_person,
-            notes: None,
+        .map(|m| {
+            let who = attendees.remove(&m.id).unwrap_or_default();
+            to_meeting(m, who)
         })
         .collect();
     Ok((interactions, meetings))

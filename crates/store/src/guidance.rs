@@ -64,19 +64,16 @@ impl Store {
         .await?
         .into_iter()
         .next();
-        let asked_before_giving = contact::Entity::find()
-            .filter(contact::Column::UserId.eq(user.0))
-            .filter(contact::Column::FirstUnprecededAskAt.is_not_null())
-            .order_by_asc(contact::Column::FirstUnprecededAskAt)
-            .order_by_asc(contact::Column::Id)
-            .limit(per)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|m| to_contact(m).map(|(c, _)| c))
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        // By her first such ask, then id.
+        let asked_before_giving = list(
+            contact::Entity::find()
+                .filter(contact::Column::FirstUnprecededAskAt.is_not_null())
+                .order_by_asc(contact::Column::FirstUnprecededAskAt),
+            per,
+        )
+        .await?;
         let overdue = self
-            .due_to_reconnect(user, now, per)
+            .due_from_index(user, now, per)
             .await?
             .into_iter()
             .map(|(c, _, r)| (c, r))
@@ -112,6 +109,17 @@ impl Store {
                 take,
             ));
         }
+        self.due_from_index(user, now, limit).await
+    }
+
+    /// [`Store::due_to_reconnect`] from her kept derived state (the caller checked it is).
+    async fn due_from_index(
+        &self,
+        user: UserId,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<(Contact, Stage, Reconnect)>, StoreError> {
+        let take = usize::try_from(limit).unwrap_or(usize::MAX);
         let mut due = Vec::new();
         for m in contact::Entity::find()
             .filter(contact::Column::UserId.eq(user.0))

@@ -5,26 +5,20 @@ use herlead_core::{
     UserId,
     presence::{Presence, Profile},
 };
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::OnConflict,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::OnConflict};
 use uuid::Uuid;
 
 use crate::{
     Store, StoreError,
-    convert::{json_text, profile_model, to_presence, to_profile},
+    convert::{json_text, profile_model, to_profile},
     entity::{presence, profile},
+    snapshot::{load_presence, load_profiles},
 };
 
 impl Store {
     /// Her website, signature and audiences (empty until she sets them).
     pub async fn presence(&self, user: UserId) -> Result<Presence, StoreError> {
-        Ok(presence::Entity::find_by_id(user.0)
-            .one(&self.db)
-            .await?
-            .map(to_presence)
-            .transpose()?
-            .unwrap_or_default())
+        load_presence(&self.db, user).await
     }
 
     /// Replaces her website, signature and audiences.
@@ -61,14 +55,7 @@ impl Store {
 
     /// Her profiles, oldest first.
     pub async fn profiles(&self, user: UserId) -> Result<Vec<Profile>, StoreError> {
-        profile::Entity::find()
-            .filter(profile::Column::UserId.eq(user.0))
-            .order_by_asc(profile::Column::Id)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(to_profile)
-            .collect()
+        load_profiles(&self.db, user).await
     }
 
     /// One of her profiles.

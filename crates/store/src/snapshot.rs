@@ -7,7 +7,6 @@ use herlead_core::{
     UserId,
     community::{Community, Meeting},
     derived::Totals,
-    input::Note,
     presence::{Presence, Profile},
     rules::{Inputs, Snapshot},
 };
@@ -16,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     Store, StoreError,
-    convert::{to_community, to_contact, to_interaction, to_presence, to_profile},
+    convert::{to_community, to_contact, to_interaction, to_meeting, to_presence, to_profile},
     entity::{community, contact, interaction, meeting, meeting_attendee, presence, profile},
 };
 
@@ -154,17 +153,10 @@ pub(crate) async fn load_meetings_of(
     Ok(models
         .into_iter()
         .map(|m| {
-            (
-                UserId(m.user_id),
-                Meeting {
-                    attendees: attendees.remove(&m.id).unwrap_or_default(),
-                    id: m.id,
-                    community_id: m.community_id,
-                    occurred_at: m.occurred_at,
-                    in_person: m.in_person,
-                    notes: m.notes.map(Note::from_stored),
-                },
-            )
+            (UserId(m.user_id), {
+                let who = attendees.remove(&m.id).unwrap_or_default();
+                to_meeting(m, who)
+            })
         })
         .collect())
 }
@@ -218,33 +210,55 @@ impl RuleData {
     }
 }
 
-/// Loads [`RuleData`] but its totals (left at zero: `derived` owns them): four statements.
-pub(crate) async fn load_rule_data(
+/// Her website, signature and audiences (empty until she sets them).
+pub(crate) async fn load_presence(
     conn: &impl ConnectionTrait,
     user: UserId,
-) -> Result<RuleData, StoreError> {
-    let presence = presence::Entity::find_by_id(user.0)
+) -> Result<Presence, StoreError> {
+    Ok(presence::Entity::find_by_id(user.0)
         .one(conn)
         .await?
         .map(to_presence)
         .transpose()?
-        .unwrap_or_default();
-    let profiles = profile::Entity::find()
+        .unwrap_or_default())
+}
+
+/// Her profiles, oldest first.
+pub(crate) async fn load_profiles(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Vec<Profile>, StoreError> {
+    profile::Entity::find()
         .filter(profile::Column::UserId.eq(user.0))
         .order_by_asc(profile::Column::Id)
         .all(conn)
         .await?
         .into_iter()
         .map(to_profile)
-        .collect::<Result<_, _>>()?;
-    let communities = community::Entity::find()
+        .collect()
+}
+
+/// Her communities, oldest first.
+pub(crate) async fn load_communities(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Vec<Community>, StoreError> {
+    community::Entity::find()
         .filter(community::Column::UserId.eq(user.0))
         .order_by_asc(community::Column::Id)
         .all(conn)
         .await?
         .into_iter()
         .map(to_community)
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// Loads [`RuleData`] but its totals (left at zero: `derived` owns them): four statements.
+pub(crate) async fn load_rule_data(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<RuleData, StoreError> {
+    // The rules read when meetings happened, not who came.
     let meetings = meeting::Entity::find()
         .filter(meeting::Column::UserId.eq(user.0))
         .order_by_desc(meeting::Column::OccurredAt)
@@ -252,19 +266,12 @@ pub(crate) async fn load_rule_data(
         .all(conn)
         .await?
         .into_iter()
-        .map(|m| Meeting {
-            id: m.id,
-            community_id: m.community_id,
-            occurred_at: m.occurred_at,
-            in_person: m.in_person,
-            attendees: vec![],
-            notes: m.notes.map(Note::from_stored),
-        })
+        .map(|m| to_meeting(m, vec![]))
         .collect();
     Ok(RuleData {
-        presence,
-        profiles,
-        communities,
+        presence: load_presence(conn, user).await?,
+        profiles: load_profiles(conn, user).await?,
+        communities: load_communities(conn, user).await?,
         meetings,
         totals: Totals::default(),
     })
