@@ -597,4 +597,47 @@ async fn test_unknown_stored_values_are_errors_not_defaults() {
     }
 }
 
+/// A stored stall threshold that is no number of days is an error, not a threshold of 0 (it
+/// read back as 0 before, which made every member of the cohort stalled at once).
+#[tokio::test]
+async fn test_a_stored_stall_threshold_out_of_range_is_an_error() {
+    use herlead_core::input::{CohortName, InviteCode, StallDays};
+    for db in testing::all().await {
+        let store = &db.store;
+        let coach = member(store, "coach@example.org", "tc").await;
+        let cohort = store
+            .create_cohort(
+                coach,
+                herlead_core::cohort::Cohort {
+                    id: uuid::Uuid::now_v7(),
+                    name: CohortName::parse("name", "Spring").expect("name"),
+                    description: None,
+                    starts_on: None,
+                    ends_on: None,
+                    stall_days: StallDays::parse("stallDays", 14).expect("days"),
+                    invite_code: InviteCode::parse("SPRNGC2DE3").expect("code"),
+                    invite_expires_at: Utc::now() + Duration::days(1),
+                    created_at: Utc::now(),
+                },
+            )
+            .await
+            .expect("cohort");
+        let read = store.cohort(cohort.id).await.expect("read").expect("there");
+        assert_eq!(read.stall_days.get(), 14);
+        store
+            .query_text("UPDATE cohorts SET stall_days = -3 RETURNING name")
+            .await
+            .expect("corrupt the threshold");
+        let err = store
+            .cohort(cohort.id)
+            .await
+            .expect_err("a negative threshold is refused");
+        assert!(
+            matches!(err, StoreError::Corrupt(_)),
+            "{err:?} on {:?}",
+            db.backend()
+        );
+    }
+}
+
 mod derived;
