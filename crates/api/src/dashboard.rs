@@ -12,11 +12,10 @@ use chrono::{DateTime, Utc};
 use herlead_core::{
     UserId,
     cohort::{
-        Aggregates, Cohort, MemberSummary, SharingLevel, aggregate, at_risk_order, contact_sectors,
-        is_stalled, summarize, summary_stable_until,
+        Aggregates, Cohort, MemberSummary, SharingLevel, aggregate, at_risk_order, is_stalled,
+        summarize_with,
     },
     network::{Sector, Stage},
-    rules::Snapshot,
 };
 use herlead_store::{CohortMember, Store, StoreError};
 
@@ -72,7 +71,8 @@ struct MemberEntry {
     /// Her latest recorded activity, before her join date is taken into account.
     activity: Option<DateTime<Utc>>,
     sectors: Vec<Sector>,
-    contacts: Vec<SharedContact>,
+    /// Read only for members who share them.
+    contacts: Option<Vec<SharedContact>>,
 }
 
 /// Members' summaries kept between computations of one cohort's dashboard.
@@ -118,10 +118,13 @@ pub async fn compute(
         .iter()
         .filter(|m| {
             cache.members.get(&m.user.id).is_none_or(|e| {
+                let lacks_contacts =
+                    m.sharing == SharingLevel::ProgressAndContacts && e.contacts.is_none();
                 // Valid from when it was computed (the clock never runs back in production;
                 // a caller asking for an earlier instant gets a fresh summary) until the
                 // first instant the clock could change it.
                 e.revision != m.revision
+                    || lacks_contacts
                     || now < e.computed_at
                     || e.stable_until.is_some_and(|t| t <= now)
             })
@@ -129,17 +132,25 @@ pub async fn compute(
         .map(|m| m.user.id)
         .collect();
     if !stale.is_empty() {
-        let mut snapshots = store.snapshots_for(&stale).await?;
+        // Contacts are read only for members who share them; an entry kept without them is
+        // stale once she starts sharing.
+        let with_contacts: HashSet<UserId> = members
+            .iter()
+            .filter(|m| m.sharing == SharingLevel::ProgressAndContacts)
+            .map(|m| m.user.id)
+            .collect();
+        let mut digests = store.member_digests(&stale, &with_contacts, now).await?;
         let records = store.records_for(&stale).await?;
         let activity = store.last_activity_for(&stale).await?;
         let stale: HashSet<UserId> = stale.into_iter().collect();
         for member in members.iter().filter(|m| stale.contains(&m.user.id)) {
             let id = member.user.id;
-            let snapshot = snapshots.remove(&id).unwrap_or_default();
+            let digest = digests.remove(&id).unwrap_or_default();
             let activity = activity.get(&id).copied();
-            let summary = summarize(
+            let summary = summarize_with(
                 id,
-                &snapshot,
+                &digest.data.inputs(),
+                &digest.focus,
                 records.get(&id).map_or(&[][..], Vec::as_slice),
                 activity.map_or(member.joined_at, |a| a.max(member.joined_at)),
                 cohort.stall_days.get(),
@@ -150,11 +161,19 @@ pub async fn compute(
                 MemberEntry {
                     revision: member.revision,
                     computed_at: now,
-                    stable_until: summary_stable_until(&snapshot, now),
+                    stable_until: digest.stable_until,
                     summary,
                     activity,
-                    sectors: contact_sectors(&snapshot),
-                    contacts: contacts(&snapshot),
+                    sectors: digest.sectors,
+                    contacts: digest.contacts.map(|list| {
+                        list.into_iter()
+                            .map(|(name, sector, stage)| SharedContact {
+                                name,
+                                sector,
+                                stage,
+                            })
+                            .collect()
+                    }),
                 },
             );
         }
@@ -172,7 +191,7 @@ pub async fn compute(
                 .map_or(member.joined_at, |a| a.max(member.joined_at));
             summary.stalled = is_stalled(summary.last_activity, cohort.stall_days.get(), now);
             let shared_contacts = (member.sharing == SharingLevel::ProgressAndContacts)
-                .then(|| entry.contacts.clone());
+                .then(|| entry.contacts.clone().unwrap_or_default());
             Some((
                 MemberRow {
                     member,
@@ -193,19 +212,6 @@ pub async fn compute(
         rows: rows.into_iter().map(|(r, _)| r).collect(),
         aggregates,
     })
-}
-
-fn contacts(snapshot: &Snapshot) -> Vec<SharedContact> {
-    let stages: HashMap<_, _> = snapshot.stages();
-    snapshot
-        .contacts
-        .iter()
-        .map(|c| SharedContact {
-            name: c.name.as_str().to_owned(),
-            sector: c.sector,
-            stage: stages.get(&c.id).copied().unwrap_or(Stage::Identified),
-        })
-        .collect()
 }
 
 /// How long a computed dashboard answers for time alone: who is stalled, recency-based scores

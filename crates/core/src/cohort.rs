@@ -18,9 +18,9 @@ use crate::{
     network::{Sector, storage_names},
     playbook::{Playbook, PlaybookStep},
     progress::{Progress, TaskRecord, TaskStatus},
-    recommend::{RecommendationCode, recommend},
-    rules::Snapshot,
-    score::{SocialCapital, social_capital},
+    recommend::{Focus, RecommendationCode, recommend_with},
+    rules::{Inputs, Snapshot},
+    score::{SocialCapital, social_capital_inputs},
     user::UserId,
 };
 
@@ -158,6 +158,28 @@ pub fn summarize(
     stall_days: u32,
     now: DateTime<Utc>,
 ) -> MemberSummary {
+    summarize_with(
+        user_id,
+        &snapshot.inputs(),
+        &Focus::of(snapshot, now),
+        records,
+        last_activity,
+        stall_days,
+        now,
+    )
+}
+
+/// [`summarize`] from what it reads: the rules' inputs and the contacts her recommendations
+/// name (a few rows per member, whatever the size of her network).
+pub fn summarize_with(
+    user_id: UserId,
+    inputs: &Inputs<'_>,
+    focus: &Focus,
+    records: &[TaskRecord],
+    last_activity: DateTime<Utc>,
+    stall_days: u32,
+    now: DateTime<Utc>,
+) -> MemberSummary {
     let skipped: HashSet<String> = records
         .iter()
         .filter(|r| r.status == TaskStatus::Skipped)
@@ -171,10 +193,12 @@ pub fn summarize(
     MemberSummary {
         user_id,
         progress,
-        score: social_capital(snapshot, now),
+        score: social_capital_inputs(inputs, now),
         last_activity,
         stalled: is_stalled(last_activity, stall_days, now),
-        top_recommendation: recommend(snapshot, now, &skipped).first().map(|r| r.code),
+        top_recommendation: recommend_with(inputs, focus, now, &skipped)
+            .first()
+            .map(|r| r.code),
     }
 }
 
@@ -447,6 +471,7 @@ pub fn aggregate(summaries: &[MemberSummary], sectors: &[&[Sector]]) -> Aggregat
 mod tests {
     use super::*;
     use crate::network::{Scope, tests::contact};
+    use crate::{recommend::recommend, score::social_capital};
 
     #[test]
     fn test_sectors_of_members_sharing_only_progress_count_only_in_a_large_enough_group() {

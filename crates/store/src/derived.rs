@@ -7,11 +7,14 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use herlead_core::{
     UserId,
     community::Meeting,
     derived::{ContactFacts, Totals, facts_of},
-    network::{Contact, Interaction},
+    network::{Contact, Interaction, Stage},
+    reconnect::{Reconnect, cadence_days, due_to_reconnect},
+    rules::Snapshot,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
@@ -21,7 +24,7 @@ use uuid::Uuid;
 
 use crate::{
     StoreError,
-    convert::{json_text, to_contact, to_facts, to_interaction, to_meeting, to_totals},
+    convert::{corrupt, json_text, to_contact, to_facts, to_interaction, to_meeting, to_totals},
     entity::{contact, interaction, meeting, meeting_attendee, user},
     snapshot::load_snapshot,
 };
@@ -178,6 +181,47 @@ async fn facts_for(
     Ok(facts_of(contacts, &interactions, &meetings))
 }
 
+/// A due contact's index row as the contact, its stage and its reconnect entry at `now`.
+pub(crate) fn due_entry(
+    m: contact::Model,
+    now: DateTime<Utc>,
+) -> Result<(Contact, Stage, Reconnect), StoreError> {
+    let (due_at, last_touch) = (m.due_at, m.last_touch_at);
+    let (c, stage) = to_contact(m)?;
+    let stage = Stage::parse(&stage).ok_or_else(|| corrupt("stage", c.id))?;
+    let (Some(due_at), Some(last_touch), Some(cadence)) =
+        (due_at, last_touch, cadence_days(&c, stage))
+    else {
+        return Err(corrupt("due date", c.id));
+    };
+    let reconnect = Reconnect {
+        contact_id: c.id,
+        last_touch,
+        cadence_days: cadence,
+        due_at,
+        overdue_days: (now - due_at).num_days(),
+    };
+    Ok((c, stage, reconnect))
+}
+
+/// Some contacts with their own history (interactions, and the meetings they attended with
+/// only them as attendees) as a snapshot: three statements, none when `contacts` is empty.
+pub(crate) async fn history_snapshot(
+    conn: &impl ConnectionTrait,
+    contacts: Vec<Contact>,
+) -> Result<Snapshot, StoreError> {
+    if contacts.is_empty() {
+        return Ok(Snapshot::default());
+    }
+    let (interactions, meetings) = history_of(conn, &contacts).await?;
+    Ok(Snapshot {
+        contacts,
+        interactions,
+        meetings,
+        ..Snapshot::default()
+    })
+}
+
 /// The interactions of some contacts and the meetings they attended (with only them as
 /// attendees): three statements.
 pub(crate) async fn history_of(
@@ -272,4 +316,41 @@ pub(crate) async fn attendees_of(
         .into_tuple()
         .all(conn)
         .await?)
+}
+
+/// The due contacts read from the index merged with those whose touch is still ahead of
+/// `now` (recomputed from `ahead`, their own history): most overdue first, ties by the
+/// longest since last touch, then id; at most `take`.
+pub(crate) fn merge_due(
+    mut due: Vec<(Contact, Stage, Reconnect)>,
+    ahead: &Snapshot,
+    now: DateTime<Utc>,
+    take: usize,
+) -> Vec<(Contact, Stage, Reconnect)> {
+    if !ahead.contacts.is_empty() {
+        due.extend(with_contacts(ahead, due_to_reconnect(ahead, now), take));
+    }
+    due.sort_by(|(_, _, a), (_, _, b)| {
+        a.due_at
+            .cmp(&b.due_at)
+            .then(a.last_touch.cmp(&b.last_touch))
+            .then(a.contact_id.cmp(&b.contact_id))
+    });
+    due.truncate(take);
+    due
+}
+
+pub(crate) fn with_contacts(
+    s: &Snapshot,
+    due: Vec<Reconnect>,
+    take: usize,
+) -> Vec<(Contact, Stage, Reconnect)> {
+    let stages = s.stages();
+    due.into_iter()
+        .take(take)
+        .filter_map(|r| {
+            let c = s.contacts.iter().find(|c| c.id == r.contact_id)?;
+            Some((c.clone(), stages.get(&c.id).copied()?, r))
+        })
+        .collect()
 }

@@ -6,16 +6,12 @@ use herlead_core::{
     UserId,
     network::{Contact, Stage, ValuesAlignment},
     recommend::{Focus, PER_CODE},
-    reconnect::{Reconnect, cadence_days, due_to_reconnect},
-    rules::Snapshot,
+    reconnect::{Reconnect, due_to_reconnect},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::{
-    RuleData, Store, StoreError,
-    convert::{corrupt, to_contact},
-    derived,
-    entity::contact,
+    RuleData, Store, StoreError, convert::to_contact, derived, entity::contact,
     snapshot::load_rule_data,
 };
 
@@ -103,7 +99,7 @@ impl Store {
         if !derived::computed(&self.db, user).await? {
             // Not kept yet (an account from before the upgrade that has not written since).
             let snapshot = self.snapshot(user).await?;
-            return Ok(with_contacts(
+            return Ok(derived::with_contacts(
                 &snapshot,
                 due_to_reconnect(&snapshot, now),
                 take,
@@ -131,25 +127,7 @@ impl Store {
             .all(&self.db)
             .await?
         {
-            let (due_at, last_touch) = (m.due_at, m.last_touch_at);
-            let (c, stage) = to_contact(m)?;
-            let stage = Stage::parse(&stage).ok_or_else(|| corrupt("stage", c.id))?;
-            let (Some(due_at), Some(last_touch), Some(cadence)) =
-                (due_at, last_touch, cadence_days(&c, stage))
-            else {
-                return Err(corrupt("due date", c.id));
-            };
-            due.push((
-                c.clone(),
-                stage,
-                Reconnect {
-                    contact_id: c.id,
-                    last_touch,
-                    cadence_days: cadence,
-                    due_at,
-                    overdue_days: (now - due_at).num_days(),
-                },
-            ));
+            due.push(derived::due_entry(m, now)?);
         }
         // A touch ahead of `now` does not count yet: recompute those contacts exactly.
         let ahead: Vec<Contact> = contact::Entity::find()
@@ -160,38 +138,7 @@ impl Store {
             .into_iter()
             .map(|m| to_contact(m).map(|(c, _)| c))
             .collect::<Result<_, _>>()?;
-        if !ahead.is_empty() {
-            let (interactions, meetings) = derived::history_of(&self.db, &ahead).await?;
-            let mini = Snapshot {
-                contacts: ahead,
-                interactions,
-                meetings,
-                ..Snapshot::default()
-            };
-            due.extend(with_contacts(&mini, due_to_reconnect(&mini, now), take));
-        }
-        due.sort_by(|(_, _, a), (_, _, b)| {
-            a.due_at
-                .cmp(&b.due_at)
-                .then(a.last_touch.cmp(&b.last_touch))
-                .then(a.contact_id.cmp(&b.contact_id))
-        });
-        due.truncate(take);
-        Ok(due)
+        let mini = derived::history_snapshot(&self.db, ahead).await?;
+        Ok(derived::merge_due(due, &mini, now, take))
     }
-}
-
-fn with_contacts(
-    s: &Snapshot,
-    due: Vec<Reconnect>,
-    take: usize,
-) -> Vec<(Contact, Stage, Reconnect)> {
-    let stages = s.stages();
-    due.into_iter()
-        .take(take)
-        .filter_map(|r| {
-            let c = s.contacts.iter().find(|c| c.id == r.contact_id)?;
-            Some((c.clone(), stages.get(&c.id).copied()?, r))
-        })
-        .collect()
 }

@@ -26,6 +26,7 @@ mod cohort_tasks;
 mod cohorts;
 mod communities;
 mod contacts;
+mod digests;
 mod guidance;
 mod interactions;
 mod nudges;
@@ -49,6 +50,7 @@ use sea_orm_migration::MigratorTrait;
 pub use bench::HandWrittenAggregates;
 pub use cohorts::{CohortFingerprint, CohortMember};
 pub use contacts::{ContactFilter, ContactPage, DeletedContact, PageRequest};
+pub use digests::MemberDigest;
 pub use error::StoreError;
 pub use events::{Event, EventSource};
 pub use progress::ProgressEvent;
@@ -266,6 +268,7 @@ mod layer_tests {
             "cohorts",
             "communities",
             "contacts",
+            "digests",
             "guidance",
             "interactions",
             "nudges",

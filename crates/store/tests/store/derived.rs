@@ -6,14 +6,16 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, Utc};
 use herlead_core::{
     Playbook, TaskStatus, UserId,
+    cohort::{contact_sectors, summarize, summarize_with},
     community::{Community, CommunityKind, CommunityRole, Meeting},
     derived::Totals,
     input::{CadenceDays, CommunityName, ContactName, HttpUrl},
     network::{Contact, Interaction, InteractionKind, Scope, Sector, Stage, ValuesAlignment},
     presence::Presence,
+    progress::TaskRecord,
     recommend::{Focus, recommend, recommend_with},
     reconnect::due_to_reconnect,
-    rules::{evaluate, plan_sync},
+    rules::{Snapshot, evaluate, plan_sync},
     score::{social_capital, social_capital_inputs},
 };
 use herlead_store::{ContactFilter, PageRequest, Store, TaskStatusChange, testing};
@@ -130,6 +132,69 @@ async fn check(store: &Store, user: UserId, step: &str) {
         social_capital(&snapshot, now),
         "score after {step}"
     );
+    check_digest(store, user, &snapshot, &records, now, step).await;
+}
+
+/// The coach dashboard's digest of her agrees with her full history: the same summary, the
+/// same sectors and contacts, and a summary that really holds until `stable_until`.
+async fn check_digest(
+    store: &Store,
+    user: UserId,
+    snapshot: &Snapshot,
+    records: &[TaskRecord],
+    now: DateTime<Utc>,
+    step: &str,
+) {
+    let shares = HashSet::from([user]);
+    let digest = store
+        .member_digests(&[user], &shares, now)
+        .await
+        .expect("digest")
+        .remove(&user)
+        .expect("her digest");
+    let at = |t: DateTime<Utc>| summarize(user, snapshot, records, now, 30, t);
+    let summary = summarize_with(
+        user,
+        &digest.data.inputs(),
+        &digest.focus,
+        records,
+        now,
+        30,
+        now,
+    );
+    assert_eq!(summary, at(now), "dashboard summary after {step}");
+    assert_eq!(
+        digest.sectors,
+        contact_sectors(snapshot),
+        "sectors after {step}"
+    );
+    let stages = snapshot.stages();
+    let mut contacts: Vec<_> = snapshot
+        .contacts
+        .iter()
+        .map(|c| (c.id, c.name.as_str().to_owned(), c.sector, stages[&c.id]))
+        .collect();
+    contacts.sort_by_key(|c| c.0);
+    let contacts: Vec<_> = contacts
+        .into_iter()
+        .map(|(_, n, s, st)| (n, s, st))
+        .collect();
+    assert_eq!(
+        digest.contacts,
+        Some(contacts),
+        "shared contacts after {step}"
+    );
+    // Nothing the clock moves changes before `stable_until`.
+    let until = digest.stable_until.unwrap_or(now + Duration::days(800));
+    assert!(until > now, "stable until the past after {step}");
+    for t in [until - Duration::nanoseconds(1), now + (until - now) / 2] {
+        let later = at(t);
+        assert_eq!(
+            (later.score, later.top_recommendation),
+            (summary.score.clone(), summary.top_recommendation),
+            "summary at {t} (stable until {until}) after {step}"
+        );
+    }
 }
 
 async fn run(store: &Store, user: UserId, seed: u64, steps: usize) {
@@ -347,6 +412,7 @@ async fn run(store: &Store, user: UserId, seed: u64, steps: usize) {
 #[tokio::test]
 async fn test_derived_state_kept_by_writes_equals_a_from_scratch_evaluation() {
     for db in testing::all().await {
+        let mut users = Vec::new();
         for seed in 1..=3u64 {
             let user = member(
                 &db.store,
@@ -355,6 +421,31 @@ async fn test_derived_state_kept_by_writes_equals_a_from_scratch_evaluation() {
             )
             .await;
             run(&db.store, user, seed, 60).await;
+            users.push(user);
+        }
+        // Read together, each member's digest is her own (the windows partition by member).
+        let now = herlead_store::now();
+        let shares: HashSet<UserId> = users.iter().copied().collect();
+        let together = db
+            .store
+            .member_digests(&users, &shares, now)
+            .await
+            .expect("digests");
+        for user in &users {
+            let alone = db
+                .store
+                .member_digests(&[*user], &shares, now)
+                .await
+                .expect("digest")
+                .remove(user)
+                .expect("her digest");
+            let both = &together[user];
+            assert_eq!(both.focus, alone.focus);
+            assert_eq!(both.data.totals, alone.data.totals);
+            assert_eq!(both.data.meetings, alone.data.meetings);
+            assert_eq!(both.sectors, alone.sectors);
+            assert_eq!(both.contacts, alone.contacts);
+            assert_eq!(both.stable_until, alone.stable_until);
         }
     }
 }
