@@ -91,7 +91,7 @@ where
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
     let mut last_start = 0;
-    let mut last_line = 1;
+    let mut last_line: u64 = 1;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -105,11 +105,20 @@ where
                 break;
             }
         }
-        let (start, line) = record
+        // The `csv` crate's position of a record in a CRLF file points at the LF that ends
+        // the record before it (and so has the line before); count lines ourselves.
+        let mut start = record
             .position()
-            .map_or((last_start, last_line), |p| (p.byte() as usize, p.line()));
+            .map_or(last_start, |p| {
+                usize::try_from(p.byte()).unwrap_or(usize::MAX)
+            })
+            .clamp(last_start, text.len());
+        if text.as_bytes().get(start) == Some(&b'\n') {
+            start += 1;
+        }
+        last_line += bytecount_newlines(&text.as_bytes()[last_start..start]);
         last_start = start;
-        last_line = line;
+        let line = last_line;
         let Some(header) = header.as_ref() else {
             let cells: Vec<String> = record
                 .iter()
@@ -166,6 +175,11 @@ where
         });
     }
     Ok((rows, rejected))
+}
+
+/// How many line feeds `bytes` holds.
+fn bytecount_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// The rejection of a row whose quote never closes (so the rest of the file was one cell).
