@@ -61,10 +61,10 @@ pub(crate) fn parse(
             if let Some((start, props)) = card.take() {
                 finish(start, &props, limits, &mut rows, &mut rejected);
             }
-        } else if let Some((_, props)) = card.as_mut() {
-            if !line.skipped || line.too_long {
-                props.push(line);
-            }
+        } else if let Some((_, props)) = card.as_mut()
+            && (!line.skipped || line.too_long)
+        {
+            props.push(line);
         }
     }
     if let Some((start, props)) = card.take() {
@@ -350,15 +350,15 @@ fn decode_qp(value: &str) -> Vec<u8> {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'=' {
-            if let (Some(hi), Some(lo)) = (
+        if bytes[i] == b'='
+            && let (Some(hi), Some(lo)) = (
                 bytes.get(i + 1).and_then(|&b| hex(b)),
                 bytes.get(i + 2).and_then(|&b| hex(b)),
-            ) {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-                continue;
-            }
+            )
+        {
+            out.push((hi * 16 + lo) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
