@@ -8,7 +8,7 @@
 //!
 //! One cell may hold several values separated by ` ::: `. Labels (`Labels` or `Group
 //! Membership`) become tags: the system labels `* myContacts` / `* My Contacts` and
-//! `* starred` / `* Starred` are dropped, other system labels lose their `* ` (`* Friends` →
+//! `* starred` / `* Starred` are dropped, other labels lose any leading `*` and spaces (`* Friends` →
 //! `friends`), the contact's own labels are kept as they are. An extra column
 //! `HerLead Connected On` (ISO date), which [`crate::to_csv`] writes, is read back.
 
@@ -122,10 +122,8 @@ fn values(cell: &str) -> impl Iterator<Item = &str> {
 /// The tag a Google label becomes, if any (see the module documentation).
 pub(crate) fn label_tag(label: &str) -> Option<&str> {
     let label = label.trim();
-    let (system, name) = match label.strip_prefix('*') {
-        Some(rest) => (true, rest.trim()),
-        None => (false, label),
-    };
+    let name = label.trim_start_matches(|c: char| c == '*' || c.is_whitespace());
+    let system = name.len() != label.len();
     let lower = name.to_lowercase();
     let dropped = matches!(lower.as_str(), "mycontacts" | "my contacts" | "starred");
     if name.is_empty() || (dropped && (system || lower == "mycontacts")) {
@@ -148,5 +146,6 @@ mod tests {
         assert_eq!(label_tag("Mentoras"), Some("Mentoras"));
         assert_eq!(label_tag("starred"), Some("starred"));
         assert_eq!(label_tag(" * "), None);
+        assert_eq!(label_tag("** Family"), Some("Family"));
     }
 }

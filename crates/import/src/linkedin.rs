@@ -7,7 +7,7 @@
 //! of `Company`, `Position`, `Connected On`, `Email Address` or `URL`. Columns are mapped by
 //! name, so their order does not matter.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::contact::{RowBuilder, join_name};
 use crate::table::{self, CsvFormat};
@@ -76,6 +76,7 @@ pub(crate) fn parse_date(raw: &str) -> Option<NaiveDate> {
     ]
     .iter()
     .find_map(|format| NaiveDate::parse_from_str(raw, format).ok())
+    .filter(|date| (1900..=2100).contains(&date.year()))
 }
 
 #[cfg(test)]
@@ -92,5 +93,7 @@ mod tests {
         assert_eq!(parse_date("Mar 15, 2024"), day);
         assert_eq!(parse_date("yesterday"), None);
         assert_eq!(parse_date("31 Feb 2024"), None);
+        assert_eq!(parse_date("15 Mar 24"), None);
+        assert_eq!(parse_date("0024-03-15"), None);
     }
 }
