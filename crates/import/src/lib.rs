@@ -158,7 +158,8 @@ pub struct Parsed {
 pub struct Rejected {
     /// The line of the file the row or card starts on (1-based).
     pub line: u64,
-    /// A stable code: `NO_NAME`, `FIELD_TOO_LONG`, `UNBALANCED_QUOTES`, `BAD_NAME`.
+    /// A stable code: `NO_NAME`, `BAD_NAME` (a name core refuses), `FIELD_TOO_LONG`,
+    /// `UNBALANCED_QUOTES`, `BAD_CSV` (the reader gave up on the rest of the file).
     pub code: &'static str,
     /// What is wrong, in words fit for the person who uploaded the file.
     pub reason: String,

@@ -73,6 +73,10 @@ pub(crate) struct CsvFormat<F> {
 }
 
 /// Reads every row after the header.
+///
+/// Cells are separated by commas, or by semicolons or tabs when no header is found with
+/// commas: Excel in Spanish (and other languages whose decimal mark is a comma) saves CSV
+/// with semicolons.
 pub(crate) fn parse<F>(
     text: &str,
     limits: &Limits,
@@ -81,9 +85,29 @@ pub(crate) fn parse<F>(
 where
     F: Fn(&Header, &StringRecord, &mut RowBuilder),
 {
+    let mut result = parse_with(text, limits, &format, b',');
+    for delimiter in [b';', b'\t'] {
+        if !matches!(result, Err(ImportError::MissingHeader { .. })) {
+            break;
+        }
+        result = parse_with(text, limits, &format, delimiter);
+    }
+    result
+}
+
+fn parse_with<F>(
+    text: &str,
+    limits: &Limits,
+    format: &CsvFormat<F>,
+    delimiter: u8,
+) -> Result<(Vec<ImportedContact>, Vec<Rejected>), ImportError>
+where
+    F: Fn(&Header, &StringRecord, &mut RowBuilder),
+{
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut record = StringRecord::new();
     let mut header = None;
@@ -145,7 +169,7 @@ where
         if record.iter().any(|cell| {
             cell.len() > limits.max_field_len && cell.chars().count() > limits.max_field_len
         }) {
-            let unclosed = opens_unclosed_quote(text.get(start..).unwrap_or(""));
+            let unclosed = opens_unclosed_quote(text.get(start..).unwrap_or(""), delimiter);
             rejected.push(if unclosed {
                 unbalanced(line, text)
             } else {
@@ -157,7 +181,7 @@ where
             });
             continue;
         }
-        if opens_unclosed_quote(text.get(start..).unwrap_or("")) {
+        if opens_unclosed_quote(text.get(start..).unwrap_or(""), delimiter) {
             rejected.push(unbalanced(line, text));
             continue;
         }
@@ -197,7 +221,7 @@ fn unbalanced(line: u64, text: &str) -> Rejected {
 /// Whether the record that starts `raw` opens a quoted cell that never closes before the
 /// end of the text (the `csv` crate then reads the rest of the file as that cell). Only a
 /// quote at the start of a cell opens one; `""` inside is an escaped quote.
-fn opens_unclosed_quote(raw: &str) -> bool {
+fn opens_unclosed_quote(raw: &str, delimiter: u8) -> bool {
     let mut bytes = raw.bytes().peekable();
     let mut at_cell_start = true;
     let mut quoted = false;
@@ -214,7 +238,7 @@ fn opens_unclosed_quote(raw: &str) -> bool {
         }
         match b {
             b'"' if at_cell_start => quoted = true,
-            b',' => {
+            b if b == delimiter => {
                 at_cell_start = true;
                 continue;
             }
@@ -233,11 +257,11 @@ mod tests {
 
     #[test]
     fn unclosed_quotes() {
-        assert!(!opens_unclosed_quote("a,b\nc"));
-        assert!(!opens_unclosed_quote("\"a,\"\"b\"\"\",c\nd"));
-        assert!(!opens_unclosed_quote("\"multi\nline\",c\n\"d"));
-        assert!(!opens_unclosed_quote("Ana \"Nena\" Ruiz,b\n"));
-        assert!(opens_unclosed_quote("a,\"b\nc,d\n"));
-        assert!(opens_unclosed_quote("\"a\"\"\n"));
+        assert!(!opens_unclosed_quote("a,b\nc", b','));
+        assert!(!opens_unclosed_quote("\"a,\"\"b\"\"\",c\nd", b','));
+        assert!(!opens_unclosed_quote("\"multi\nline\",c\n\"d", b','));
+        assert!(!opens_unclosed_quote("Ana \"Nena\" Ruiz,b\n", b','));
+        assert!(opens_unclosed_quote("a,\"b\nc,d\n", b','));
+        assert!(opens_unclosed_quote("\"a\"\"\n", b','));
     }
 }

@@ -459,3 +459,15 @@ fn five_thousand_linkedin_rows() {
     assert!(parsed.rejected.is_empty());
     assert_eq!(parsed.rows[4_999].line, 5_004);
 }
+
+#[test]
+fn linkedin_resaved_by_spanish_excel_with_semicolons() {
+    let parsed = read("linkedin_excel_semicolon.csv", Format::LinkedIn);
+    assert_eq!(parsed.encoding, TextEncoding::Windows1252);
+    assert_eq!(names(&parsed), ["Rocío Chávez"]);
+    assert_eq!(
+        parsed.rows[0].company.as_deref(),
+        Some("Banco Andino; S.A.")
+    );
+    assert_eq!(parsed.rows[0].connected_on, date(2024, 3, 15));
+}
