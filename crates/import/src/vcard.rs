@@ -215,6 +215,27 @@ impl Property {
     }
 }
 
+/// The properties [`finish`] reads.
+const READ: &[&str] = &[
+    "FN",
+    "N",
+    "EMAIL",
+    "TEL",
+    "URL",
+    "ORG",
+    "TITLE",
+    "CATEGORIES",
+    "X-SOCIALPROFILE",
+    "SOCIALPROFILE",
+    "IMPP",
+    "X-TWITTER",
+    "X-LINKEDIN",
+    "X-INSTAGRAM",
+    "X-FACEBOOK",
+    "X-GITHUB",
+    "X-HERLEAD-CONNECTED-ON",
+];
+
 /// Builds one card's contact.
 fn finish(
     start: u64,
@@ -228,7 +249,12 @@ fn finish(
     let mut structured = None;
     for line in lines {
         if line.too_long {
-            row.too_long("property");
+            // Only a property that is read rejects the card; a long NOTE is skipped.
+            let head = line.text.split([';', ':']).next().unwrap_or("");
+            let name = head.rsplit('.').next().unwrap_or(head);
+            if READ.iter().any(|read| name.eq_ignore_ascii_case(read)) {
+                row.too_long("property");
+            }
             continue;
         }
         let Some(property) = Property::parse(&line.text) else {

@@ -471,3 +471,27 @@ fn linkedin_resaved_by_spanish_excel_with_semicolons() {
     );
     assert_eq!(parsed.rows[0].connected_on, date(2024, 3, 15));
 }
+
+#[test]
+fn large_properties_that_are_not_read_are_skipped() {
+    let photo: String = (0..40_000)
+        .map(|_| " /9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHR\r\n")
+        .collect();
+    let file = format!(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Torres\r\nPHOTO;ENCODING=b;TYPE=JPEG:\r\n{photo}NOTE:{}\r\nTITLE:Directora\r\nEND:VCARD\r\n",
+        "nota larga ".repeat(100_000)
+    );
+    assert!(file.len() > 3_000_000);
+    let parsed = parse(file.as_bytes(), Format::VCard, &Limits::default()).expect("parses");
+    assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+    assert_eq!(names(&parsed), ["Ana Torres"]);
+    assert_eq!(parsed.rows[0].position.as_deref(), Some("Directora"));
+}
+
+#[test]
+fn a_card_without_end_ends_at_the_next_card_or_the_file() {
+    let file = "BEGIN:VCARD\nFN:Ana Torres\nBEGIN:VCARD\nFN:Eva Mora\nEMAIL:eva@example.com\n";
+    let parsed = parse(file.as_bytes(), Format::VCard, &Limits::default()).expect("parses");
+    assert_eq!(names(&parsed), ["Ana Torres", "Eva Mora"]);
+    assert_eq!(parsed.rows[1].line, 3);
+}
