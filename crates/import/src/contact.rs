@@ -4,7 +4,9 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use herlead_core::input::{ContactName, Email, HttpUrl, TAGS_MAX, parse_tags, single_line};
+use herlead_core::input::{
+    ContactName, Email, HttpUrl, TAG_MAX_LEN, TAGS_MAX, parse_tags, single_line,
+};
 
 use crate::{ImportedContact, Limits, Rejected, RowWarning, TEXT_MAX_LEN};
 
@@ -154,22 +156,23 @@ impl RowBuilder {
         if raw.trim().is_empty() || !self.check_len("tag", raw) {
             return;
         }
-        match parse_tags("tag", &[raw.to_owned()]) {
-            Ok(mut one) => {
-                let Some(tag) = one.pop() else { return };
-                if self.tags.contains(&tag) {
-                    return;
-                }
-                if self.tags.len() >= TAGS_MAX {
-                    self.warn("tag", "TOO_MANY_TAGS", raw);
-                } else {
-                    self.tags.push(tag);
-                }
+        let text = match single_line("tag", raw, usize::MAX, "a tag") {
+            Ok(text) if text.chars().count() > TAG_MAX_LEN => {
+                return self.warn("tag", "TAG_TOO_LONG", raw);
             }
-            Err(error) if error.message.contains("at most") => {
-                self.warn("tag", "TAG_TOO_LONG", raw);
-            }
-            Err(_) => self.warn("tag", "BAD_TAG", raw),
+            Ok(text) => text,
+            Err(_) => return self.warn("tag", "BAD_TAG", raw),
+        };
+        let Ok(Some(tag)) = parse_tags("tag", &[text]).map(|mut one| one.pop()) else {
+            return self.warn("tag", "BAD_TAG", raw);
+        };
+        if self.tags.contains(&tag) {
+            return;
+        }
+        if self.tags.len() >= TAGS_MAX {
+            self.warn("tag", "TOO_MANY_TAGS", raw);
+        } else {
+            self.tags.push(tag);
         }
     }
 

@@ -10,6 +10,11 @@
 //! the name is split at its last space (first name(s), last name); the date is ISO
 //! (`2024-03-15`). Google Contacts imports this file (it ignores the last column). A tag that
 //! itself contains ` ::: ` comes back as two tags: the one thing that does not round-trip.
+//!
+//! A cell that a spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a
+//! tab or a carriage return, other than a phone number such as `+34 600 123 456`) is written
+//! with a leading `'`, which spreadsheets hide and the Google CSV reader removes again. So a
+//! contact named `=HYPERLINK(…)` stays text when she opens her export in Excel.
 
 use chrono::NaiveDate;
 use herlead_core::input::{ContactName, Email, HttpUrl};
@@ -172,12 +177,34 @@ pub fn to_csv(contacts: &[ExportContact]) -> String {
                 .unwrap_or_default(),
         ]);
     }
+    for row in &mut rows[1..] {
+        for cell in row.iter_mut() {
+            if needs_guard(cell) {
+                cell.insert(0, '\'');
+            }
+        }
+    }
     for row in rows {
         // Writing to memory cannot fail.
         let _ = writer.write_record(&row);
     }
     let _ = writer.flush();
     String::from_utf8_lossy(writer.get_ref()).into_owned()
+}
+
+/// Whether a spreadsheet would read `cell` as a formula (or it starts with `'` before such
+/// text, so that removing one `'` on import is exact).
+pub(crate) fn needs_guard(cell: &str) -> bool {
+    let phone_like = |text: &str| {
+        text.chars()
+            .all(|c| c.is_ascii_digit() || " +-()./".contains(c))
+    };
+    match cell.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => !phone_like(cell),
+        Some('\'') => needs_guard(&cell[1..]),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -193,6 +220,17 @@ mod tests {
         }
         let unfolded: String = out.trim_end().replace("\r\n ", "");
         assert_eq!(unfolded, format!("NOTE:{}", "ñ".repeat(60)));
+    }
+
+    #[test]
+    fn formula_guard() {
+        assert!(needs_guard("=HYPERLINK(\"x\")"));
+        assert!(needs_guard("@SUM(A1)"));
+        assert!(needs_guard("-cmd"));
+        assert!(needs_guard("'=x"));
+        assert!(!needs_guard("+34 600 123 456"));
+        assert!(!needs_guard("'quoted"));
+        assert!(!needs_guard("Ana"));
     }
 
     #[test]

@@ -32,12 +32,15 @@ impl Header {
         Self { index, names }
     }
 
-    /// The cell under column `name`, or "" when the column or the cell is missing.
+    /// The cell under column `name`, or "" when the column or the cell is missing. The `'`
+    /// that [`crate::to_csv`] puts before formula-like text is removed.
     pub(crate) fn get<'r>(&self, record: &'r StringRecord, name: &str) -> &'r str {
-        self.index
+        let cell = self
+            .index
             .get(&name.to_ascii_lowercase())
             .and_then(|&i| record.get(i))
-            .unwrap_or("")
+            .unwrap_or("");
+        unguard(cell)
     }
 
     /// Whether the header has a column named `name`.
@@ -56,7 +59,16 @@ impl Header {
             .enumerate()
             .filter(|(_, name)| pred(name))
             .filter_map(|(i, _)| record.get(i))
+            .map(unguard)
             .collect()
+    }
+}
+
+/// `cell` without the `'` that guards formula-like text.
+fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if crate::export::needs_guard(rest) => rest,
+        _ => cell,
     }
 }
 

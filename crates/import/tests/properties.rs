@@ -50,7 +50,7 @@ fn name() -> impl Strategy<Value = ContactName> {
 }
 
 fn text() -> impl Strategy<Value = Option<String>> {
-    prop::option::of("[A-Za-zñó&.,;\\\\()]{1,15}( [A-Za-zñó&.,;]{1,12}){0,4}")
+    prop::option::of("[A-Za-zñó&.,;\\\\()=@+'-]{1,15}( [A-Za-zñó&.,;]{1,12}){0,4}")
 }
 
 fn contact() -> impl Strategy<Value = ExportContact> {
@@ -181,4 +181,22 @@ fn crlf_and_lf_give_the_same_lines() {
         };
         assert_eq!(lines(&a), lines(&b), "{name}");
     }
+}
+
+#[test]
+fn formula_like_text_survives_a_csv_round_trip() {
+    let contact = ExportContact {
+        name: ContactName::parse("name", "=HYPERLINK(\"http://x.example\")").expect("valid"),
+        emails: vec![],
+        links: vec![],
+        company: Some("'=quoted".to_owned()),
+        position: Some("-Directora".to_owned()),
+        tags: vec!["@mención".to_owned()],
+        phones: vec!["+34 600 123 456".to_owned()],
+        connected_on: None,
+    };
+    let csv = to_csv(std::slice::from_ref(&contact));
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(csv.contains(",+34 600 123 456,"), "{csv}");
+    assert_eq!(round_trip(&csv, Format::GoogleCsv), [contact]);
 }
