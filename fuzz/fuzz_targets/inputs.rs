@@ -11,40 +11,26 @@ use herlead_core::presence::text_key;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
+    let Ok(text) = std::str::from_utf8(data) else { return };
 
     if let Ok(email) = Email::parse("email", text) {
         assert!(email.as_str().chars().count() <= EMAIL_MAX_LEN);
         assert_eq!(email.as_str(), email.as_str().to_lowercase());
         // Parsing is idempotent.
-        assert_eq!(
-            Email::parse("email", email.as_str()).ok(),
-            Some(email.clone())
-        );
+        assert_eq!(Email::parse("email", email.as_str()).ok(), Some(email.clone()));
     }
     if let Ok(name) = DisplayName::parse("displayName", text) {
         assert!(name.as_str().chars().count() <= DISPLAY_NAME_MAX_LEN);
         assert_eq!(name.as_str(), name.as_str().trim());
-        assert_eq!(
-            DisplayName::parse("displayName", name.as_str()).ok(),
-            Some(name.clone())
-        );
+        assert_eq!(DisplayName::parse("displayName", name.as_str()).ok(), Some(name.clone()));
     }
     if let Ok(handle) = Handle::parse("handle", text) {
         assert!(!handle.as_str().is_empty() && !handle.as_str().starts_with(char::is_whitespace));
     }
     if let Ok(url) = HttpUrl::parse("url", text) {
         assert!(url.as_str().starts_with("http://") || url.as_str().starts_with("https://"));
-        assert!(
-            url_key(url.as_str()).is_some(),
-            "an accepted URL has a comparison key: {url}"
-        );
-        assert_eq!(
-            HttpUrl::parse("url", url.as_str()).ok().map(|u| u.key()),
-            Some(url.key())
-        );
+        assert!(url_key(url.as_str()).is_some(), "an accepted URL has a comparison key: {url}");
+        assert_eq!(HttpUrl::parse("url", url.as_str()).ok().map(|u| u.key()), Some(url.key()));
     }
     let _ = url_key(text);
     for link in links_in(text) {
