@@ -83,8 +83,8 @@ fn contact(i: usize) -> Contact {
     Contact {
         id: Uuid::now_v7(),
         name: ContactName::parse("name", &format!("Contact {i}")).expect("a valid name"),
-        sector: sectors[i % 5],
-        scope: scopes[i % 3],
+        sector: Some(sectors[i % 5]),
+        scope: Some(scopes[i % 3]),
         industry: Industry::parse_optional("industry", Some("software")).expect("valid"),
         in_her_industry: i.is_multiple_of(2),
         on_meet_list: i < 15,
@@ -98,6 +98,10 @@ fn contact(i: usize) -> Contact {
         links: vec![],
         stage_override: None,
         cadence_days: None,
+        emails: vec![],
+        company: None,
+        job_title: None,
+        connected_on: None,
         created_at: Utc::now(),
     }
 }

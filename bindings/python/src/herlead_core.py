@@ -1556,6 +1556,11 @@ class RecommendationCode(enum.Enum):
     Reconnect with an overdue contact.
 """
     
+    CLASSIFY_CONTACTS = 21
+    """
+    Give imported contacts a sector and a scope, so the rules count them.
+"""
+    
 
 
 class _UniffiFfiConverterTypeRecommendationCode(_UniffiConverterRustBuffer):
@@ -1604,6 +1609,8 @@ class _UniffiFfiConverterTypeRecommendationCode(_UniffiConverterRustBuffer):
             return RecommendationCode.JOIN_COMMUNITY
         if variant == 21:
             return RecommendationCode.RECONNECT
+        if variant == 22:
+            return RecommendationCode.CLASSIFY_CONTACTS
         raise InternalError("Raw enum value doesn't match any cases")
 
     @staticmethod
@@ -1649,6 +1656,8 @@ class _UniffiFfiConverterTypeRecommendationCode(_UniffiConverterRustBuffer):
         if value == RecommendationCode.JOIN_COMMUNITY:
             return
         if value == RecommendationCode.RECONNECT:
+            return
+        if value == RecommendationCode.CLASSIFY_CONTACTS:
             return
         raise ValueError(value)
 
@@ -1696,6 +1705,8 @@ class _UniffiFfiConverterTypeRecommendationCode(_UniffiConverterRustBuffer):
             buf.write_i32(20)
         if value == RecommendationCode.RECONNECT:
             buf.write_i32(21)
+        if value == RecommendationCode.CLASSIFY_CONTACTS:
+            buf.write_i32(22)
 
 
 

@@ -2053,7 +2053,57 @@ class _UniffiFfiConverterTypeConsistencyFinding(_UniffiConverterRustBuffer):
 
 
 
+class _UniffiFfiConverterOptionalTypeSector(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            herlead_core._UniffiFfiConverterTypeSector.check_lower(value)
 
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        herlead_core._UniffiFfiConverterTypeSector.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return herlead_core._UniffiFfiConverterTypeSector.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
+class _UniffiFfiConverterOptionalTypeScope(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            herlead_core._UniffiFfiConverterTypeScope.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        herlead_core._UniffiFfiConverterTypeScope.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return herlead_core._UniffiFfiConverterTypeScope.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
 
 
 
@@ -2064,7 +2114,7 @@ class Contact:
     """
     A person in her network.
 """
-    def __init__(self, *, id:str, name:str, sector:herlead_core.Sector, scope:herlead_core.Scope, industry:typing.Optional[str], in_her_industry:bool, on_meet_list:bool, competitor:bool, values:herlead_core.ValuesAlignment, tags:typing.List[str], stage:herlead_core.Stage):
+    def __init__(self, *, id:str, name:str, sector:typing.Optional[herlead_core.Sector], scope:typing.Optional[herlead_core.Scope], industry:typing.Optional[str], in_her_industry:bool, on_meet_list:bool, competitor:bool, values:herlead_core.ValuesAlignment, tags:typing.List[str], stage:herlead_core.Stage, emails:typing.List[str], company:typing.Optional[str], job_title:typing.Optional[str]):
         self.id = id
         self.name = name
         self.sector = sector
@@ -2076,12 +2126,15 @@ class Contact:
         self.values = values
         self.tags = tags
         self.stage = stage
+        self.emails = emails
+        self.company = company
+        self.job_title = job_title
         
         
 
     
     def __str__(self):
-        return "Contact(id={}, name={}, sector={}, scope={}, industry={}, in_her_industry={}, on_meet_list={}, competitor={}, values={}, tags={}, stage={})".format(self.id, self.name, self.sector, self.scope, self.industry, self.in_her_industry, self.on_meet_list, self.competitor, self.values, self.tags, self.stage)
+        return "Contact(id={}, name={}, sector={}, scope={}, industry={}, in_her_industry={}, on_meet_list={}, competitor={}, values={}, tags={}, stage={}, emails={}, company={}, job_title={})".format(self.id, self.name, self.sector, self.scope, self.industry, self.in_her_industry, self.on_meet_list, self.competitor, self.values, self.tags, self.stage, self.emails, self.company, self.job_title)
     def __eq__(self, other):
         if self.id != other.id:
             return False
@@ -2105,6 +2158,12 @@ class Contact:
             return False
         if self.stage != other.stage:
             return False
+        if self.emails != other.emails:
+            return False
+        if self.company != other.company:
+            return False
+        if self.job_title != other.job_title:
+            return False
         return True
 
 class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
@@ -2113,8 +2172,8 @@ class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
         return Contact(
             id=_UniffiFfiConverterString.read(buf),
             name=_UniffiFfiConverterString.read(buf),
-            sector=herlead_core._UniffiFfiConverterTypeSector.read(buf),
-            scope=herlead_core._UniffiFfiConverterTypeScope.read(buf),
+            sector=_UniffiFfiConverterOptionalTypeSector.read(buf),
+            scope=_UniffiFfiConverterOptionalTypeScope.read(buf),
             industry=_UniffiFfiConverterOptionalString.read(buf),
             in_her_industry=_UniffiFfiConverterBoolean.read(buf),
             on_meet_list=_UniffiFfiConverterBoolean.read(buf),
@@ -2122,14 +2181,17 @@ class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
             values=herlead_core._UniffiFfiConverterTypeValuesAlignment.read(buf),
             tags=_UniffiFfiConverterSequenceString.read(buf),
             stage=herlead_core._UniffiFfiConverterTypeStage.read(buf),
+            emails=_UniffiFfiConverterSequenceString.read(buf),
+            company=_UniffiFfiConverterOptionalString.read(buf),
+            job_title=_UniffiFfiConverterOptionalString.read(buf),
         )
 
     @staticmethod
     def check_lower(value):
         _UniffiFfiConverterString.check_lower(value.id)
         _UniffiFfiConverterString.check_lower(value.name)
-        herlead_core._UniffiFfiConverterTypeSector.check_lower(value.sector)
-        herlead_core._UniffiFfiConverterTypeScope.check_lower(value.scope)
+        _UniffiFfiConverterOptionalTypeSector.check_lower(value.sector)
+        _UniffiFfiConverterOptionalTypeScope.check_lower(value.scope)
         _UniffiFfiConverterOptionalString.check_lower(value.industry)
         _UniffiFfiConverterBoolean.check_lower(value.in_her_industry)
         _UniffiFfiConverterBoolean.check_lower(value.on_meet_list)
@@ -2137,13 +2199,16 @@ class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
         herlead_core._UniffiFfiConverterTypeValuesAlignment.check_lower(value.values)
         _UniffiFfiConverterSequenceString.check_lower(value.tags)
         herlead_core._UniffiFfiConverterTypeStage.check_lower(value.stage)
+        _UniffiFfiConverterSequenceString.check_lower(value.emails)
+        _UniffiFfiConverterOptionalString.check_lower(value.company)
+        _UniffiFfiConverterOptionalString.check_lower(value.job_title)
 
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterString.write(value.id, buf)
         _UniffiFfiConverterString.write(value.name, buf)
-        herlead_core._UniffiFfiConverterTypeSector.write(value.sector, buf)
-        herlead_core._UniffiFfiConverterTypeScope.write(value.scope, buf)
+        _UniffiFfiConverterOptionalTypeSector.write(value.sector, buf)
+        _UniffiFfiConverterOptionalTypeScope.write(value.scope, buf)
         _UniffiFfiConverterOptionalString.write(value.industry, buf)
         _UniffiFfiConverterBoolean.write(value.in_her_industry, buf)
         _UniffiFfiConverterBoolean.write(value.on_meet_list, buf)
@@ -2151,6 +2216,9 @@ class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
         herlead_core._UniffiFfiConverterTypeValuesAlignment.write(value.values, buf)
         _UniffiFfiConverterSequenceString.write(value.tags, buf)
         herlead_core._UniffiFfiConverterTypeStage.write(value.stage, buf)
+        _UniffiFfiConverterSequenceString.write(value.emails, buf)
+        _UniffiFfiConverterOptionalString.write(value.company, buf)
+        _UniffiFfiConverterOptionalString.write(value.job_title, buf)
 
 @dataclass
 class ContactInput:

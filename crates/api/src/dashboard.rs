@@ -36,7 +36,7 @@ pub struct SharedContact {
     /// Name.
     pub name: String,
     /// Sector.
-    pub sector: Sector,
+    pub sector: Option<Sector>,
     /// Stage.
     pub stage: Stage,
 }

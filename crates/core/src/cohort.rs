@@ -360,7 +360,7 @@ pub fn contact_sectors(s: &Snapshot) -> Vec<Sector> {
     Sector::ALL
         .iter()
         .copied()
-        .filter(|sector| s.contacts.iter().any(|c| c.sector == *sector))
+        .filter(|sector| s.contacts.iter().any(|c| c.sector == Some(*sector)))
         .collect()
 }
 

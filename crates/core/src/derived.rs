@@ -159,8 +159,11 @@ impl ContactFacts {
 /// Sums over her contacts: what the rules and the score count about her network.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
-    /// Contacts.
+    /// Classified contacts (the rules count only these).
     pub contacts: u32,
+    /// Contacts without a sector or scope yet (imported ones, until she classifies them).
+    #[serde(default)]
+    pub unclassified: u32,
     /// Contacts per sector (in [`Sector::ALL`] order) and scope (city, country, global).
     pub cells: [[u32; 3]; 5],
     /// Contacts in her industry, per scope.
@@ -201,13 +204,21 @@ pub fn sector_index(sector: Sector) -> usize {
 
 impl Totals {
     /// What one contact adds.
+    /// An unclassified contact adds only to [`Totals::unclassified`]: the rules ignore her
+    /// until she has a sector and a scope.
     pub fn contribution(contact: &Contact, facts: &ContactFacts) -> Totals {
+        let Some((sector, scope)) = contact.classification() else {
+            return Totals {
+                unclassified: 1,
+                ..Totals::default()
+            };
+        };
         let mut t = Totals {
             contacts: 1,
             ..Totals::default()
         };
-        let scope = scope_index(contact.scope);
-        t.cells[sector_index(contact.sector)][scope] = 1;
+        let scope = scope_index(scope);
+        t.cells[sector_index(sector)][scope] = 1;
         t.top[scope] = u32::from(contact.in_her_industry);
         if contact.on_meet_list {
             t.meet_list = 1;
@@ -226,6 +237,7 @@ impl Totals {
     fn zip(&mut self, other: &Totals, f: impl Fn(u32, u32) -> u32) {
         let Totals {
             contacts,
+            unclassified,
             cells,
             top,
             meet_list,
@@ -239,6 +251,7 @@ impl Totals {
             competitors_endorsed,
         } = self;
         *contacts = f(*contacts, other.contacts);
+        *unclassified = f(*unclassified, other.unclassified);
         for (row, other_row) in cells.iter_mut().zip(other.cells) {
             for (cell, o) in row.iter_mut().zip(other_row) {
                 *cell = f(*cell, o);
@@ -333,8 +346,13 @@ mod tests {
         Contact {
             id: Uuid::from_u128(n),
             name: ContactName::parse("name", &format!("c{n}")).expect("name"),
-            sector: Sector::ALL[sector % 5],
-            scope: [Scope::City, Scope::Country, Scope::Global][scope % 3],
+            // Now and then unclassified, as an imported contact is.
+            sector: Sector::ALL.get(sector % 6).copied(),
+            scope: Some([Scope::City, Scope::Country, Scope::Global][scope % 3]),
+            emails: vec![],
+            company: None,
+            job_title: None,
+            connected_on: None,
             industry: None,
             in_her_industry: industry,
             on_meet_list: meet,

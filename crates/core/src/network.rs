@@ -1,10 +1,10 @@
 //! Steps 2 and 3: the people she brings together, and the gives and asks she logs with them.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::input::{CadenceDays, ContactName, HttpUrl, Industry, Note};
+use crate::input::{CadenceDays, Company, ContactName, Email, HttpUrl, Industry, JobTitle, Note};
 
 /// The stable storage names of an enum, from its `strum` derives (`SCREAMING_SNAKE_CASE`, the
 /// same spelling as the GraphQL enum values and the serde names).
@@ -183,10 +183,10 @@ pub struct Contact {
     pub id: Uuid,
     /// Their name.
     pub name: ContactName,
-    /// Where they have influence.
-    pub sector: Sector,
-    /// How far it reaches.
-    pub scope: Scope,
+    /// Where they have influence; `None` until she classifies them (imported contacts).
+    pub sector: Option<Sector>,
+    /// How far it reaches; `None` until she classifies them.
+    pub scope: Option<Scope>,
     /// Their industry, in her words.
     pub industry: Option<Industry>,
     /// Whether they are in her own industry (the "top five" lists count these).
@@ -205,8 +205,23 @@ pub struct Contact {
     pub stage_override: Option<Stage>,
     /// Days between touches she wants to keep; `None` for the stage's default.
     pub cadence_days: Option<CadenceDays>,
+    /// Their e-mail addresses.
+    pub emails: Vec<Email>,
+    /// Where they work.
+    pub company: Option<Company>,
+    /// What they do there.
+    pub job_title: Option<JobTitle>,
+    /// The day she connected with them (LinkedIn's "Connected On"), when known.
+    pub connected_on: Option<NaiveDate>,
     /// When she added them.
     pub created_at: DateTime<Utc>,
+}
+
+impl Contact {
+    /// Sector and scope, once she has set both. The rules count only classified contacts.
+    pub fn classification(&self) -> Option<(Sector, Scope)> {
+        Some((self.sector?, self.scope?))
+    }
 }
 
 /// One logged interaction.
@@ -308,8 +323,12 @@ pub(crate) mod tests {
         Contact {
             id: Uuid::new_v4(),
             name: "Grace Hopper".into(),
-            sector,
-            scope,
+            sector: Some(sector),
+            scope: Some(scope),
+            emails: vec![],
+            company: None,
+            job_title: None,
+            connected_on: None,
             industry: Some("software".into()),
             in_her_industry: true,
             on_meet_list: false,

@@ -46,6 +46,7 @@ mod error;
 pub mod export;
 mod google;
 mod linkedin;
+pub mod plan;
 mod table;
 mod text;
 mod vcard;
@@ -57,6 +58,7 @@ use serde::{Deserialize, Serialize};
 pub use classify::{Reason, Suggestion, suggest};
 pub use error::ImportError;
 pub use export::{ExportContact, to_csv, to_vcard4};
+pub use plan::{MatchKey, Planned, PlannedRow, plan};
 pub use text::TextEncoding;
 
 /// The kinds of contact file [`parse`] reads.

@@ -199,10 +199,10 @@ records! {
         pub id: String,
         /// Name.
         pub name: String,
-        /// Sector.
-        pub sector: Sector,
-        /// Scope.
-        pub scope: Scope,
+        /// Sector; `None` until she classifies them (imported contacts).
+        pub sector: Option<Sector>,
+        /// Scope; `None` until she classifies them.
+        pub scope: Option<Scope>,
         /// Industry.
         pub industry: Option<String>,
         /// In her industry.
@@ -217,6 +217,12 @@ records! {
         pub tags: Vec<String>,
         /// Relationship stage.
         pub stage: Stage,
+        /// E-mail addresses.
+        pub emails: Vec<String>,
+        /// Company.
+        pub company: Option<String>,
+        /// Job title.
+        pub job_title: Option<String>,
     }
 
     /// A new contact.

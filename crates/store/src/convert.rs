@@ -11,8 +11,8 @@ use herlead_core::{
     derived::{ContactFacts, Totals},
     input::{
         CadenceDays, CohortDescription, CohortName, CohortTaskGuidance, CohortTaskTitle,
-        CommunityName, ContactName, DisplayName, Email, Handle, HttpUrl, Industry, InviteCode,
-        Note, NudgeMessage, Signature, StallDays, Tagline,
+        CommunityName, Company, ContactName, DisplayName, Email, Handle, HttpUrl, Industry,
+        InviteCode, JobTitle, Note, NudgeMessage, Signature, StallDays, Tagline,
     },
     network::{Contact, Interaction, InteractionKind, Scope, Sector, Stage, ValuesAlignment},
     presence::{Platform, Presence, Profile},
@@ -76,8 +76,8 @@ pub(crate) fn to_contact(m: contact::Model) -> Result<(Contact, String), StoreEr
         Contact {
             id,
             name: ContactName::from_stored(m.name),
-            sector: Sector::parse(&m.sector).ok_or_else(|| corrupt("sector", id))?,
-            scope: Scope::parse(&m.scope).ok_or_else(|| corrupt("scope", id))?,
+            sector: unclassified_or(&m.sector, Sector::parse, "sector", id)?,
+            scope: unclassified_or(&m.scope, Scope::parse, "scope", id)?,
             industry: m.industry.map(Industry::from_stored),
             in_her_industry: m.in_her_industry,
             on_meet_list: m.on_meet_list,
@@ -94,10 +94,41 @@ pub(crate) fn to_contact(m: contact::Model) -> Result<(Contact, String), StoreEr
                 .cadence_days
                 .and_then(|d| u32::try_from(d).ok())
                 .map(CadenceDays::from_stored),
+            emails: json_list::<String>(&m.emails, id)?
+                .into_iter()
+                .map(Email::from_stored)
+                .collect(),
+            company: m.company.map(Company::from_stored),
+            job_title: m.job_title.map(JobTitle::from_stored),
+            connected_on: m.connected_on,
             created_at: m.created_at,
         },
         m.stage,
     ))
+}
+
+/// How an unclassified sector or scope is stored (SQLite cannot drop a NOT NULL constraint
+/// without rebuilding the table).
+pub(crate) const UNCLASSIFIED: &str = "";
+
+/// Contacts with a sector and a scope (the rules count only these).
+pub(crate) fn classified() -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::{ColumnTrait, sea_query::ExprTrait};
+    contact::Column::Sector
+        .ne(UNCLASSIFIED)
+        .and(contact::Column::Scope.ne(UNCLASSIFIED))
+}
+
+fn unclassified_or<T>(
+    stored: &str,
+    parse: fn(&str) -> Option<T>,
+    what: &str,
+    id: Uuid,
+) -> Result<Option<T>, StoreError> {
+    if stored == UNCLASSIFIED {
+        return Ok(None);
+    }
+    parse(stored).map(Some).ok_or_else(|| corrupt(what, id))
 }
 
 pub(crate) fn to_interaction(m: interaction::Model) -> Result<Interaction, StoreError> {
@@ -136,8 +167,14 @@ pub(crate) fn contact_model(
         user_id: Set(user.0),
         name: Set(c.name.as_str().to_owned()),
         name_search: Set(search_key(&c.name)),
-        sector: Set(c.sector.as_str().into()),
-        scope: Set(c.scope.as_str().into()),
+        sector: Set(c.sector.map_or(UNCLASSIFIED, Sector::as_str).into()),
+        scope: Set(c.scope.map_or(UNCLASSIFIED, Scope::as_str).into()),
+        emails: Set(json_text(
+            &c.emails.iter().map(Email::as_str).collect::<Vec<_>>(),
+        )),
+        company: Set(c.company.as_ref().map(|t| t.as_str().to_owned())),
+        job_title: Set(c.job_title.as_ref().map(|t| t.as_str().to_owned())),
+        connected_on: Set(c.connected_on),
         industry: Set(c.industry.as_ref().map(|i| i.as_str().to_owned())),
         in_her_industry: Set(c.in_her_industry),
         on_meet_list: Set(c.on_meet_list),

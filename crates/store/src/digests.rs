@@ -27,7 +27,10 @@ use uuid::Uuid;
 
 use crate::{
     RuleData, Store, StoreError,
-    convert::{corrupt, to_community, to_contact, to_meeting, to_presence, to_profile, to_totals},
+    convert::{
+        UNCLASSIFIED, classified, corrupt, to_community, to_contact, to_meeting, to_presence,
+        to_profile, to_totals,
+    },
     derived,
     entity::{community, contact, meeting, presence, profile, user},
     snapshot::load_snapshots,
@@ -43,7 +46,7 @@ pub struct MemberDigest {
     /// The sectors her contacts cover, each once, in [`Sector::ALL`] order.
     pub sectors: Vec<Sector>,
     /// Her contacts' names, sectors and stages, when asked for.
-    pub contacts: Option<Vec<(String, Sector, Stage)>>,
+    pub contacts: Option<Vec<(String, Option<Sector>, Stage)>>,
     /// The first instant after `now` at which her score or top recommendation could change
     /// with the clock alone (as [`summary_stable_until`]), or `None`.
     pub stable_until: Option<DateTime<Utc>>,
@@ -171,6 +174,9 @@ impl Store {
             .await?;
         let mut sectors: HashMap<UserId, HashSet<Sector>> = HashMap::new();
         for (user, sector) in covered {
+            if sector == UNCLASSIFIED {
+                continue;
+            }
             let sector = Sector::parse(&sector).ok_or_else(|| corrupt("sector", user))?;
             sectors.entry(UserId(user)).or_default().insert(sector);
         }
@@ -209,7 +215,9 @@ impl Store {
                 .all(conn)
                 .await?;
             for (user, id, name, sector, stage) in rows {
-                let sector = Sector::parse(&sector).ok_or_else(|| corrupt("sector", id))?;
+                let sector = (sector != UNCLASSIFIED)
+                    .then(|| Sector::parse(&sector).ok_or_else(|| corrupt("sector", id)))
+                    .transpose()?;
                 let stage = Stage::parse(&stage).ok_or_else(|| corrupt("stage", id))?;
                 if let Some(list) = out.get_mut(&UserId(user)).and_then(|d| d.contacts.as_mut()) {
                     list.push((name, sector, stage));
@@ -221,7 +229,8 @@ impl Store {
         // at once: the first few per member by a window over her rows).
         let per = u64::try_from(PER_CODE).unwrap_or(5);
         let by_id = [(contact::Column::Id, Order::Asc)];
-        let meet = contact::Column::OnMeetList.eq(true);
+        // The rules ignore contacts she has not classified yet.
+        let meet = contact::Column::OnMeetList.eq(true).and(classified());
         let not_connected = first_per_user(
             conn,
             among(contact::Column::UserId)
@@ -252,14 +261,18 @@ impl Store {
         .await?;
         let competitor = first_per_user(
             conn,
-            among(contact::Column::UserId).and(contact::Column::Competitor.eq(true)),
+            among(contact::Column::UserId)
+                .and(contact::Column::Competitor.eq(true))
+                .and(classified()),
             &by_id,
             1,
         )
         .await?;
         let asked_before_giving = first_per_user(
             conn,
-            among(contact::Column::UserId).and(contact::Column::FirstUnprecededAskAt.is_not_null()),
+            among(contact::Column::UserId)
+                .and(contact::Column::FirstUnprecededAskAt.is_not_null())
+                .and(classified()),
             &[
                 (contact::Column::FirstUnprecededAskAt, Order::Asc),
                 (contact::Column::Id, Order::Asc),

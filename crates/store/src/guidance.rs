@@ -11,7 +11,10 @@ use herlead_core::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::{
-    RuleData, Store, StoreError, convert::to_contact, derived, entity::contact,
+    RuleData, Store, StoreError,
+    convert::{classified, to_contact},
+    derived,
+    entity::contact,
     snapshot::load_rule_data,
 };
 
@@ -33,6 +36,8 @@ impl Store {
         let list = |query: sea_orm::Select<contact::Entity>, n: u64| async move {
             query
                 .filter(contact::Column::UserId.eq(user.0))
+                // The rules ignore contacts she has not classified yet.
+                .filter(classified())
                 .order_by_asc(contact::Column::Id)
                 .limit(n)
                 .all(&self.db)

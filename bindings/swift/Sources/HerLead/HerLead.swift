@@ -2552,13 +2552,13 @@ public struct Contact: Equatable, Hashable {
      */
     public var name: String
     /**
-     * Sector.
+     * Sector; `None` until she classifies them (imported contacts).
      */
-    public var sector: Sector
+    public var sector: Sector?
     /**
-     * Scope.
+     * Scope; `None` until she classifies them.
      */
-    public var scope: Scope
+    public var scope: Scope?
     /**
      * Industry.
      */
@@ -2587,6 +2587,18 @@ public struct Contact: Equatable, Hashable {
      * Relationship stage.
      */
     public var stage: Stage
+    /**
+     * E-mail addresses.
+     */
+    public var emails: [String]
+    /**
+     * Company.
+     */
+    public var company: String?
+    /**
+     * Job title.
+     */
+    public var jobTitle: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2598,11 +2610,11 @@ public struct Contact: Equatable, Hashable {
          * Name.
          */name: String, 
         /**
-         * Sector.
-         */sector: Sector, 
+         * Sector; `None` until she classifies them (imported contacts).
+         */sector: Sector?, 
         /**
-         * Scope.
-         */scope: Scope, 
+         * Scope; `None` until she classifies them.
+         */scope: Scope?, 
         /**
          * Industry.
          */industry: String?, 
@@ -2623,7 +2635,16 @@ public struct Contact: Equatable, Hashable {
          */tags: [String], 
         /**
          * Relationship stage.
-         */stage: Stage) {
+         */stage: Stage, 
+        /**
+         * E-mail addresses.
+         */emails: [String], 
+        /**
+         * Company.
+         */company: String?, 
+        /**
+         * Job title.
+         */jobTitle: String?) {
         self.id = id
         self.name = name
         self.sector = sector
@@ -2635,6 +2656,9 @@ public struct Contact: Equatable, Hashable {
         self.values = values
         self.tags = tags
         self.stage = stage
+        self.emails = emails
+        self.company = company
+        self.jobTitle = jobTitle
     }
 
     
@@ -2655,23 +2679,26 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
             try Contact(
                 id: FfiConverterString.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
-                sector: FfiConverterTypeSector.read(from: &buf), 
-                scope: FfiConverterTypeScope.read(from: &buf), 
+                sector: FfiConverterOptionTypeSector.read(from: &buf), 
+                scope: FfiConverterOptionTypeScope.read(from: &buf), 
                 industry: FfiConverterOptionString.read(from: &buf), 
                 inHerIndustry: FfiConverterBool.read(from: &buf), 
                 onMeetList: FfiConverterBool.read(from: &buf), 
                 competitor: FfiConverterBool.read(from: &buf), 
                 values: FfiConverterTypeValuesAlignment.read(from: &buf), 
                 tags: FfiConverterSequenceString.read(from: &buf), 
-                stage: FfiConverterTypeStage.read(from: &buf)
+                stage: FfiConverterTypeStage.read(from: &buf), 
+                emails: FfiConverterSequenceString.read(from: &buf), 
+                company: FfiConverterOptionString.read(from: &buf), 
+                jobTitle: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Contact, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
-        FfiConverterTypeSector.write(value.sector, into: &buf)
-        FfiConverterTypeScope.write(value.scope, into: &buf)
+        FfiConverterOptionTypeSector.write(value.sector, into: &buf)
+        FfiConverterOptionTypeScope.write(value.scope, into: &buf)
         FfiConverterOptionString.write(value.industry, into: &buf)
         FfiConverterBool.write(value.inHerIndustry, into: &buf)
         FfiConverterBool.write(value.onMeetList, into: &buf)
@@ -2679,6 +2706,9 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
         FfiConverterTypeValuesAlignment.write(value.values, into: &buf)
         FfiConverterSequenceString.write(value.tags, into: &buf)
         FfiConverterTypeStage.write(value.stage, into: &buf)
+        FfiConverterSequenceString.write(value.emails, into: &buf)
+        FfiConverterOptionString.write(value.company, into: &buf)
+        FfiConverterOptionString.write(value.jobTitle, into: &buf)
     }
 }
 
@@ -5819,6 +5849,54 @@ fileprivate struct FfiConverterOptionTypeRecommendationCode: FfiConverterRustBuf
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeRecommendationCode.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeScope: FfiConverterRustBuffer {
+    typealias SwiftType = Scope?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeScope.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeScope.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSector: FfiConverterRustBuffer {
+    typealias SwiftType = Sector?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSector.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSector.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

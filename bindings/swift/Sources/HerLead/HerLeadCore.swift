@@ -1641,6 +1641,10 @@ public enum RecommendationCode: Equatable, Hashable {
      * Reconnect with an overdue contact.
      */
     case reconnect
+    /**
+     * Give imported contacts a sector and a scope, so the rules count them.
+     */
+    case classifyContacts
 
 
 
@@ -1703,6 +1707,8 @@ public struct FfiConverterTypeRecommendationCode: FfiConverterRustBuffer {
         case 20: return .joinCommunity
         
         case 21: return .reconnect
+        
+        case 22: return .classifyContacts
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -1794,6 +1800,10 @@ public struct FfiConverterTypeRecommendationCode: FfiConverterRustBuffer {
         
         case .reconnect:
             writeInt(&buf, Int32(21))
+        
+        
+        case .classifyContacts:
+            writeInt(&buf, Int32(22))
         
         }
     }

@@ -34,8 +34,8 @@ use super::{
 pub struct SharedContact {
     /// Name.
     name: String,
-    /// Sector.
-    sector: Sector,
+    /// Sector; null while she has not classified them.
+    sector: Option<Sector>,
     /// Relationship stage.
     stage: Stage,
 }

@@ -5,9 +5,12 @@ use async_graphql::{
     Context, ID, InputObject, MaybeUndefined, Object, SimpleObject,
     connection::{Connection, Edge},
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use herlead_core::{
-    input::{CadenceDays, ContactName, HttpUrl, Industry, Note, SearchText, parse_tags},
+    input::{
+        CadenceDays, Company, ContactName, Email, HttpUrl, Industry, JobTitle, Note, SearchText,
+        parse_tags,
+    },
     network::{
         Contact, Interaction, InteractionKind, Scope, Sector, Stage, ValuesAlignment, WarningCode,
     },
@@ -23,6 +26,8 @@ use super::common::{
 };
 
 const LINKS_MAX: usize = 10;
+/// The most e-mail addresses a contact holds.
+const EMAILS_MAX: usize = 10;
 
 /// A person in her network.
 pub struct ContactView {
@@ -39,13 +44,47 @@ impl ContactView {
     async fn name(&self) -> &str {
         &self.contact.name
     }
-    /// Where they have influence.
-    async fn sector(&self) -> Sector {
+    /// Where they have influence; null until she classifies them (imported contacts). The
+    /// rules count a contact only once it has a sector and a scope.
+    async fn sector(&self) -> Option<Sector> {
         self.contact.sector
     }
-    /// How far it reaches.
-    async fn scope(&self) -> Scope {
+    /// How far it reaches; null until she classifies them.
+    async fn scope(&self) -> Option<Scope> {
         self.contact.scope
+    }
+    /// A sector suggested from their company and job title while she has not set one, with
+    /// the words that suggested it; null when nothing does or she has chosen.
+    async fn suggested_sector(&self) -> Option<SectorSuggestion> {
+        if self.contact.sector.is_some() {
+            return None;
+        }
+        let s = herlead_import::suggest(
+            self.contact.company.as_deref(),
+            self.contact.job_title.as_deref(),
+        )?;
+        Some(SectorSuggestion {
+            sector: s.sector,
+            field: s.because.field,
+            matched: s.because.matched,
+            rule: s.because.rule,
+        })
+    }
+    /// Their e-mail addresses.
+    async fn emails(&self) -> Vec<&str> {
+        self.contact.emails.iter().map(|e| e.as_str()).collect()
+    }
+    /// Where they work.
+    async fn company(&self) -> Option<&str> {
+        self.contact.company.as_deref()
+    }
+    /// What they do there.
+    async fn job_title(&self) -> Option<&str> {
+        self.contact.job_title.as_deref()
+    }
+    /// The day she connected with them, when known (LinkedIn's "Connected On").
+    async fn connected_on(&self) -> Option<NaiveDate> {
+        self.contact.connected_on
     }
     /// Their industry.
     async fn industry(&self) -> Option<&str> {
@@ -93,6 +132,19 @@ impl ContactView {
     async fn created_at(&self) -> DateTime<Utc> {
         self.contact.created_at
     }
+}
+
+/// Why a sector is suggested for a contact.
+#[derive(SimpleObject)]
+pub struct SectorSuggestion {
+    /// The suggested sector.
+    sector: Sector,
+    /// The field the words were found in: `company` or `jobTitle`.
+    field: &'static str,
+    /// The words, as written in that field.
+    matched: String,
+    /// The rule that matched (`UNIVERSITY`, `MINISTRY`, `NEWSPAPER`, `COMPANY_FORM`, …).
+    rule: &'static str,
 }
 
 /// Connection fields beyond edges and page info.
@@ -197,6 +249,15 @@ pub struct ContactInput {
     stage: Option<Stage>,
     /// Days between touches (1 to 365); omitted for the stage's default.
     cadence_days: Option<i32>,
+    /// Their e-mail addresses (up to 10).
+    #[graphql(default)]
+    emails: Vec<String>,
+    /// Where they work (up to 200 characters).
+    company: Option<String>,
+    /// What they do there (up to 200 characters).
+    job_title: Option<String>,
+    /// The day she connected with them (not in the future).
+    connected_on: Option<NaiveDate>,
 }
 
 /// Changes to a contact. Omitted fields stay; null clears optional ones (a null `stage`
@@ -215,6 +276,10 @@ pub struct ContactUpdateInput {
     links: Option<Vec<String>>,
     stage: MaybeUndefined<Stage>,
     cadence_days: MaybeUndefined<i32>,
+    emails: Option<Vec<String>>,
+    company: MaybeUndefined<String>,
+    job_title: MaybeUndefined<String>,
+    connected_on: MaybeUndefined<NaiveDate>,
 }
 
 /// Which contacts to list.
@@ -276,8 +341,8 @@ fn new_contact(input: ContactInput) -> Result<Contact> {
     Ok(Contact {
         id: Uuid::now_v7(),
         name: ContactName::parse("name", &input.name)?,
-        sector: input.sector,
-        scope: input.scope,
+        sector: Some(input.sector),
+        scope: Some(input.scope),
         industry: Industry::parse_optional("industry", input.industry.as_deref())?,
         in_her_industry: input.in_her_industry,
         on_meet_list: input.on_meet_list,
@@ -287,8 +352,40 @@ fn new_contact(input: ContactInput) -> Result<Contact> {
         links: links(&input.links)?,
         stage_override: input.stage,
         cadence_days: cadence(input.cadence_days)?,
+        emails: emails(&input.emails)?,
+        company: Company::parse_optional("company", input.company.as_deref())?,
+        job_title: JobTitle::parse_optional("jobTitle", input.job_title.as_deref())?,
+        connected_on: input.connected_on.map(connected_on).transpose()?,
         created_at: herlead_store::now(),
     })
+}
+
+fn emails(raw: &[String]) -> Result<Vec<Email>> {
+    if raw.len() > EMAILS_MAX {
+        return Err(invalid(
+            "emails",
+            &format!("at most {EMAILS_MAX} e-mail addresses are accepted"),
+        ));
+    }
+    let mut out: Vec<Email> = Vec::new();
+    for e in raw {
+        let e = Email::parse("emails", e)?;
+        if !out.contains(&e) {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
+fn connected_on(day: NaiveDate) -> Result<NaiveDate> {
+    let today = herlead_store::now().date_naive();
+    if day > today + Duration::days(1) || day.year() < 1900 {
+        return Err(invalid(
+            "connectedOn",
+            "the day she connected must be after 1900 and not in the future",
+        ));
+    }
+    Ok(day)
 }
 
 /// Contact and interaction reads.
@@ -423,8 +520,20 @@ impl NetworkMutation {
         if let Some(name) = input.name {
             c.name = ContactName::parse("name", &name)?;
         }
-        c.sector = input.sector.unwrap_or(c.sector);
-        c.scope = input.scope.unwrap_or(c.scope);
+        c.sector = input.sector.or(c.sector);
+        c.scope = input.scope.or(c.scope);
+        if let Some(list) = input.emails {
+            c.emails = emails(&list)?;
+        }
+        c.company = patch(c.company, input.company, |t| {
+            Ok(Company::parse_optional("company", Some(&t))?)
+        })?;
+        c.job_title = patch(c.job_title, input.job_title, |t| {
+            Ok(JobTitle::parse_optional("jobTitle", Some(&t))?)
+        })?;
+        c.connected_on = patch(c.connected_on, input.connected_on, |d| {
+            connected_on(d).map(Some)
+        })?;
         c.industry = patch(c.industry, input.industry, |t| {
             Ok(Industry::parse_optional("industry", Some(&t))?)
         })?;

@@ -514,8 +514,8 @@ async fn seed_members(h: &Harness, cohort: uuid::Uuid, n: usize, tag: &str) {
                             &format!("Contact of {i}"),
                         )
                         .expect("name"),
-                        sector: herlead_core::network::Sector::Media,
-                        scope: herlead_core::network::Scope::City,
+                        sector: Some(herlead_core::network::Sector::Media),
+                        scope: Some(herlead_core::network::Scope::City),
                         industry: None,
                         in_her_industry: true,
                         on_meet_list: true,
@@ -525,6 +525,10 @@ async fn seed_members(h: &Harness, cohort: uuid::Uuid, n: usize, tag: &str) {
                         links: vec![],
                         stage_override: None,
                         cadence_days: None,
+                        emails: vec![],
+                        company: None,
+                        job_title: None,
+                        connected_on: None,
                         created_at: herlead_store::now(),
                     },
                 )

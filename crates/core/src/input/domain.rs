@@ -97,6 +97,14 @@ line_type!(
     Industry, INDUSTRY_MAX_LEN = 100, "an industry"
 );
 line_type!(
+    /// Where a contact works.
+    Company, COMPANY_MAX_LEN = 200, "a company"
+);
+line_type!(
+    /// A contact's job title.
+    JobTitle, JOB_TITLE_MAX_LEN = 200, "a job title"
+);
+line_type!(
     /// A short line about her under her name on a profile.
     Tagline, TAGLINE_MAX_LEN = 200, "a tagline"
 );

@@ -52,6 +52,11 @@ impl Email {
     }
 
     /// The normalized address.
+    /// Wraps an address read back from storage (it was parsed on the way in).
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -13,6 +13,23 @@ use super::{Ctx, EntityKind, PER_CODE, RecommendationCode, TaskKey};
 pub(super) fn recommend(cx: &mut Ctx<'_>) {
     let t = cx.s.totals;
     let count = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+    // Whatever is open: contacts without a sector and scope count for nothing yet.
+    if t.unclassified > 0 {
+        let n = t.unclassified;
+        cx.push(
+            RecommendationCode::ClassifyContacts,
+            TaskKey::BRING_CROSS_SECTOR,
+            if n == 1 {
+                "Give your imported contact a sector and a scope so it counts toward your reach."
+                    .to_owned()
+            } else {
+                format!(
+                    "Give your {n} imported contacts a sector and a scope so they count toward your reach."
+                )
+            },
+            None,
+        );
+    }
     for (key, scope, code, place) in [
         (
             TaskKey::BRING_TOP5_CITY,

@@ -69,6 +69,8 @@ pub enum RecommendationCode {
     JoinCommunity,
     /// Reconnect with an overdue contact.
     Reconnect,
+    /// Give imported contacts a sector and a scope, so the rules count them.
+    ClassifyContacts,
 }
 
 /// What a recommendation concerns.
@@ -125,7 +127,12 @@ impl Focus {
     pub fn of(s: &Snapshot, now: DateTime<Utc>) -> Focus {
         let facts = s.facts();
         let fact = |c: &Contact| facts.get(&c.id).copied().unwrap_or_default();
-        let mut by_id: Vec<&Contact> = s.contacts.iter().collect();
+        // The rules ignore contacts she has not classified yet; reconnecting does not.
+        let mut by_id: Vec<&Contact> = s
+            .contacts
+            .iter()
+            .filter(|c| c.classification().is_some())
+            .collect();
         by_id.sort_by_key(|c| c.id);
         let pick = |f: &dyn Fn(&Contact) -> bool| -> Vec<Contact> {
             by_id

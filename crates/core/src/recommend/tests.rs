@@ -305,6 +305,8 @@ fn test_bring_together_recommendations() {
     let stranger = meet("Katherine Johnson");
     let mut connected = meet("Dorothy Vaughan");
     connected.stage_override = Some(Stage::Connected);
+    let mut unclassified = meet("Mary Jackson");
+    (unclassified.sector, unclassified.scope) = (None, None);
 
     check(vec![
         Case::new("nothing recorded", Snapshot::default())
@@ -315,10 +317,13 @@ fn test_bring_together_recommendations() {
             .has(GrowMeetList, "bring.meet_list", None)
             .lacks(TrimMeetList, "bring.meet_list")
             .lacks(Connect, "bring.connect"),
-        Case::new("five top people in her city", with_contacts(top_city))
-            .lacks(FindTopCity, "bring.top5_city")
-            .has(FindTopCountry, "bring.top5_country", None)
-            .has(FindTopGlobal, "bring.top5_global", None),
+        Case::new(
+            "five top people in her city",
+            with_contacts(top_city.clone()),
+        )
+        .lacks(FindTopCity, "bring.top5_city")
+        .has(FindTopCountry, "bring.top5_country", None)
+        .has(FindTopGlobal, "bring.top5_global", None),
         Case::new("one influencer in every sector", with_contacts(all_sectors))
             .lacks(AddSector, "bring.cross_sector"),
         Case::new("14 on the meet list", with_contacts(meet_list(14)))
@@ -347,7 +352,31 @@ fn test_bring_together_recommendations() {
             with_contacts(vec![connected.clone()]),
         )
         .lacks(Connect, "bring.connect"),
+        Case::new("every contact classified", with_contacts(top_city.clone()))
+            .lacks(ClassifyContacts, "bring.cross_sector"),
+        Case::new(
+            "an imported contact on the meet list, not classified yet",
+            with_contacts(vec![unclassified.clone()]),
+        )
+        .has(ClassifyContacts, "bring.cross_sector", None)
+        // The rules ignore her until she has a sector and a scope.
+        .has(GrowMeetList, "bring.meet_list", None)
+        .lacks(Connect, "bring.connect"),
     ]);
+    let recs = recommend(
+        &with_contacts(vec![unclassified.clone(), unclassified]),
+        now(),
+        &HashSet::new(),
+    );
+    let classify: Vec<&str> = recs
+        .iter()
+        .filter(|r| r.code == ClassifyContacts)
+        .map(|r| r.message.as_str())
+        .collect();
+    assert_eq!(
+        classify,
+        ["Give your 2 imported contacts a sector and a scope so they count toward your reach."]
+    );
 
     // Sectors she lacks are listed media first, each once.
     let recs = recommend(

@@ -26,6 +26,13 @@ pub struct Model {
     pub due_at: Option<DateTimeUtc>,
     pub gives: Option<i32>,
     pub first_unpreceded_ask_at: Option<DateTimeUtc>,
+    /// JSON list of e-mail addresses.
+    pub emails: String,
+    pub company: Option<String>,
+    pub job_title: Option<String>,
+    pub connected_on: Option<Date>,
+    /// The import batch that created it, if any.
+    pub import_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

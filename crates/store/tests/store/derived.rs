@@ -50,8 +50,9 @@ fn random_contact(rng: &mut Rng, id: Uuid, now: DateTime<Utc>) -> Contact {
     Contact {
         id,
         name: ContactName::parse("name", &format!("Contact {}", rng.next())).expect("name"),
-        sector: Sector::ALL[rng.below(5)],
-        scope: [Scope::City, Scope::Country, Scope::Global][rng.below(3)],
+        // Now and then unclassified, as an imported contact is.
+        sector: Sector::ALL.get(rng.below(6)).copied(),
+        scope: Some([Scope::City, Scope::Country, Scope::Global][rng.below(3)]),
         industry: None,
         in_her_industry: rng.coin(),
         on_meet_list: rng.coin(),
@@ -66,6 +67,10 @@ fn random_contact(rng: &mut Rng, id: Uuid, now: DateTime<Utc>) -> Contact {
         stage_override: (rng.below(6) == 0).then(|| Stage::ALL[rng.below(Stage::ALL.len())]),
         cadence_days: (rng.below(4) == 0)
             .then(|| CadenceDays::parse("cadenceDays", 7 + rng.below(60) as i32).expect("days")),
+        emails: vec![],
+        company: None,
+        job_title: None,
+        connected_on: None,
         created_at: days_ago(now, 100 + rng.below(200)),
     }
 }

@@ -320,8 +320,8 @@ fn contact_for(name: String) -> herlead_core::network::Contact {
     Contact {
         id: uuid::Uuid::now_v7(),
         name: herlead_core::input::ContactName::parse("name", &name).expect("name"),
-        sector: Sector::Media,
-        scope: Scope::City,
+        sector: Some(Sector::Media),
+        scope: Some(Scope::City),
         industry: None,
         in_her_industry: true,
         on_meet_list: false,
@@ -331,6 +331,10 @@ fn contact_for(name: String) -> herlead_core::network::Contact {
         links: vec![],
         stage_override: None,
         cadence_days: None,
+        emails: vec![],
+        company: None,
+        job_title: None,
+        connected_on: None,
         created_at: Utc::now(),
     }
 }
@@ -538,8 +542,8 @@ async fn test_a_failed_migration_leaves_the_database_as_it_was() {
             .expect("query");
         assert_eq!(
             applied.as_deref(),
-            Some("6"),
-            "the six real migrations only"
+            Some("7"),
+            "the seven real migrations only"
         );
         assert!(db.store.user_by_id(id).await.expect("query").is_some());
         db.store

@@ -1571,7 +1571,11 @@ enum class RecommendationCode {
     /**
      * Reconnect with an overdue contact.
      */
-    RECONNECT;
+    RECONNECT,
+    /**
+     * Give imported contacts a sector and a scope, so the rules count them.
+     */
+    CLASSIFY_CONTACTS;
 
     
 

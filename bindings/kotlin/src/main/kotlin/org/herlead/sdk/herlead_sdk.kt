@@ -3940,14 +3940,14 @@ data class Contact (
     var `name`: kotlin.String
     , 
     /**
-     * Sector.
+     * Sector; `None` until she classifies them (imported contacts).
      */
-    var `sector`: Sector
+    var `sector`: Sector?
     , 
     /**
-     * Scope.
+     * Scope; `None` until she classifies them.
      */
-    var `scope`: Scope
+    var `scope`: Scope?
     , 
     /**
      * Industry.
@@ -3983,6 +3983,21 @@ data class Contact (
      * Relationship stage.
      */
     var `stage`: Stage
+    , 
+    /**
+     * E-mail addresses.
+     */
+    var `emails`: List<kotlin.String>
+    , 
+    /**
+     * Company.
+     */
+    var `company`: kotlin.String?
+    , 
+    /**
+     * Job title.
+     */
+    var `jobTitle`: kotlin.String?
     
 ){
     
@@ -4001,8 +4016,8 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
         return Contact(
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterTypeSector.read(buf),
-            FfiConverterTypeScope.read(buf),
+            FfiConverterOptionalTypeSector.read(buf),
+            FfiConverterOptionalTypeScope.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
@@ -4010,28 +4025,34 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterTypeValuesAlignment.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterTypeStage.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: Contact) = (
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterTypeSector.allocationSize(value.`sector`) +
-            FfiConverterTypeScope.allocationSize(value.`scope`) +
+            FfiConverterOptionalTypeSector.allocationSize(value.`sector`) +
+            FfiConverterOptionalTypeScope.allocationSize(value.`scope`) +
             FfiConverterOptionalString.allocationSize(value.`industry`) +
             FfiConverterBoolean.allocationSize(value.`inHerIndustry`) +
             FfiConverterBoolean.allocationSize(value.`onMeetList`) +
             FfiConverterBoolean.allocationSize(value.`competitor`) +
             FfiConverterTypeValuesAlignment.allocationSize(value.`values`) +
             FfiConverterSequenceString.allocationSize(value.`tags`) +
-            FfiConverterTypeStage.allocationSize(value.`stage`)
+            FfiConverterTypeStage.allocationSize(value.`stage`) +
+            FfiConverterSequenceString.allocationSize(value.`emails`) +
+            FfiConverterOptionalString.allocationSize(value.`company`) +
+            FfiConverterOptionalString.allocationSize(value.`jobTitle`)
     )
 
     override fun write(value: Contact, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterString.write(value.`name`, buf)
-            FfiConverterTypeSector.write(value.`sector`, buf)
-            FfiConverterTypeScope.write(value.`scope`, buf)
+            FfiConverterOptionalTypeSector.write(value.`sector`, buf)
+            FfiConverterOptionalTypeScope.write(value.`scope`, buf)
             FfiConverterOptionalString.write(value.`industry`, buf)
             FfiConverterBoolean.write(value.`inHerIndustry`, buf)
             FfiConverterBoolean.write(value.`onMeetList`, buf)
@@ -4039,6 +4060,9 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterTypeValuesAlignment.write(value.`values`, buf)
             FfiConverterSequenceString.write(value.`tags`, buf)
             FfiConverterTypeStage.write(value.`stage`, buf)
+            FfiConverterSequenceString.write(value.`emails`, buf)
+            FfiConverterOptionalString.write(value.`company`, buf)
+            FfiConverterOptionalString.write(value.`jobTitle`, buf)
     }
 }
 
@@ -6524,6 +6548,70 @@ public object FfiConverterOptionalTypeRecommendationCode: FfiConverterRustBuffer
         } else {
             buf.put(1)
             FfiConverterTypeRecommendationCode.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeScope: FfiConverterRustBuffer<Scope?> {
+    override fun read(buf: ByteBuffer): Scope? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeScope.read(buf)
+    }
+
+    override fun allocationSize(value: Scope?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeScope.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Scope?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeScope.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSector: FfiConverterRustBuffer<Sector?> {
+    override fun read(buf: ByteBuffer): Sector? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSector.read(buf)
+    }
+
+    override fun allocationSize(value: Sector?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSector.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Sector?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSector.write(value, buf)
         }
     }
 }
