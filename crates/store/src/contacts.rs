@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::{
     Store, StoreError,
-    convert::{contact_model, corrupt, search_key, to_contact},
+    convert::{classified, contact_model, corrupt, search_key, to_contact},
     derived,
     entity::{contact, interaction, meeting_attendee},
 };
@@ -32,6 +32,8 @@ pub struct ContactFilter {
     pub on_meet_list: Option<bool>,
     /// Names containing this text, ignoring case.
     pub search: Option<String>,
+    /// Only contacts with (`true`) or without (`false`) both a sector and a scope.
+    pub classified: Option<bool>,
 }
 
 /// A slice of a list in a stable order (contacts: oldest first), Relay style.
@@ -141,6 +143,49 @@ impl Store {
         .await
     }
 
+    /// Sets the sector and scope of several of her contacts at once, in one transaction (the
+    /// rules run once). Every id must be hers, or nothing changes and the answer is
+    /// `NotFound` for `contactId`. Answers how many contacts changed.
+    pub async fn classify_contacts(
+        &self,
+        user: UserId,
+        changes: &[(Uuid, Sector, Scope)],
+    ) -> Result<u64, StoreError> {
+        let now = crate::now();
+        let mut ids: Vec<Uuid> = changes.iter().map(|(id, _, _)| *id).collect();
+        ids.sort();
+        ids.dedup();
+        self.write_for(user, now, async |txn, _| {
+            let owned = contact::Entity::find()
+                .filter(contact::Column::UserId.eq(user.0))
+                .filter(contact::Column::Id.is_in(ids.clone()))
+                .count(txn)
+                .await?;
+            if owned != ids.len() as u64 {
+                return Err(StoreError::NotFound {
+                    what: "contact",
+                    field: "contactId",
+                });
+            }
+            let before = derived::before(txn, user, &ids).await?;
+            let mut changed = 0;
+            for (id, sector, scope) in changes {
+                changed += contact::Entity::update_many()
+                    .col_expr(contact::Column::Sector, Expr::value(sector.as_str()))
+                    .col_expr(contact::Column::Scope, Expr::value(scope.as_str()))
+                    .col_expr(contact::Column::UpdatedAt, Expr::value(now))
+                    .filter(contact::Column::Id.eq(*id))
+                    .filter(contact::Column::UserId.eq(user.0))
+                    .exec(txn)
+                    .await?
+                    .rows_affected;
+            }
+            derived::after(txn, user, before).await?;
+            Ok(changed)
+        })
+        .await
+    }
+
     /// Deletes a contact with its interactions, and takes it off the attendee lists of
     /// meetings (the meetings stay). `Ok(None)` when it is not hers.
     pub async fn delete_contact(
@@ -191,6 +236,13 @@ impl Store {
         }
         if let Some(scope) = filter.scope {
             cond = cond.add(contact::Column::Scope.eq(scope.as_str()));
+        }
+        if let Some(wanted) = filter.classified {
+            cond = cond.add(if wanted {
+                classified()
+            } else {
+                classified().not()
+            });
         }
         if let Some(stage) = filter.stage {
             cond = cond.add(contact::Column::Stage.eq(stage.as_str()));

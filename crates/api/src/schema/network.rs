@@ -65,7 +65,12 @@ impl ContactView {
         )?;
         Some(SectorSuggestion {
             sector: s.sector,
-            field: s.because.field,
+            // The import crate says "position", as contact files do; the API says jobTitle.
+            field: if s.because.field == "position" {
+                "jobTitle"
+            } else {
+                s.because.field
+            },
             matched: s.because.matched,
             rule: s.because.rule,
         })
@@ -291,7 +296,24 @@ pub struct ContactFilterInput {
     on_meet_list: Option<bool>,
     /// Part of the name, any case.
     search: Option<String>,
+    /// Only contacts with (`true`) or without (`false`) both a sector and a scope: `false`
+    /// lists the imported contacts she still has to classify.
+    classified: Option<bool>,
 }
+
+/// A sector and a scope for one of her contacts.
+#[derive(InputObject)]
+pub struct ContactClassificationInput {
+    /// One of her contacts.
+    contact_id: ID,
+    /// Where they have influence.
+    sector: Sector,
+    /// How far it reaches.
+    scope: Scope,
+}
+
+/// The most contacts one `classifyContacts` call changes.
+pub const CLASSIFY_MAX: usize = 500;
 
 /// An interaction to log.
 #[derive(InputObject)]
@@ -436,6 +458,7 @@ impl NetworkQuery {
                     stage: filter.stage,
                     on_meet_list: filter.on_meet_list,
                     search,
+                    classified: filter.classified,
                 },
                 page,
             )
@@ -554,6 +577,29 @@ impl NetworkMutation {
             .ok_or_else(not_found)?;
         let (contact, stage) = s.contact(v.user_id, id).await?.ok_or_else(not_found)?;
         Ok(ContactView { contact, stage })
+    }
+
+    /// Sets the sector and scope of up to 500 of her contacts at once (accepting or changing
+    /// their `suggestedSector`), in one transaction: every id must be hers or nothing changes.
+    /// Answers how many contacts changed; the rules then count them.
+    async fn classify_contacts(
+        &self,
+        ctx: &Context<'_>,
+        input: Vec<ContactClassificationInput>,
+    ) -> Result<i64> {
+        let v = viewer(ctx)?;
+        if input.is_empty() || input.len() > CLASSIFY_MAX {
+            return Err(invalid(
+                "input",
+                &format!("classify between 1 and {CLASSIFY_MAX} contacts at a time"),
+            ));
+        }
+        let changes = input
+            .iter()
+            .map(|c| Ok((parse_id("contactId", &c.contact_id)?, c.sector, c.scope)))
+            .collect::<Result<Vec<_>>>()?;
+        let changed = store(ctx).classify_contacts(v.user_id, &changes).await?;
+        Ok(i64::try_from(changed).unwrap_or(i64::MAX))
     }
 
     /// Deletes one of her contacts with the interactions logged with them, and takes them off

@@ -2,6 +2,7 @@
 //! `HERLEAD_TEST_POSTGRES_URL` is set). One binary, a module per area.
 
 mod account;
+mod classify;
 mod coach;
 mod journey;
 mod matrix;
