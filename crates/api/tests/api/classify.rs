@@ -6,7 +6,7 @@ use herlead_core::{
     input::{Company, ContactName, JobTitle},
     network::{Contact, ValuesAlignment},
 };
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::*;
@@ -168,7 +168,7 @@ async fn test_unclassified_contacts_are_suggested_a_sector_and_classified_in_bul
             "{after}"
         );
         // Academia is covered now: the rules count the classified contacts.
-        let academia = |v: &serde_json::Value| {
+        let academia = |v: &Value| {
             v["recommendations"]
                 .as_array()
                 .expect("list")
