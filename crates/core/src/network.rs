@@ -218,6 +218,31 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// A contact with only a name, as a contact file brings one: unclassified, off the meet
+    /// list, values unknown, no links or tags.
+    pub fn named(id: Uuid, name: ContactName, created_at: DateTime<Utc>) -> Contact {
+        Contact {
+            id,
+            name,
+            sector: None,
+            scope: None,
+            industry: None,
+            in_her_industry: false,
+            on_meet_list: false,
+            competitor: false,
+            values: ValuesAlignment::Unknown,
+            tags: vec![],
+            links: vec![],
+            stage_override: None,
+            cadence_days: None,
+            emails: vec![],
+            company: None,
+            job_title: None,
+            connected_on: None,
+            created_at,
+        }
+    }
+
     /// Sector and scope, once she has set both. The rules count only classified contacts.
     pub fn classification(&self) -> Option<(Sector, Scope)> {
         Some((self.sector?, self.scope?))

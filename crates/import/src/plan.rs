@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use herlead_core::{
     input::{Company, Email, HttpUrl, JobTitle, TAGS_MAX, url_key},
-    network::{Contact, ValuesAlignment},
+    network::Contact,
     presence::text_key,
 };
 use serde::{Deserialize, Serialize};
@@ -164,26 +164,7 @@ pub fn changed_fields(before: &Contact, after: &Contact) -> Vec<&'static str> {
 }
 
 fn new_contact(row: &ImportedContact, id: Uuid, now: DateTime<Utc>) -> Contact {
-    let mut c = Contact {
-        id,
-        name: row.name.clone(),
-        sector: None,
-        scope: None,
-        industry: None,
-        in_her_industry: false,
-        on_meet_list: false,
-        competitor: false,
-        values: ValuesAlignment::Unknown,
-        tags: vec![],
-        links: vec![],
-        stage_override: None,
-        cadence_days: None,
-        emails: vec![],
-        company: None,
-        job_title: None,
-        connected_on: None,
-        created_at: now,
-    };
+    let mut c = Contact::named(id, row.name.clone(), now);
     merge(&mut c, row);
     c
 }

@@ -4,7 +4,7 @@
 use herlead_core::{
     UserId,
     input::{Company, ContactName, JobTitle},
-    network::{Contact, ValuesAlignment},
+    network::Contact,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -13,24 +13,13 @@ use crate::*;
 
 fn unclassified(name: &str, company: Option<&str>, title: Option<&str>) -> Contact {
     Contact {
-        id: Uuid::now_v7(),
-        name: ContactName::parse("name", name).expect("name"),
-        sector: None,
-        scope: None,
-        industry: None,
-        in_her_industry: false,
-        on_meet_list: false,
-        competitor: false,
-        values: ValuesAlignment::Unknown,
-        tags: vec![],
-        links: vec![],
-        stage_override: None,
-        cadence_days: None,
-        emails: vec![],
         company: company.map(|c| Company::parse("company", c).expect("company")),
         job_title: title.map(|t| JobTitle::parse("jobTitle", t).expect("title")),
-        connected_on: None,
-        created_at: herlead_store::now(),
+        ..Contact::named(
+            Uuid::now_v7(),
+            ContactName::parse("name", name).expect("name"),
+            herlead_store::now(),
+        )
     }
 }
 
