@@ -20,6 +20,7 @@ mod derived;
 mod sync;
 mod write;
 // Features: one module per capability, each an `impl Store` block.
+mod account;
 #[cfg(feature = "bench")]
 mod bench;
 mod cohort_tasks;
@@ -27,6 +28,7 @@ mod cohorts;
 mod communities;
 mod contacts;
 mod digests;
+mod erasure;
 mod guidance;
 mod interactions;
 mod nudges;
@@ -51,9 +53,10 @@ pub use bench::HandWrittenAggregates;
 pub use cohorts::{CohortFingerprint, CohortMember};
 pub use contacts::{ContactFilter, ContactPage, DeletedContact, PageRequest};
 pub use digests::MemberDigest;
+pub use erasure::Erasure;
 pub use error::StoreError;
 pub use events::{Event, EventSource};
-pub use progress::ProgressEvent;
+pub use progress::{ProgressEvent, ProgressEventPage};
 pub use sessions::{NewRefreshToken, RotateOutcome};
 pub use snapshot::RuleData;
 pub use task_records::TaskStatusChange;
@@ -263,12 +266,14 @@ mod layer_tests {
         &["sync"],
         &["write"],
         &[
+            "account",
             "bench",
             "cohort_tasks",
             "cohorts",
             "communities",
             "contacts",
             "digests",
+            "erasure",
             "guidance",
             "interactions",
             "nudges",

@@ -10,11 +10,13 @@ mod common;
 mod community;
 mod dashboard;
 mod guidance;
+mod history;
 mod live;
 mod membership;
 mod network;
 mod nudges;
 mod presence;
+mod settings;
 mod types;
 
 pub use live::Subscription;
@@ -30,6 +32,7 @@ pub struct Query(
     cohorts::CohortsQuery,
     membership::MembershipQuery,
     nudges::NudgesQuery,
+    history::HistoryQuery,
 );
 
 /// Write operations.
@@ -44,4 +47,5 @@ pub struct Mutation(
     nudges::NudgesMutation,
     cohorts::CohortTasksMutation,
     nudges::NudgeReadMutation,
+    settings::SettingsMutation,
 );

@@ -3,8 +3,10 @@
 
 mod account;
 mod coach;
+mod erasure;
 mod journey;
 mod matrix;
+mod settings;
 mod social;
 
 use std::sync::Arc;
