@@ -60,8 +60,7 @@ impl Store {
         Ok(record(&self.db, user, &key).await?.unwrap_or(written))
     }
 
-    /// The user's progress history, oldest first.
-    #[cfg(feature = "test-util")]
+    /// The user's progress history, oldest first (the export reads all of it).
     pub async fn progress_events(&self, user: UserId) -> Result<Vec<ProgressEvent>, StoreError> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         progress_event::Entity::find()

@@ -9,6 +9,7 @@ mod cohorts;
 mod common;
 mod community;
 mod dashboard;
+mod export;
 mod guidance;
 mod history;
 mod live;
@@ -33,6 +34,7 @@ pub struct Query(
     membership::MembershipQuery,
     nudges::NudgesQuery,
     history::HistoryQuery,
+    export::ExportQuery,
 );
 
 /// Write operations.

@@ -4,6 +4,7 @@
 mod account;
 mod coach;
 mod erasure;
+mod export;
 mod journey;
 mod matrix;
 mod settings;
