@@ -23,6 +23,7 @@ mod write;
 mod account;
 #[cfg(feature = "bench")]
 mod bench;
+mod calendar;
 mod cohort_tasks;
 mod cohorts;
 mod communities;
@@ -268,6 +269,7 @@ mod layer_tests {
         &[
             "account",
             "bench",
+            "calendar",
             "cohort_tasks",
             "cohorts",
             "communities",

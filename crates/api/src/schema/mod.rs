@@ -5,6 +5,7 @@
 //! object.
 
 mod account;
+mod calendar;
 mod cohorts;
 mod common;
 mod community;
@@ -35,6 +36,7 @@ pub struct Query(
     nudges::NudgesQuery,
     history::HistoryQuery,
     export::ExportQuery,
+    calendar::CalendarQuery,
 );
 
 /// Write operations.
@@ -50,4 +52,5 @@ pub struct Mutation(
     cohorts::CohortTasksMutation,
     nudges::NudgeReadMutation,
     settings::SettingsMutation,
+    calendar::CalendarMutation,
 );

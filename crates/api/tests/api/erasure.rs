@@ -136,6 +136,8 @@ async fn test_deleting_her_account_leaves_nothing_of_hers_in_any_table() {
                 .expect("nudge")
                 .to_owned(),
         );
+        h.ok("mutation { enableCalendarFeed { path } }", json!({}), t)
+            .await;
         // The coach's dashboard lists her (and is now cached).
         let data = h
             .ok(DASHBOARD, json!({"id": cohort_id}), &coach.access)

@@ -9,6 +9,7 @@ mod m20261127_000003_cohorts;
 mod m20261127_000004_revisions;
 mod m20261202_000005_rate_limits;
 mod m20261202_000006_derived;
+mod m20261202_000008_calendar_feeds;
 
 /// Applies the migrations in order; see [`crate::Store::migrate`].
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_revisions::Migration),
             Box::new(m20261202_000005_rate_limits::Migration),
             Box::new(m20261202_000006_derived::Migration),
+            Box::new(m20261202_000008_calendar_feeds::Migration),
         ]
     }
 }
