@@ -405,7 +405,7 @@ pub fn hash_password_blocking(password: &Password) -> Result<String, PasswordHas
 pub struct PasswordHashError(String);
 
 /// A fresh opaque token: 256 random bits, base64url without padding.
-fn random_token() -> Result<String, ApiError> {
+pub(crate) fn random_token() -> Result<String, ApiError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| ApiError::Internal(format!("no randomness: {e}").into()))?;

@@ -6,6 +6,7 @@
 
 pub mod admission;
 mod auth;
+pub mod calendar;
 pub mod dashboard;
 mod error;
 pub mod export;

@@ -154,6 +154,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route("/graphql/ws", web::get().to(crate::socket::graphql_ws))
     .route("/cohorts/{id}/dashboard.csv", web::get().to(dashboard_csv))
+    .route("/calendar/{secret}.ics", web::get().to(calendar_feed))
     .route("/graphiql", web::get().to(graphiql))
     .route("/", web::get().to(root))
     .route("/healthz", web::get().to(healthz))
@@ -465,6 +466,36 @@ async fn dashboard_csv(
                 "attachment; filename=\"cohort-dashboard.csv\"",
             ))
             .body(csv),
+        Err(err) => api_error(err),
+    }
+}
+
+/// GET /calendar/{secret}.ics: her calendar feed. The secret in the address is the
+/// credential (calendar apps send no headers); an unknown, rotated or disabled one is 404.
+async fn calendar_feed(path: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
+    let (store, secret) = (state.store.clone(), path.into_inner());
+    let outcome = state
+        .pool
+        .run(state.limits.timeout, async move {
+            herlead_api::calendar::calendar_ics(&store, &secret, herlead_store::now()).await
+        })
+        .await;
+    let Ok(outcome) = outcome else {
+        return error_body(
+            HttpResponse::ServiceUnavailable(),
+            ErrorCode::Internal,
+            "the calendar took too long",
+        );
+    };
+    match outcome {
+        Ok(Some(ics)) => HttpResponse::Ok()
+            .content_type("text/calendar; charset=utf-8")
+            .body(ics),
+        Ok(None) => error_body(
+            HttpResponse::NotFound(),
+            ErrorCode::NotFound,
+            "no calendar feed has this address",
+        ),
         Err(err) => api_error(err),
     }
 }

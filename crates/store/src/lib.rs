@@ -20,13 +20,16 @@ mod derived;
 mod sync;
 mod write;
 // Features: one module per capability, each an `impl Store` block.
+mod account;
 #[cfg(feature = "bench")]
 mod bench;
+mod calendar;
 mod cohort_tasks;
 mod cohorts;
 mod communities;
 mod contacts;
 mod digests;
+mod erasure;
 mod guidance;
 mod interactions;
 mod nudges;
@@ -51,9 +54,10 @@ pub use bench::HandWrittenAggregates;
 pub use cohorts::{CohortFingerprint, CohortMember};
 pub use contacts::{ContactFilter, ContactPage, DeletedContact, PageRequest};
 pub use digests::MemberDigest;
+pub use erasure::Erasure;
 pub use error::StoreError;
 pub use events::{Event, EventSource};
-pub use progress::ProgressEvent;
+pub use progress::{ProgressEvent, ProgressEventPage};
 pub use sessions::{NewRefreshToken, RotateOutcome};
 pub use snapshot::RuleData;
 pub use task_records::TaskStatusChange;
@@ -263,12 +267,15 @@ mod layer_tests {
         &["sync"],
         &["write"],
         &[
+            "account",
             "bench",
+            "calendar",
             "cohort_tasks",
             "cohorts",
             "communities",
             "contacts",
             "digests",
+            "erasure",
             "guidance",
             "interactions",
             "nudges",

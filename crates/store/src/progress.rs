@@ -5,6 +5,8 @@ use herlead_core::{TaskStatus, UserId, input::Note, progress::TaskRecord};
 
 use crate::{
     EventSource, Store, StoreError,
+    convert::parse_status,
+    entity::progress_event,
     task_records::{TaskStatusChange, apply, record, records},
 };
 
@@ -58,10 +60,8 @@ impl Store {
         Ok(record(&self.db, user, &key).await?.unwrap_or(written))
     }
 
-    /// The user's progress history, oldest first.
-    #[cfg(feature = "test-util")]
+    /// The user's progress history, oldest first (the export reads all of it).
     pub async fn progress_events(&self, user: UserId) -> Result<Vec<ProgressEvent>, StoreError> {
-        use crate::{convert::parse_status, entity::progress_event};
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
         progress_event::Entity::find()
             .filter(progress_event::Column::UserId.eq(user.0))
@@ -69,20 +69,69 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|m| {
-                Ok(ProgressEvent {
-                    id: m.id,
-                    user: UserId(m.user_id),
-                    from: parse_status(&m.from_status)?,
-                    to: parse_status(&m.to_status)?,
-                    task_key: m.task_key,
-                    note: m.note.map(Note::from_stored),
-                    occurred_at: m.occurred_at,
-                    source: m.source.parse().map_err(|_| {
-                        StoreError::Corrupt(format!("unknown status source {:?}", m.source))
-                    })?,
-                })
-            })
+            .map(to_event)
             .collect()
     }
+
+    /// One page of the user's progress history, newest first: at most `first` events older
+    /// than the event `before` (an id from an earlier page), with how many she has in all and
+    /// whether older ones follow.
+    pub async fn progress_history(
+        &self,
+        user: UserId,
+        first: u64,
+        before: Option<i64>,
+    ) -> Result<ProgressEventPage, StoreError> {
+        use sea_orm::{
+            ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+        };
+        let total = progress_event::Entity::find()
+            .filter(progress_event::Column::UserId.eq(user.0))
+            .count(&self.db)
+            .await?;
+        let mut query =
+            progress_event::Entity::find().filter(progress_event::Column::UserId.eq(user.0));
+        if let Some(before) = before {
+            query = query.filter(progress_event::Column::Id.lt(before));
+        }
+        let mut models = query
+            .order_by_desc(progress_event::Column::Id)
+            .limit(first + 1)
+            .all(&self.db)
+            .await?;
+        let has_next = models.len() as u64 > first;
+        models.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+        Ok(ProgressEventPage {
+            items: models.into_iter().map(to_event).collect::<Result<_, _>>()?,
+            total,
+            has_next,
+        })
+    }
+}
+
+/// A page of her progress history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressEventPage {
+    /// The events, newest first.
+    pub items: Vec<ProgressEvent>,
+    /// How many events she has in all.
+    pub total: u64,
+    /// Whether older events follow this page.
+    pub has_next: bool,
+}
+
+fn to_event(m: progress_event::Model) -> Result<ProgressEvent, StoreError> {
+    Ok(ProgressEvent {
+        id: m.id,
+        user: UserId(m.user_id),
+        from: parse_status(&m.from_status)?,
+        to: parse_status(&m.to_status)?,
+        task_key: m.task_key,
+        note: m.note.map(Note::from_stored),
+        occurred_at: m.occurred_at,
+        source: m
+            .source
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("unknown status source {:?}", m.source)))?,
+    })
 }

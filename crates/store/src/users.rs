@@ -108,6 +108,21 @@ impl Store {
         }))
     }
 
+    /// The account with this id, with its password hash.
+    pub async fn credentials_by_id(
+        &self,
+        id: UserId,
+    ) -> Result<Option<UserCredentials>, StoreError> {
+        let Some(model) = user::Entity::find_by_id(id.0).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let password_hash = model.password_hash.clone();
+        Ok(Some(UserCredentials {
+            user: to_user(model)?,
+            password_hash,
+        }))
+    }
+
     /// Counts accounts (tests only).
     #[cfg(feature = "test-util")]
     pub async fn count_users(&self) -> Result<u64, StoreError> {

@@ -18,24 +18,12 @@ use crate::{
 };
 
 use super::{
-    common::{services, viewer},
+    common::{check_auth_rate, services, viewer},
     types::{
         AuthPayload, ChannelView, LoginInput, PlaybookView, ProgressView, RegisterInput,
         SetTaskStatusInput, TaskProgressView, UserView,
     },
 };
-
-/// Brute-force protection for sign-in, registration and refresh: per client address.
-async fn check_auth_rate(ctx: &Context<'_>) -> Result<()> {
-    match ctx.data_opt::<Arc<crate::limits::RateLimits>>() {
-        Some(limits) => {
-            limits
-                .check_auth(ctx.data_opt::<crate::limits::ClientAddr>().copied())
-                .await
-        }
-        None => Ok(()),
-    }
-}
 
 /// Refresh tokens are 43 characters; anything much longer is not one of ours.
 const MAX_REFRESH_TOKEN_LEN: usize = 256;

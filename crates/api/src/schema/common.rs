@@ -30,6 +30,27 @@ pub(crate) fn viewer(ctx: &Context<'_>) -> Result<Viewer> {
         .viewer()
 }
 
+/// Brute-force protection for sign-in, registration, refresh and anything else that checks a
+/// password: per client address.
+pub(crate) async fn check_auth_rate(ctx: &Context<'_>) -> Result<()> {
+    match ctx.data_opt::<Arc<crate::limits::RateLimits>>() {
+        Some(limits) => {
+            limits
+                .check_auth(ctx.data_opt::<crate::limits::ClientAddr>().copied())
+                .await
+        }
+        None => Ok(()),
+    }
+}
+
+/// Password guesses against one account: per account, whatever the address.
+pub(crate) async fn check_account_rate(ctx: &Context<'_>, email: &str) -> Result<()> {
+    match ctx.data_opt::<Arc<crate::limits::RateLimits>>() {
+        Some(limits) => limits.check_account(email).await,
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn store<'a>(ctx: &Context<'a>) -> &'a Store {
     services(ctx).0
 }

@@ -5,16 +5,20 @@
 //! object.
 
 mod account;
+mod calendar;
 mod cohorts;
 mod common;
 mod community;
 mod dashboard;
+mod export;
 mod guidance;
+mod history;
 mod live;
 mod membership;
 mod network;
 mod nudges;
 mod presence;
+mod settings;
 mod types;
 
 pub use live::Subscription;
@@ -30,6 +34,9 @@ pub struct Query(
     cohorts::CohortsQuery,
     membership::MembershipQuery,
     nudges::NudgesQuery,
+    history::HistoryQuery,
+    export::ExportQuery,
+    calendar::CalendarQuery,
 );
 
 /// Write operations.
@@ -44,4 +51,6 @@ pub struct Mutation(
     nudges::NudgesMutation,
     cohorts::CohortTasksMutation,
     nudges::NudgeReadMutation,
+    settings::SettingsMutation,
+    calendar::CalendarMutation,
 );

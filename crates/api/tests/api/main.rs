@@ -4,8 +4,11 @@
 mod account;
 mod classify;
 mod coach;
+mod erasure;
+mod export;
 mod journey;
 mod matrix;
+mod settings;
 mod social;
 
 use std::sync::Arc;

@@ -167,6 +167,18 @@ fn rows() -> Vec<Row> {
             outcomes: OWN,
         },
         Row {
+            name: "progressHistory",
+            kind: "query",
+            query: "{ progressHistory { totalCount edges { node { taskKey note } } } }",
+            outcomes: OWN,
+        },
+        Row {
+            name: "exportMyData",
+            kind: "query",
+            query: "{ exportMyData }",
+            outcomes: OWN,
+        },
+        Row {
             name: "presence",
             kind: "query",
             query: "{ presence { website emailSignature profiles { handle } } }",

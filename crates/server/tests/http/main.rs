@@ -144,6 +144,7 @@ impl TestApp {
 /// The binary itself, as the README runs it: SQLite default in the working directory, a
 /// generated secret, and a clean exit on SIGTERM.
 mod binary;
+mod calendar;
 mod crash;
 mod graphql;
 mod hardening;

@@ -731,3 +731,41 @@ async fn test_metrics_are_private_in_production_or_on_their_own_address() {
     assert!(own.text().await.expect("text").contains("herlead_"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn test_a_password_change_ends_her_other_sockets_and_signing_out_everywhere_ends_all() {
+    for db in testing::all().await {
+        let url = db.url.clone();
+        let a = spawn_on(db, &url).await;
+        let (first, _) = a.register("ada@example.org").await;
+        let (second, _) = login(&a, "ada@example.org").await;
+        let mut one = acked(&a.address, Some(&first)).await;
+        let mut two = acked(&a.address, Some(&second)).await;
+        send(&mut two, json!({"id": "n", "type": "subscribe", "payload": {"query": "subscription { myNudges { message } }"}})).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+
+        // She changes her password from the first sign-in: the second one's socket closes.
+        let (_, body) = a
+            .post(
+                json!({"query": "mutation { changePassword(currentPassword: \"correct horse battery\", newPassword: \"a new horse battery\") }"}),
+                Some(&first),
+            )
+            .await;
+        assert_eq!(body["data"]["changePassword"], true, "{body}");
+        assert_eq!(closed_with(&mut two).await, Some(4403), "{}", a.label());
+        // The sign-in she changed it from stays open …
+        let me = operation(&mut one, "1", "{ me { email } }", json!({})).await;
+        assert_eq!(me["data"]["me"]["email"], "ada@example.org", "{me}");
+        // … until she signs out everywhere.
+        send(&mut one, json!({"id": "n", "type": "subscribe", "payload": {"query": "subscription { myNudges { message } }"}})).await;
+        let (_, body) = a
+            .post(
+                json!({"query": "mutation { signOutEverywhere }"}),
+                Some(&first),
+            )
+            .await;
+        assert_eq!(body["data"]["signOutEverywhere"], true, "{body}");
+        assert_eq!(closed_with(&mut one).await, Some(4403), "{}", a.label());
+        a.stop().await;
+    }
+}

@@ -1,5 +1,6 @@
 //! sea-orm entities. Private to this crate: callers get core types.
 
+pub(crate) mod calendar_feed;
 pub(crate) mod cohort;
 pub(crate) mod cohort_coach;
 pub(crate) mod cohort_member;

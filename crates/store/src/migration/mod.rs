@@ -10,6 +10,7 @@ mod m20261127_000004_revisions;
 mod m20261202_000005_rate_limits;
 mod m20261202_000006_derived;
 mod m20261202_000007_contact_details;
+mod m20261202_000008_calendar_feeds;
 
 /// Applies the migrations in order; see [`crate::Store::migrate`].
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_rate_limits::Migration),
             Box::new(m20261202_000006_derived::Migration),
             Box::new(m20261202_000007_contact_details::Migration),
+            Box::new(m20261202_000008_calendar_feeds::Migration),
         ]
     }
 }

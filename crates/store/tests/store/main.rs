@@ -542,8 +542,8 @@ async fn test_a_failed_migration_leaves_the_database_as_it_was() {
             .expect("query");
         assert_eq!(
             applied.as_deref(),
-            Some("7"),
-            "the seven real migrations only"
+            Some("8"),
+            "the eight real migrations only"
         );
         assert!(db.store.user_by_id(id).await.expect("query").is_some());
         db.store
