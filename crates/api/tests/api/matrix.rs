@@ -179,6 +179,12 @@ fn rows() -> Vec<Row> {
             outcomes: OWN,
         },
         Row {
+            name: "calendarFeed",
+            kind: "query",
+            query: "{ calendarFeed { createdAt } }",
+            outcomes: OWN,
+        },
+        Row {
             name: "presence",
             kind: "query",
             query: "{ presence { website emailSignature profiles { handle } } }",

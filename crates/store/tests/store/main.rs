@@ -519,6 +519,11 @@ async fn test_a_failed_write_in_a_group_changes_nothing_and_spares_the_others() 
 async fn test_a_failed_migration_leaves_the_database_as_it_was() {
     for db in testing::all().await {
         let id = member(&db.store, "ada@example.org", "t1").await;
+        let real = db
+            .store
+            .query_text("SELECT count(*) FROM seaql_migrations")
+            .await
+            .expect("query");
         let err = testing::migrate_with_a_failing_step(&db.store).await;
         assert!(err.to_string().contains("broken"), "{err}");
         // The table the broken step created was rolled back with it …
@@ -540,11 +545,7 @@ async fn test_a_failed_migration_leaves_the_database_as_it_was() {
             .query_text("SELECT count(*) FROM seaql_migrations")
             .await
             .expect("query");
-        assert_eq!(
-            applied.as_deref(),
-            Some("8"),
-            "the eight real migrations only"
-        );
+        assert_eq!(applied, real, "the real migrations only");
         assert!(db.store.user_by_id(id).await.expect("query").is_some());
         db.store
             .migrate()
