@@ -31,7 +31,8 @@ pub struct Suggestion {
 /// The evidence behind a [`Suggestion`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
-    /// `company` or `position`.
+    /// The contact field the words were found in: `company` or `jobTitle` (the contact's
+    /// spelling, which the API shows as it is).
     pub field: &'static str,
     /// The words that matched, as written in that field.
     pub matched: String,
@@ -180,10 +181,10 @@ pub fn suggest(company: Option<&str>, position: Option<&str>) -> Option<Suggesti
                 },
             })
     };
-    hit(&position, "position", STRONG_POSITIONS)
+    hit(&position, "jobTitle", STRONG_POSITIONS)
         .or_else(|| hit(&company, "company", KEYWORDS))
         .or_else(|| hit(&company, "company", COMPANY_ONLY))
-        .or_else(|| hit(&position, "position", KEYWORDS))
+        .or_else(|| hit(&position, "jobTitle", KEYWORDS))
         .or_else(|| {
             let words = company.as_ref()?;
             let matched = words.suffix()?;
@@ -375,7 +376,7 @@ mod tests {
         // A strong position beats the company.
         assert_eq!(
             sector("Banco Andino S.A.", "Periodista").map(|s| (s.0, s.1)),
-            Some((Sector::Media, "position"))
+            Some((Sector::Media, "jobTitle"))
         );
         assert_eq!(
             sector("Universidad de Chile", "Senadora").map(|s| s.0),

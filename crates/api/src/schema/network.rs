@@ -65,12 +65,7 @@ impl ContactView {
         )?;
         Some(SectorSuggestion {
             sector: s.sector,
-            // The import crate says "position", as contact files do; the API says jobTitle.
-            field: if s.because.field == "position" {
-                "jobTitle"
-            } else {
-                s.because.field
-            },
+            field: s.because.field,
             matched: s.because.matched,
             rule: s.because.rule,
         })
