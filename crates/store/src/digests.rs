@@ -27,13 +27,10 @@ use uuid::Uuid;
 
 use crate::{
     RuleData, Store, StoreError,
-    convert::{
-        UNCLASSIFIED, classified, corrupt, to_community, to_contact, to_meeting, to_presence,
-        to_profile, to_totals,
-    },
+    convert::{UNCLASSIFIED, classified, corrupt, to_contact, to_totals},
     derived,
-    entity::{community, contact, meeting, presence, profile, user},
-    snapshot::load_snapshots,
+    entity::{contact, user},
+    snapshot::{load_rule_data_of, load_snapshots},
 };
 
 /// What the dashboard needs of one member.
@@ -114,51 +111,12 @@ impl Store {
         let among = |column: contact::Column| crate::among(conn, column, ids(&kept));
 
         // The rules' inputs: presence, profiles, communities, meetings.
-        for m in presence::Entity::find()
-            .filter(crate::among(conn, presence::Column::UserId, ids(&kept)))
-            .all(conn)
-            .await?
-        {
-            let user = UserId(m.user_id);
-            let value = to_presence(m)?;
+        for (user, data) in load_rule_data_of(conn, &kept, false).await? {
             if let Some(d) = out.get_mut(&user) {
-                d.data.presence = value;
-            }
-        }
-        for m in profile::Entity::find()
-            .filter(crate::among(conn, profile::Column::UserId, ids(&kept)))
-            .order_by_asc(profile::Column::Id)
-            .all(conn)
-            .await?
-        {
-            let user = UserId(m.user_id);
-            let value = to_profile(m)?;
-            if let Some(d) = out.get_mut(&user) {
-                d.data.profiles.push(value);
-            }
-        }
-        for m in community::Entity::find()
-            .filter(crate::among(conn, community::Column::UserId, ids(&kept)))
-            .order_by_asc(community::Column::Id)
-            .all(conn)
-            .await?
-        {
-            let user = UserId(m.user_id);
-            let value = to_community(m)?;
-            if let Some(d) = out.get_mut(&user) {
-                d.data.communities.push(value);
-            }
-        }
-        for m in meeting::Entity::find()
-            .filter(crate::among(conn, meeting::Column::UserId, ids(&kept)))
-            .order_by_desc(meeting::Column::OccurredAt)
-            .order_by_asc(meeting::Column::Id)
-            .all(conn)
-            .await?
-        {
-            let user = UserId(m.user_id);
-            if let Some(d) = out.get_mut(&user) {
-                d.data.meetings.push(to_meeting(m, vec![]));
+                d.data = RuleData {
+                    totals: d.data.totals,
+                    ..data
+                };
             }
         }
 

@@ -41,27 +41,12 @@ pub(crate) async fn load_snapshots(
     if ids.is_empty() {
         return Ok((out, stages));
     }
-    for m in presence::Entity::find()
-        .filter(crate::among(conn, presence::Column::UserId, ids.clone()))
-        .all(conn)
-        .await?
-    {
-        let user = UserId(m.user_id);
-        let value = to_presence(m)?;
+    for (user, data) in load_rule_data_of(conn, users, true).await? {
         if let Some(s) = out.get_mut(&user) {
-            s.presence = value;
-        }
-    }
-    for m in profile::Entity::find()
-        .filter(crate::among(conn, profile::Column::UserId, ids.clone()))
-        .order_by_asc(profile::Column::Id)
-        .all(conn)
-        .await?
-    {
-        let user = UserId(m.user_id);
-        let value = to_profile(m)?;
-        if let Some(s) = out.get_mut(&user) {
-            s.profiles.push(value);
+            s.presence = data.presence;
+            s.profiles = data.profiles;
+            s.communities = data.communities;
+            s.meetings = data.meetings;
         }
     }
     for m in contact::Entity::find()
@@ -90,6 +75,47 @@ pub(crate) async fn load_snapshots(
             s.interactions.push(value);
         }
     }
+    Ok((out, stages))
+}
+
+/// What the rules read besides her contacts, for many users at once (their totals left at
+/// zero: `derived` owns them): presence, profiles and communities oldest first, meetings
+/// newest first, with their attendees when `attendees` is set. One statement per table
+/// (two for meetings with attendees), whatever the number of users.
+pub(crate) async fn load_rule_data_of(
+    conn: &impl ConnectionTrait,
+    users: &[UserId],
+    attendees: bool,
+) -> Result<HashMap<UserId, RuleData>, StoreError> {
+    let ids: Vec<Uuid> = users.iter().map(|u| u.0).collect();
+    let mut out: HashMap<UserId, RuleData> =
+        users.iter().map(|u| (*u, RuleData::default())).collect();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for m in presence::Entity::find()
+        .filter(crate::among(conn, presence::Column::UserId, ids.clone()))
+        .all(conn)
+        .await?
+    {
+        let user = UserId(m.user_id);
+        let value = to_presence(m)?;
+        if let Some(d) = out.get_mut(&user) {
+            d.presence = value;
+        }
+    }
+    for m in profile::Entity::find()
+        .filter(crate::among(conn, profile::Column::UserId, ids.clone()))
+        .order_by_asc(profile::Column::Id)
+        .all(conn)
+        .await?
+    {
+        let user = UserId(m.user_id);
+        let value = to_profile(m)?;
+        if let Some(d) = out.get_mut(&user) {
+            d.profiles.push(value);
+        }
+    }
     for m in community::Entity::find()
         .filter(crate::among(conn, community::Column::UserId, ids.clone()))
         .order_by_asc(community::Column::Id)
@@ -98,16 +124,30 @@ pub(crate) async fn load_snapshots(
     {
         let user = UserId(m.user_id);
         let value = to_community(m)?;
-        if let Some(s) = out.get_mut(&user) {
-            s.communities.push(value);
+        if let Some(d) = out.get_mut(&user) {
+            d.communities.push(value);
         }
     }
-    for (user, meeting) in load_meetings_of(conn, ids, None).await? {
-        if let Some(s) = out.get_mut(&user) {
-            s.meetings.push(meeting);
+    let meetings = if attendees {
+        load_meetings_of(conn, ids, None).await?
+    } else {
+        // The rules read when meetings happened, not who came.
+        meeting::Entity::find()
+            .filter(crate::among(conn, meeting::Column::UserId, ids))
+            .order_by_desc(meeting::Column::OccurredAt)
+            .order_by_asc(meeting::Column::Id)
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|m| (UserId(m.user_id), to_meeting(m, vec![])))
+            .collect()
+    };
+    for (user, meeting) in meetings {
+        if let Some(d) = out.get_mut(&user) {
+            d.meetings.push(meeting);
         }
     }
-    Ok((out, stages))
+    Ok(out)
 }
 
 /// Meetings of the given users (optionally of one community), newest first, with attendees:
@@ -258,21 +298,8 @@ pub(crate) async fn load_rule_data(
     conn: &impl ConnectionTrait,
     user: UserId,
 ) -> Result<RuleData, StoreError> {
-    // The rules read when meetings happened, not who came.
-    let meetings = meeting::Entity::find()
-        .filter(meeting::Column::UserId.eq(user.0))
-        .order_by_desc(meeting::Column::OccurredAt)
-        .order_by_asc(meeting::Column::Id)
-        .all(conn)
+    Ok(load_rule_data_of(conn, &[user], false)
         .await?
-        .into_iter()
-        .map(|m| to_meeting(m, vec![]))
-        .collect();
-    Ok(RuleData {
-        presence: load_presence(conn, user).await?,
-        profiles: load_profiles(conn, user).await?,
-        communities: load_communities(conn, user).await?,
-        meetings,
-        totals: Totals::default(),
-    })
+        .remove(&user)
+        .unwrap_or_default())
 }
