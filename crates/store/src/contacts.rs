@@ -1,6 +1,8 @@
 //! Her contacts: one at a time, and a filtered page. Every read and write is scoped to her,
 //! so another member's id is simply not found.
 
+use std::collections::HashMap;
+
 use herlead_core::{
     UserId,
     network::{Contact, Scope, Sector, Stage},
@@ -168,14 +170,24 @@ impl Store {
                 });
             }
             let before = derived::before(txn, user, &ids).await?;
-            let mut changed = 0;
+            // One statement per (sector, scope) pair, at most fifteen, not one per contact;
+            // an id named twice takes its last classification.
+            let mut last: HashMap<Uuid, (Sector, Scope)> = HashMap::new();
             for (id, sector, scope) in changes {
+                last.insert(*id, (*sector, *scope));
+            }
+            let mut groups: HashMap<(Sector, Scope), Vec<Uuid>> = HashMap::new();
+            for (id, pair) in last {
+                groups.entry(pair).or_default().push(id);
+            }
+            let mut changed = 0;
+            for ((sector, scope), group) in groups {
                 changed += contact::Entity::update_many()
                     .col_expr(contact::Column::Sector, Expr::value(sector.as_str()))
                     .col_expr(contact::Column::Scope, Expr::value(scope.as_str()))
                     .col_expr(contact::Column::UpdatedAt, Expr::value(now))
-                    .filter(contact::Column::Id.eq(*id))
                     .filter(contact::Column::UserId.eq(user.0))
+                    .filter(contact::Column::Id.is_in(group))
                     .exec(txn)
                     .await?
                     .rows_affected;

@@ -156,6 +156,25 @@ async fn test_unclassified_contacts_are_suggested_a_sector_and_classified_in_bul
                 .any(|r| r["code"] == "CLASSIFY_CONTACTS"),
             "{after}"
         );
+        // An id named twice takes its last classification.
+        let first = nodes[0]["node"]["id"].clone();
+        let twice = json!([
+            {"contactId": first, "sector": "MEDIA", "scope": "CITY"},
+            {"contactId": first, "sector": "PUBLIC", "scope": "GLOBAL"},
+        ]);
+        let data = h.ok(CLASSIFY, json!({"i": twice}), &member.access).await;
+        assert_eq!(data["classifyContacts"], 1, "{}", h.label());
+        let one = h
+            .ok(
+                "query($id: ID!) { contact(id: $id) { sector scope } }",
+                json!({"id": first}),
+                &member.access,
+            )
+            .await;
+        assert_eq!(
+            one["contact"],
+            json!({"sector": "PUBLIC", "scope": "GLOBAL"})
+        );
         // Academia is covered now: the rules count the classified contacts.
         let academia = |v: &Value| {
             v["recommendations"]
