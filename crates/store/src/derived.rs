@@ -12,19 +12,23 @@ use herlead_core::{
     UserId,
     community::Meeting,
     derived::{ContactFacts, Totals, facts_of},
-    network::{Contact, Interaction, Stage},
+    network::{Contact, Interaction, Stage, ValuesAlignment},
+    recommend::{Focus, PER_CODE},
     reconnect::{Reconnect, cadence_days, due_to_reconnect},
     rules::Snapshot,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::Expr,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait, SimpleExpr},
 };
 use uuid::Uuid;
 
 use crate::{
     StoreError,
-    convert::{corrupt, json_text, to_contact, to_facts, to_interaction, to_meeting, to_totals},
+    convert::{
+        classified, corrupt, json_text, to_contact, to_facts, to_interaction, to_meeting, to_totals,
+    },
     entity::{contact, interaction, meeting, meeting_attendee, user},
     snapshot::load_snapshot,
 };
@@ -353,4 +357,99 @@ pub(crate) fn with_contacts(
             Some((c.clone(), stages.get(&c.id).copied()?, r))
         })
         .collect()
+}
+
+/// One of the contact lists her recommendations name (see `Focus`), as a query over kept
+/// columns: which rows, in which order, how many.
+#[derive(Debug)]
+pub(crate) struct FocusList {
+    /// The rows (her rows still to be chosen by the caller).
+    pub(crate) filter: SimpleExpr,
+    /// Their order.
+    pub(crate) order: Vec<(contact::Column, Order)>,
+    /// How many.
+    pub(crate) limit: u64,
+}
+
+/// The five focus lists in `Focus`'s field order: not connected, values unknown, asked
+/// before giving, not given, competitor. Each leaves out the contacts she has not classified
+/// (the rules ignore them). `Store::focus` reads them for one member with `LIMIT`, the
+/// dashboard's digests for many with a window per member.
+pub(crate) fn focus_lists() -> [FocusList; 5] {
+    let per = u64::try_from(PER_CODE).unwrap_or(5);
+    let by_id = || vec![(contact::Column::Id, Order::Asc)];
+    let meet = || contact::Column::OnMeetList.eq(true).and(classified());
+    [
+        FocusList {
+            filter: meet().and(contact::Column::Stage.eq(Stage::Identified.as_str())),
+            order: by_id(),
+            limit: per,
+        },
+        FocusList {
+            filter: meet()
+                .and(contact::Column::ValuesAlignment.eq(ValuesAlignment::Unknown.as_str())),
+            order: by_id(),
+            limit: per,
+        },
+        FocusList {
+            filter: classified().and(contact::Column::FirstUnprecededAskAt.is_not_null()),
+            // By her first such ask, then id.
+            order: vec![
+                (contact::Column::FirstUnprecededAskAt, Order::Asc),
+                (contact::Column::Id, Order::Asc),
+            ],
+            limit: per,
+        },
+        FocusList {
+            filter: meet().and(contact::Column::Gives.eq(0)),
+            order: by_id(),
+            limit: per,
+        },
+        FocusList {
+            filter: classified().and(contact::Column::Competitor.eq(true)),
+            order: by_id(),
+            limit: 1,
+        },
+    ]
+}
+
+/// Contacts whose kept due date has come at `now`, most overdue first (ties: longest since
+/// last touch, then id), at most `limit`, as a focus list.
+pub(crate) fn due_list(now: DateTime<Utc>, limit: u64) -> FocusList {
+    FocusList {
+        filter: contact::Column::DueAt.lte(now),
+        order: vec![
+            (contact::Column::DueAt, Order::Asc),
+            (contact::Column::LastTouchAt, Order::Asc),
+            (contact::Column::Id, Order::Asc),
+        ],
+        limit,
+    }
+}
+
+/// Focus lists as read (see [`focus_lists`]) and the overdue contacts, as a [`Focus`].
+pub(crate) fn focus_from(
+    lists: [Vec<contact::Model>; 5],
+    overdue: Vec<(Contact, Stage, Reconnect)>,
+) -> Result<Focus, StoreError> {
+    let contacts = |rows: Vec<contact::Model>| {
+        rows.into_iter()
+            .map(|m| to_contact(m).map(|(c, _)| c))
+            .collect::<Result<Vec<_>, StoreError>>()
+    };
+    let [
+        not_connected,
+        values_unknown,
+        asked_before_giving,
+        not_given,
+        competitor,
+    ] = lists;
+    Ok(Focus {
+        not_connected: contacts(not_connected)?,
+        values_unknown: contacts(values_unknown)?,
+        asked_before_giving: contacts(asked_before_giving)?,
+        not_given: contacts(not_given)?,
+        competitor: contacts(competitor)?.into_iter().next(),
+        overdue: overdue.into_iter().map(|(c, _, r)| (c, r)).collect(),
+    })
 }

@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use crate::{
     RuleData, Store, StoreError,
-    convert::{UNCLASSIFIED, classified, corrupt, to_contact, to_totals},
+    convert::{UNCLASSIFIED, corrupt, to_contact, to_totals},
     derived,
     entity::{contact, user},
     snapshot::{load_rule_data_of, load_snapshots},
@@ -185,68 +185,18 @@ impl Store {
 
         // The contacts her recommendations name (as `Store::focus` reads them, for everyone
         // at once: the first few per member by a window over her rows).
+        let mut lists: [HashMap<UserId, Vec<contact::Model>>; 5] = Default::default();
+        for (rows, spec) in lists.iter_mut().zip(derived::focus_lists()) {
+            let filter = among(contact::Column::UserId).and(spec.filter);
+            *rows = first_per_user(conn, filter, &spec.order, spec.limit).await?;
+        }
         let per = u64::try_from(PER_CODE).unwrap_or(5);
-        let by_id = [(contact::Column::Id, Order::Asc)];
-        // The rules ignore contacts she has not classified yet.
-        let meet = contact::Column::OnMeetList.eq(true).and(classified());
-        let not_connected = first_per_user(
+        let due = derived::due_list(now, per);
+        let mut overdue = first_per_user(
             conn,
-            among(contact::Column::UserId)
-                .and(meet.clone())
-                .and(contact::Column::Stage.eq(Stage::Identified.as_str())),
-            &by_id,
-            per,
-        )
-        .await?;
-        let values_unknown = first_per_user(
-            conn,
-            among(contact::Column::UserId).and(meet.clone()).and(
-                contact::Column::ValuesAlignment
-                    .eq(herlead_core::network::ValuesAlignment::Unknown.as_str()),
-            ),
-            &by_id,
-            per,
-        )
-        .await?;
-        let not_given = first_per_user(
-            conn,
-            among(contact::Column::UserId)
-                .and(meet)
-                .and(contact::Column::Gives.eq(0)),
-            &by_id,
-            per,
-        )
-        .await?;
-        let competitor = first_per_user(
-            conn,
-            among(contact::Column::UserId)
-                .and(contact::Column::Competitor.eq(true))
-                .and(classified()),
-            &by_id,
-            1,
-        )
-        .await?;
-        let asked_before_giving = first_per_user(
-            conn,
-            among(contact::Column::UserId)
-                .and(contact::Column::FirstUnprecededAskAt.is_not_null())
-                .and(classified()),
-            &[
-                (contact::Column::FirstUnprecededAskAt, Order::Asc),
-                (contact::Column::Id, Order::Asc),
-            ],
-            per,
-        )
-        .await?;
-        let overdue = first_per_user(
-            conn,
-            among(contact::Column::UserId).and(contact::Column::DueAt.lte(now)),
-            &[
-                (contact::Column::DueAt, Order::Asc),
-                (contact::Column::LastTouchAt, Order::Asc),
-                (contact::Column::Id, Order::Asc),
-            ],
-            per,
+            among(contact::Column::UserId).and(due.filter),
+            &due.order,
+            due.limit,
         )
         .await?;
         // Contacts with a touch still ahead of `now`, from their own history (see
@@ -279,17 +229,6 @@ impl Store {
             .filter_map(|(u, at)| Some((UserId(u), at?)))
             .collect();
 
-        let contacts = |lists: &mut HashMap<UserId, Vec<contact::Model>>, user: UserId| {
-            lists
-                .remove(&user)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| to_contact(m).map(|(c, _)| c))
-                .collect::<Result<Vec<_>, StoreError>>()
-        };
-        let (mut not_connected, mut values_unknown, mut not_given, mut competitor) =
-            (not_connected, values_unknown, not_given, competitor);
-        let (mut asked_before_giving, mut overdue) = (asked_before_giving, overdue);
         let window = Duration::days(REAL_WORLD_WINDOW_DAYS);
         for user in kept {
             let ahead = mini_snapshot(&history, ahead_of.remove(&user).unwrap_or_default());
@@ -300,14 +239,10 @@ impl Store {
                 .map(|m| derived::due_entry(m, now))
                 .collect::<Result<_, _>>()?;
             let due = derived::merge_due(due, &ahead, now, PER_CODE);
-            let focus = Focus {
-                not_connected: contacts(&mut not_connected, user)?,
-                values_unknown: contacts(&mut values_unknown, user)?,
-                asked_before_giving: contacts(&mut asked_before_giving, user)?,
-                not_given: contacts(&mut not_given, user)?,
-                competitor: contacts(&mut competitor, user)?.into_iter().next(),
-                overdue: due.into_iter().map(|(c, _, r)| (c, r)).collect(),
-            };
+            let mine = lists
+                .each_mut()
+                .map(|list| list.remove(&user).unwrap_or_default());
+            let focus = derived::focus_from(mine, due)?;
             let Some(d) = out.get_mut(&user) else {
                 continue;
             };

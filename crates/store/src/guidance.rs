@@ -4,17 +4,14 @@
 use chrono::{DateTime, Utc};
 use herlead_core::{
     UserId,
-    network::{Contact, Stage, ValuesAlignment},
+    network::{Contact, Stage},
     recommend::{Focus, PER_CODE},
     reconnect::{Reconnect, due_to_reconnect},
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::{
-    RuleData, Store, StoreError,
-    convert::{classified, to_contact},
-    derived,
-    entity::contact,
+    RuleData, Store, StoreError, convert::to_contact, derived, entity::contact,
     snapshot::load_rule_data,
 };
 
@@ -32,61 +29,19 @@ impl Store {
         if !derived::computed(&self.db, user).await? {
             return Ok(Focus::of(&self.snapshot(user).await?, now));
         }
-        let per = u64::try_from(PER_CODE).unwrap_or(5);
-        let list = |query: sea_orm::Select<contact::Entity>, n: u64| async move {
-            query
+        let mut lists: [Vec<contact::Model>; 5] = Default::default();
+        for (rows, spec) in lists.iter_mut().zip(derived::focus_lists()) {
+            let mut query = contact::Entity::find()
                 .filter(contact::Column::UserId.eq(user.0))
-                // The rules ignore contacts she has not classified yet.
-                .filter(classified())
-                .order_by_asc(contact::Column::Id)
-                .limit(n)
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(|m| to_contact(m).map(|(c, _)| c))
-                .collect::<Result<Vec<_>, StoreError>>()
-        };
-        let meet = || contact::Entity::find().filter(contact::Column::OnMeetList.eq(true));
-        let not_connected = list(
-            meet().filter(contact::Column::Stage.eq(Stage::Identified.as_str())),
-            per,
-        )
-        .await?;
-        let values_unknown = list(
-            meet().filter(contact::Column::ValuesAlignment.eq(ValuesAlignment::Unknown.as_str())),
-            per,
-        )
-        .await?;
-        let not_given = list(meet().filter(contact::Column::Gives.eq(0)), per).await?;
-        let competitor = list(
-            contact::Entity::find().filter(contact::Column::Competitor.eq(true)),
-            1,
-        )
-        .await?
-        .into_iter()
-        .next();
-        // By her first such ask, then id.
-        let asked_before_giving = list(
-            contact::Entity::find()
-                .filter(contact::Column::FirstUnprecededAskAt.is_not_null())
-                .order_by_asc(contact::Column::FirstUnprecededAskAt),
-            per,
-        )
-        .await?;
-        let overdue = self
-            .due_from_index(user, now, per)
-            .await?
-            .into_iter()
-            .map(|(c, _, r)| (c, r))
-            .collect();
-        Ok(Focus {
-            not_connected,
-            values_unknown,
-            asked_before_giving,
-            not_given,
-            competitor,
-            overdue,
-        })
+                .filter(spec.filter);
+            for (column, order) in spec.order {
+                query = query.order_by(column, order);
+            }
+            *rows = query.limit(spec.limit).all(&self.db).await?;
+        }
+        let per = u64::try_from(PER_CODE).unwrap_or(5);
+        let overdue = self.due_from_index(user, now, per).await?;
+        derived::focus_from(lists, overdue)
     }
 
     /// Her contacts whose cadence has run out at `now`, most overdue first (ties: longest
@@ -121,19 +76,20 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<(Contact, Stage, Reconnect)>, StoreError> {
         let take = usize::try_from(limit).unwrap_or(usize::MAX);
-        let mut due = Vec::new();
-        for m in contact::Entity::find()
+        let spec = derived::due_list(now, limit);
+        let mut query = contact::Entity::find()
             .filter(contact::Column::UserId.eq(user.0))
-            .filter(contact::Column::DueAt.lte(now))
-            .order_by_asc(contact::Column::DueAt)
-            .order_by_asc(contact::Column::LastTouchAt)
-            .order_by_asc(contact::Column::Id)
-            .limit(limit)
+            .filter(spec.filter);
+        for (column, order) in spec.order {
+            query = query.order_by(column, order);
+        }
+        let due = query
+            .limit(spec.limit)
             .all(&self.db)
             .await?
-        {
-            due.push(derived::due_entry(m, now)?);
-        }
+            .into_iter()
+            .map(|m| derived::due_entry(m, now))
+            .collect::<Result<Vec<_>, _>>()?;
         // A touch ahead of `now` does not count yet: recompute those contacts exactly.
         let ahead: Vec<Contact> = contact::Entity::find()
             .filter(contact::Column::UserId.eq(user.0))
