@@ -26,6 +26,15 @@ pub enum StoreError {
         /// The input field that referenced it.
         field: &'static str,
     },
+    /// The request is understood but cannot be carried out in the state things are in (an
+    /// import already confirmed, a preview expired): nothing changed.
+    #[error("{message}")]
+    Refused {
+        /// The input field it is about.
+        field: &'static str,
+        /// What is in the way, in words for the person who asked.
+        message: String,
+    },
     /// Change notifications could not be set up (PostgreSQL LISTEN).
     #[error("cannot listen for change notifications: {0}")]
     Events(String),

@@ -31,6 +31,7 @@ mod contacts;
 mod digests;
 mod erasure;
 mod guidance;
+mod imports;
 mod interactions;
 mod nudges;
 mod presence;
@@ -57,6 +58,7 @@ pub use digests::MemberDigest;
 pub use erasure::Erasure;
 pub use error::StoreError;
 pub use events::{Event, EventSource};
+pub use imports::{ImportBatch, ImportPreview, ImportStatus, PREVIEW_TTL, PREVIEWS_MAX};
 pub use progress::{ProgressEvent, ProgressEventPage};
 pub use sessions::{NewRefreshToken, RotateOutcome};
 pub use snapshot::RuleData;
@@ -277,6 +279,7 @@ mod layer_tests {
             "digests",
             "erasure",
             "guidance",
+            "imports",
             "interactions",
             "nudges",
             "presence",

@@ -8,6 +8,7 @@ pub(crate) mod cohort_task;
 pub(crate) mod cohort_task_status;
 pub(crate) mod community;
 pub(crate) mod contact;
+pub(crate) mod import_batch;
 pub(crate) mod interaction;
 pub(crate) mod meeting;
 pub(crate) mod meeting_attendee;

@@ -11,6 +11,7 @@ mod m20261202_000005_rate_limits;
 mod m20261202_000006_derived;
 mod m20261202_000007_contact_details;
 mod m20261202_000008_calendar_feeds;
+mod m20261203_000009_imports;
 
 /// Applies the migrations in order; see [`crate::Store::migrate`].
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_derived::Migration),
             Box::new(m20261202_000007_contact_details::Migration),
             Box::new(m20261202_000008_calendar_feeds::Migration),
+            Box::new(m20261203_000009_imports::Migration),
         ]
     }
 }

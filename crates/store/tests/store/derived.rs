@@ -76,7 +76,7 @@ fn random_contact(rng: &mut Rng, id: Uuid, now: DateTime<Utc>) -> Contact {
 }
 
 /// Everything the derived state must agree with, computed from her whole history.
-async fn check(store: &Store, user: UserId, step: &str) {
+pub(crate) async fn check(store: &Store, user: UserId, step: &str) {
     let snapshot = store.snapshot(user).await.expect("snapshot");
     let now = herlead_store::now();
     let kept = store.rule_data(user).await.expect("rule data").totals;

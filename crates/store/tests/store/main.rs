@@ -646,3 +646,4 @@ async fn test_a_stored_stall_threshold_out_of_range_is_an_error() {
 }
 
 mod derived;
+mod imports;
