@@ -59,7 +59,14 @@ pub enum ApiError {
     },
     /// Bad input.
     Validation(ValidationError),
-    /// A unique value is taken.
+    /// An uploaded file that cannot be read at all (VALIDATION on `file`).
+    File {
+        /// Why, as a stable code (`TOO_LARGE`, `EMPTY`, `BINARY`, `MISSING_HEADER`, …).
+        reason: &'static str,
+        /// What is wrong, in words.
+        message: String,
+    },
+    /// A unique value is taken, or the state of things refuses the request (CONFLICT).
     Conflict {
         /// The input field holding the value.
         field: &'static str,
@@ -85,7 +92,7 @@ impl ApiError {
             ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
             ApiError::Forbidden => ErrorCode::Forbidden,
             ApiError::NotFound { .. } => ErrorCode::NotFound,
-            ApiError::Validation(_) => ErrorCode::Validation,
+            ApiError::Validation(_) | ApiError::File { .. } => ErrorCode::Validation,
             ApiError::Conflict { .. } => ErrorCode::Conflict,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -99,7 +106,7 @@ impl ApiError {
             ApiError::Forbidden => "you are not allowed to do this".to_owned(),
             ApiError::NotFound { what, .. } => format!("{what} not found"),
             ApiError::Validation(v) => v.message.to_string(),
-            ApiError::Conflict { message, .. } => message.clone(),
+            ApiError::Conflict { message, .. } | ApiError::File { message, .. } => message.clone(),
             ApiError::RateLimited { retry_after } => {
                 format!("too many requests; retry in {retry_after} seconds")
             }
@@ -112,6 +119,7 @@ impl ApiError {
         match self {
             ApiError::Validation(v) => Some(v.field),
             ApiError::Conflict { field, .. } => Some(*field),
+            ApiError::File { .. } => Some("file"),
             ApiError::NotFound { field, .. } => *field,
             _ => None,
         }
@@ -163,6 +171,10 @@ impl From<ApiError> for async_graphql::Error {
         let code = err.code().as_str();
         let field = err.field();
         let retry_after = err.retry_after();
+        let reason = match &err {
+            ApiError::File { reason, .. } => Some(*reason),
+            _ => None,
+        };
         async_graphql::Error::new(err.message()).extend_with(|_, ext| {
             ext.set("code", code);
             if let Some(field) = field {
@@ -170,6 +182,9 @@ impl From<ApiError> for async_graphql::Error {
             }
             if let Some(seconds) = retry_after {
                 ext.set("retryAfter", seconds);
+            }
+            if let Some(reason) = reason {
+                ext.set("reason", reason);
             }
         })
     }
@@ -196,6 +211,7 @@ impl From<StoreError> for ApiError {
                 field: what,
                 message: format!("this {what} is already registered"),
             },
+            StoreError::Refused { field, message } => ApiError::Conflict { field, message },
             StoreError::NotFound { what, field } => ApiError::NotFound {
                 what,
                 field: Some(field),

@@ -53,6 +53,8 @@ pub struct ApiConfig {
     pub max_subscriptions_per_user: usize,
     /// Most subscriptions open at once on one socket (0: no limit).
     pub max_subscriptions_per_socket: usize,
+    /// Bounds on an uploaded contact file (bytes, rows, longest field).
+    pub imports: herlead_import::Limits,
 }
 
 impl Default for ApiConfig {
@@ -68,6 +70,7 @@ impl Default for ApiConfig {
             shared_rate_limits: false,
             max_subscriptions_per_user: 40,
             max_subscriptions_per_socket: 20,
+            imports: herlead_import::Limits::default(),
         }
     }
 }
@@ -116,6 +119,7 @@ pub fn build_schema_with(
             config.max_subscriptions_per_socket,
         ))
         .data(metrics)
+        .data(config.imports)
         .data(Arc::new(dashboard::Dashboards::new()))
         .limit_depth(config.max_depth)
         .limit_recursive_depth(config.max_recursion)

@@ -75,6 +75,14 @@ pub struct ConfigArgs {
         global = true
     )]
     pub body_limit: usize,
+    /// Largest contact file accepted in an upload (`previewImport`), in bytes.
+    #[arg(
+        long,
+        env = "HERLEAD_UPLOAD_LIMIT",
+        default_value_t = 8_388_608,
+        global = true
+    )]
+    pub upload_limit: usize,
     /// Access token lifetime, in seconds.
     #[arg(
         long,
@@ -266,6 +274,8 @@ pub struct Config {
     pub max_complexity: usize,
     /// Request body limit in bytes.
     pub body_limit: usize,
+    /// Largest uploaded file in bytes.
+    pub upload_limit: usize,
     /// Access token lifetime.
     pub access_token_ttl: Duration,
     /// Refresh token lifetime.
@@ -341,6 +351,7 @@ impl Config {
         positive("HERLEAD_MAX_DEPTH", args.max_depth)?;
         positive("HERLEAD_MAX_COMPLEXITY", args.max_complexity)?;
         positive("HERLEAD_BODY_LIMIT", args.body_limit)?;
+        positive("HERLEAD_UPLOAD_LIMIT", args.upload_limit)?;
         if let Some(workers) = args.workers {
             positive("HERLEAD_WORKERS", workers)?;
         }
@@ -416,6 +427,7 @@ impl Config {
             max_depth: args.max_depth,
             max_complexity: args.max_complexity,
             body_limit: args.body_limit,
+            upload_limit: args.upload_limit,
             access_token_ttl: Duration::from_secs(args.access_token_ttl),
             refresh_token_ttl: Duration::from_secs(args.refresh_token_ttl),
             workers: args.workers,

@@ -37,6 +37,8 @@ pub(crate) struct Limits {
     pub(crate) max_batch: usize,
     /// The largest WebSocket message, like the largest request body.
     pub(crate) message_bytes: usize,
+    /// The largest uploaded file (multipart requests).
+    pub(crate) upload_bytes: usize,
     pub(crate) admission: herlead_api::admission::AdmissionConfig,
     pub(crate) timeout: std::time::Duration,
     pub(crate) graphiql: bool,
@@ -199,12 +201,13 @@ async fn method_not_allowed() -> HttpResponse {
     )
 }
 
-fn is_json(req: &HttpRequest) -> bool {
+/// The media type of the body, lower case, without parameters.
+fn mime(req: &HttpRequest) -> Option<String> {
     req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+        .map(|mime| mime.trim().to_ascii_lowercase())
 }
 
 fn session(state: &AppState, req: &HttpRequest) -> herlead_api::Session {
@@ -325,28 +328,113 @@ async fn execute(state: &AppState, req: &HttpRequest, batch: BatchRequest) -> Ht
     builder.json(response)
 }
 
-/// POST /graphql: a JSON body holding one request or a batch.
+/// POST /graphql: a JSON body holding one request or a batch, or a multipart body
+/// (the GraphQL multipart request spec) carrying a file for `previewImport`.
+///
+/// A multipart form is a "simple" request that a browser sends cross-origin without a CORS
+/// preflight, so one is only accepted with an `Authorization` header (which a cross-origin
+/// page cannot add without the preflight the CORS policy refuses). Signing in never needs a file.
 async fn graphql_post(
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    if !is_json(&req) {
-        return request_error(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send GraphQL requests as application/json",
-        );
-    }
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
-        Ok(batch) => batch,
-        Err(e) => {
+    let multipart = match mime(&req).as_deref() {
+        Some("application/json") => false,
+        Some("multipart/form-data") => true,
+        _ => {
             return request_error(
-                StatusCode::BAD_REQUEST,
-                &format!("the body is not a GraphQL request: {e}"),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send GraphQL requests as application/json (or multipart/form-data with a file)",
             );
         }
     };
+    if multipart && !req.headers().contains_key(header::AUTHORIZATION) {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            "a multipart request (a file upload) needs the Authorization header",
+        );
+    }
+    let limit = if multipart {
+        state
+            .limits
+            .upload_bytes
+            .saturating_add(state.limits.message_bytes)
+    } else {
+        state.limits.message_bytes
+    };
+    let body = match payload.to_bytes_limited(limit).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(e)) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                &format!("the request body could not be read: {e}"),
+            );
+        }
+        Err(_) => return too_large(multipart, &state.limits),
+    };
+    let batch: BatchRequest = if multipart {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let options = async_graphql::http::MultipartOptions::default()
+            .max_file_size(state.limits.upload_bytes)
+            .max_num_files(1);
+        match async_graphql::http::receive_batch_body(content_type, body.as_ref(), options).await {
+            Ok(batch) => batch,
+            Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
+                return too_large(true, &state.limits);
+            }
+            Err(e) => {
+                return request_error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("the multipart body is not a GraphQL request with files: {e}"),
+                );
+            }
+        }
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(batch) => batch,
+            Err(e) => {
+                return request_error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("the body is not a GraphQL request: {e}"),
+                );
+            }
+        }
+    };
     execute(&state, &req, batch).await
+}
+
+/// 413: a body (or, in a multipart request, its file) over the limit.
+fn too_large(multipart: bool, limits: &Limits) -> HttpResponse {
+    let (message, field) = if multipart {
+        (
+            format!(
+                "the file is larger than {} bytes, the most an upload may hold",
+                limits.upload_bytes
+            ),
+            Some("file"),
+        )
+    } else {
+        (
+            format!(
+                "the request body is larger than {} bytes",
+                limits.message_bytes
+            ),
+            None,
+        )
+    };
+    let mut extensions = json!({ "code": ErrorCode::Validation.as_str() });
+    if let Some(field) = field {
+        extensions["field"] = json!(field);
+        extensions["reason"] = json!("TOO_LARGE");
+    }
+    HttpResponse::PayloadTooLarge().json(json!({
+        "errors": [{ "message": message, "extensions": extensions }]
+    }))
 }
 
 /// The parameters of a GraphQL GET request. The specification spells the operation name

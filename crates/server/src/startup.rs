@@ -123,6 +123,10 @@ impl Application {
                 shared_rate_limits: store.backend() == herlead_store::Backend::Postgres,
                 max_subscriptions_per_user: config.max_subscriptions_per_user,
                 max_subscriptions_per_socket: config.max_subscriptions_per_socket,
+                imports: herlead_import::Limits {
+                    max_bytes: config.upload_limit,
+                    ..herlead_import::Limits::default()
+                },
                 ..ApiConfig::default()
             },
             metrics.clone(),
@@ -147,6 +151,7 @@ impl Application {
             limits: routes::Limits {
                 max_batch: config.max_batch,
                 message_bytes: config.body_limit,
+                upload_bytes: config.upload_limit,
                 admission,
                 timeout: config.request_timeout,
                 graphiql: !config.production,

@@ -13,6 +13,7 @@ mod dashboard;
 mod export;
 mod guidance;
 mod history;
+mod imports;
 mod live;
 mod membership;
 mod network;
@@ -29,6 +30,7 @@ pub struct Query(
     account::AccountQuery,
     presence::PresenceQuery,
     network::NetworkQuery,
+    imports::ImportsQuery,
     community::CommunityQuery,
     guidance::GuidanceQuery,
     cohorts::CohortsQuery,
@@ -45,6 +47,7 @@ pub struct Mutation(
     account::AccountMutation,
     presence::PresenceMutation,
     network::NetworkMutation,
+    imports::ImportsMutation,
     community::CommunityMutation,
     cohorts::CohortsMutation,
     membership::MembershipMutation,

@@ -59,16 +59,10 @@ impl ContactView {
         if self.contact.sector.is_some() {
             return None;
         }
-        let s = herlead_import::suggest(
+        suggest_sector(
             self.contact.company.as_deref(),
             self.contact.job_title.as_deref(),
-        )?;
-        Some(SectorSuggestion {
-            sector: s.sector,
-            field: s.because.field,
-            matched: s.because.matched,
-            rule: s.because.rule,
-        })
+        )
     }
     /// Their e-mail addresses.
     async fn emails(&self) -> Vec<&str> {
@@ -145,6 +139,20 @@ pub struct SectorSuggestion {
     matched: String,
     /// The rule that matched (`UNIVERSITY`, `MINISTRY`, `NEWSPAPER`, `COMPANY_FORM`, …).
     rule: &'static str,
+}
+
+/// The sector `herlead_import::suggest` reads in a company and a job title, with why.
+pub(crate) fn suggest_sector(
+    company: Option<&str>,
+    job_title: Option<&str>,
+) -> Option<SectorSuggestion> {
+    let s = herlead_import::suggest(company, job_title)?;
+    Some(SectorSuggestion {
+        sector: s.sector,
+        field: s.because.field,
+        matched: s.because.matched,
+        rule: s.because.rule,
+    })
 }
 
 /// Connection fields beyond edges and page info.

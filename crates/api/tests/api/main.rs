@@ -6,6 +6,7 @@ mod classify;
 mod coach;
 mod erasure;
 mod export;
+mod imports;
 mod journey;
 mod matrix;
 mod settings;
@@ -61,6 +62,29 @@ impl Harness {
     }
 
     /// Registers an account and signs in to it.
+    /// Runs `query` with a file in its `$file` variable, as a multipart request carries it.
+    pub(crate) async fn upload(
+        &self,
+        query: &str,
+        mut variables: Value,
+        file_name: &str,
+        bytes: &[u8],
+        token: &str,
+    ) -> Value {
+        variables["file"] = Value::Null;
+        let mut request = Request::new(query).variables(Variables::from_json(variables));
+        request.set_upload(
+            "variables.file",
+            async_graphql::UploadValue {
+                filename: file_name.to_owned(),
+                content_type: None,
+                content: bytes::Bytes::copy_from_slice(bytes),
+            },
+        );
+        request = request.data(self.auth.session(Some(&format!("Bearer {token}"))));
+        serde_json::to_value(self.schema.execute(request).await).expect("response serializes")
+    }
+
     pub(crate) async fn register(&self, email: &str, password: &str) -> Account {
         let res = self
             .exec(
