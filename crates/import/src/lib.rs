@@ -119,6 +119,24 @@ impl Format {
     }
 }
 
+/// What every format checks before reading a row: the size bound, and that the bytes are
+/// text at all (an empty or binary file fails here). For a file whose format is unknown, this
+/// tells "nobody could read this" from "name its format".
+pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
+    check_size(bytes, limits)?;
+    text::decode(bytes).map(drop)
+}
+
+fn check_size(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(ImportError::TooLarge {
+            size: bytes.len(),
+            max: limits.max_bytes,
+        });
+    }
+    Ok(())
+}
+
 /// Bounds on what one file may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
@@ -217,12 +235,7 @@ pub const TEXT_MAX_LEN: usize = 200;
 /// empty, has more than `limits.max_rows` rows, or (CSV) has no header naming the needed
 /// columns, (vCard) no card. Otherwise every row is either in `rows` or in `rejected`.
 pub fn parse(bytes: &[u8], format: Format, limits: &Limits) -> Result<Parsed, ImportError> {
-    if bytes.len() > limits.max_bytes {
-        return Err(ImportError::TooLarge {
-            size: bytes.len(),
-            max: limits.max_bytes,
-        });
-    }
+    check_size(bytes, limits)?;
     let (text, encoding) = text::decode(bytes)?;
     let (rows, rejected) = match format {
         Format::LinkedIn => linkedin::parse(&text, limits)?,

@@ -527,6 +527,10 @@ impl ImportsMutation {
         let format = match format {
             Some(f) => Format::from(f),
             None => Format::detect(&bytes).ok_or_else(|| {
+                // An empty, binary or oversized file says so rather than asking for a format.
+                if let Err(e) = herlead_import::check(&bytes, &limits) {
+                    return file_error(e);
+                }
                 invalid(
                     "format",
                     "this file is not recognizable as a LinkedIn, vCard or Google Contacts \

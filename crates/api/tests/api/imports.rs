@@ -379,7 +379,7 @@ async fn test_bad_files_are_refused_with_a_reason_and_change_nothing() {
         let ana = h.register("ana@example.org", "correct horse battery").await;
         let t = &ana.access;
         // (file name, bytes, format, the field at fault, the reason)
-        let cases: [BadFile; 6] = [
+        let cases: [BadFile; 8] = [
             (
                 "sheet.xlsx",
                 b"PK\x03\x04\x14\x00\x00\x00\x08\x00binary",
@@ -410,6 +410,15 @@ async fn test_bad_files_are_refused_with_a_reason_and_change_nothing() {
                 "TOO_MANY_ROWS",
             ),
             ("mystery.txt", b"hello\nworld\n", None, "format", ""),
+            // Without a format, a file nobody could read says why instead of asking for one.
+            (
+                "sheet.xlsx",
+                b"PK\x03\x04\x14\x00\x00\x00\x08\x00binary",
+                None,
+                "file",
+                "BINARY",
+            ),
+            ("empty.csv", b"", None, "file", "EMPTY"),
         ];
         for (name, bytes, format, want_field, want_reason) in cases {
             let res = h
