@@ -383,6 +383,13 @@ async fn graphql_post(
             .max_file_size(state.limits.upload_bytes)
             .max_num_files(1);
         match async_graphql::http::receive_batch_body(content_type, body.as_ref(), options).await {
+            // The options' file count only sizes the stream limit; the count is kept here.
+            Ok(batch) if batch.iter().map(|r| r.uploads.len()).sum::<usize>() > 1 => {
+                return request_error(
+                    StatusCode::BAD_REQUEST,
+                    "a request may carry one file; send each file in its own request",
+                );
+            }
             Ok(batch) => batch,
             Err(async_graphql::ParseRequestError::PayloadTooLarge) => {
                 return too_large(true, &state.limits);

@@ -151,3 +151,4 @@ mod hardening;
 mod live;
 mod observability;
 mod security;
+mod uploads;
