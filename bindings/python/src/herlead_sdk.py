@@ -535,15 +535,29 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_add_profile() != 57981:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts() != 4610:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard() != 56776:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_communities() != 44551:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_confirm_import() != 21747:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_contacts() != 23989:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_contact() != 57225:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_discard_import() != 9654:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect() != 11618:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_export_my_data() != 62714:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_import_contacts() != 52046:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_import_preview() != 16412:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_imports() != 34159:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_interactions() != 27995:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -588,6 +602,8 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_set_task_status() != 3046:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_social_capital() != 24870:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_undo_import() != 2803:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_presence() != 14820:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -642,21 +658,42 @@ _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_contact.restype 
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_profile.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_profile.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_communities.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_communities.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_confirm_import.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_confirm_import.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_contacts.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_contacts.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_contact.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_contact.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_discard_import.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_discard_import.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_export_my_data.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_export_my_data.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_import_contacts.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_import_contacts.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_import_preview.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_import_preview.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_imports.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_imports.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_interactions.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_interactions.restype = ctypes.c_uint16
@@ -723,6 +760,9 @@ _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_set_task_status.rest
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_social_capital.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_social_capital.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_undo_import.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_undo_import.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_presence.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_presence.restype = ctypes.c_uint16
@@ -764,6 +804,11 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_profile.argtypes = (
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_profile.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_classify_contacts.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_classify_contacts.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort_dashboard.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -775,6 +820,11 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_communities.argtypes = (
     ctypes.c_uint64,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_communities.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_confirm_import.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_confirm_import.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_contacts.argtypes = (
     ctypes.c_uint64,
     ctypes.c_int32,
@@ -786,11 +836,40 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_contact.argtypes = 
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_contact.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_discard_import.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_discard_import.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_due_to_reconnect.argtypes = (
     ctypes.c_uint64,
     ctypes.c_int32,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_due_to_reconnect.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_export_my_data.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_export_my_data.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_import_contacts.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_import_contacts.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_import_preview.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_int32,
+    ctypes.c_int32,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_import_preview.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_imports.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_int32,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_imports.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_interactions.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -909,6 +988,11 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_social_capital.argtypes = 
     ctypes.c_uint64,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_social_capital.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_undo_import.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_undo_import.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_presence.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -2110,11 +2194,87 @@ class _UniffiFfiConverterOptionalTypeScope(_UniffiConverterRustBuffer):
 
 
 @dataclass
+class SectorSuggestion:
+    """
+    A sector suggested for an unclassified contact, with the words that suggested it.
+"""
+    def __init__(self, *, sector:herlead_core.Sector, field:str, matched:str, rule:str):
+        self.sector = sector
+        self.field = field
+        self.matched = matched
+        self.rule = rule
+        
+        
+
+    
+    def __str__(self):
+        return "SectorSuggestion(sector={}, field={}, matched={}, rule={})".format(self.sector, self.field, self.matched, self.rule)
+    def __eq__(self, other):
+        if self.sector != other.sector:
+            return False
+        if self.field != other.field:
+            return False
+        if self.matched != other.matched:
+            return False
+        if self.rule != other.rule:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeSectorSuggestion(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return SectorSuggestion(
+            sector=herlead_core._UniffiFfiConverterTypeSector.read(buf),
+            field=_UniffiFfiConverterString.read(buf),
+            matched=_UniffiFfiConverterString.read(buf),
+            rule=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        herlead_core._UniffiFfiConverterTypeSector.check_lower(value.sector)
+        _UniffiFfiConverterString.check_lower(value.field)
+        _UniffiFfiConverterString.check_lower(value.matched)
+        _UniffiFfiConverterString.check_lower(value.rule)
+
+    @staticmethod
+    def write(value, buf):
+        herlead_core._UniffiFfiConverterTypeSector.write(value.sector, buf)
+        _UniffiFfiConverterString.write(value.field, buf)
+        _UniffiFfiConverterString.write(value.matched, buf)
+        _UniffiFfiConverterString.write(value.rule, buf)
+
+class _UniffiFfiConverterOptionalTypeSectorSuggestion(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeSectorSuggestion.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeSectorSuggestion.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeSectorSuggestion.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
 class Contact:
     """
     A person in her network.
 """
-    def __init__(self, *, id:str, name:str, sector:typing.Optional[herlead_core.Sector], scope:typing.Optional[herlead_core.Scope], industry:typing.Optional[str], in_her_industry:bool, on_meet_list:bool, competitor:bool, values:herlead_core.ValuesAlignment, tags:typing.List[str], stage:herlead_core.Stage, emails:typing.List[str], company:typing.Optional[str], job_title:typing.Optional[str]):
+    def __init__(self, *, id:str, name:str, sector:typing.Optional[herlead_core.Sector], scope:typing.Optional[herlead_core.Scope], industry:typing.Optional[str], in_her_industry:bool, on_meet_list:bool, competitor:bool, values:herlead_core.ValuesAlignment, tags:typing.List[str], stage:herlead_core.Stage, emails:typing.List[str], company:typing.Optional[str], job_title:typing.Optional[str], links:typing.List[str], suggested_sector:typing.Optional[SectorSuggestion]):
         self.id = id
         self.name = name
         self.sector = sector
@@ -2129,12 +2289,14 @@ class Contact:
         self.emails = emails
         self.company = company
         self.job_title = job_title
+        self.links = links
+        self.suggested_sector = suggested_sector
         
         
 
     
     def __str__(self):
-        return "Contact(id={}, name={}, sector={}, scope={}, industry={}, in_her_industry={}, on_meet_list={}, competitor={}, values={}, tags={}, stage={}, emails={}, company={}, job_title={})".format(self.id, self.name, self.sector, self.scope, self.industry, self.in_her_industry, self.on_meet_list, self.competitor, self.values, self.tags, self.stage, self.emails, self.company, self.job_title)
+        return "Contact(id={}, name={}, sector={}, scope={}, industry={}, in_her_industry={}, on_meet_list={}, competitor={}, values={}, tags={}, stage={}, emails={}, company={}, job_title={}, links={}, suggested_sector={})".format(self.id, self.name, self.sector, self.scope, self.industry, self.in_her_industry, self.on_meet_list, self.competitor, self.values, self.tags, self.stage, self.emails, self.company, self.job_title, self.links, self.suggested_sector)
     def __eq__(self, other):
         if self.id != other.id:
             return False
@@ -2164,6 +2326,10 @@ class Contact:
             return False
         if self.job_title != other.job_title:
             return False
+        if self.links != other.links:
+            return False
+        if self.suggested_sector != other.suggested_sector:
+            return False
         return True
 
 class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
@@ -2184,6 +2350,8 @@ class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
             emails=_UniffiFfiConverterSequenceString.read(buf),
             company=_UniffiFfiConverterOptionalString.read(buf),
             job_title=_UniffiFfiConverterOptionalString.read(buf),
+            links=_UniffiFfiConverterSequenceString.read(buf),
+            suggested_sector=_UniffiFfiConverterOptionalTypeSectorSuggestion.read(buf),
         )
 
     @staticmethod
@@ -2202,6 +2370,8 @@ class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
         _UniffiFfiConverterSequenceString.check_lower(value.emails)
         _UniffiFfiConverterOptionalString.check_lower(value.company)
         _UniffiFfiConverterOptionalString.check_lower(value.job_title)
+        _UniffiFfiConverterSequenceString.check_lower(value.links)
+        _UniffiFfiConverterOptionalTypeSectorSuggestion.check_lower(value.suggested_sector)
 
     @staticmethod
     def write(value, buf):
@@ -2219,6 +2389,53 @@ class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
         _UniffiFfiConverterSequenceString.write(value.emails, buf)
         _UniffiFfiConverterOptionalString.write(value.company, buf)
         _UniffiFfiConverterOptionalString.write(value.job_title, buf)
+        _UniffiFfiConverterSequenceString.write(value.links, buf)
+        _UniffiFfiConverterOptionalTypeSectorSuggestion.write(value.suggested_sector, buf)
+
+@dataclass
+class ContactClassification:
+    """
+    A sector and scope for one of her contacts.
+"""
+    def __init__(self, *, contact_id:str, sector:herlead_core.Sector, scope:herlead_core.Scope):
+        self.contact_id = contact_id
+        self.sector = sector
+        self.scope = scope
+        
+        
+
+    
+    def __str__(self):
+        return "ContactClassification(contact_id={}, sector={}, scope={})".format(self.contact_id, self.sector, self.scope)
+    def __eq__(self, other):
+        if self.contact_id != other.contact_id:
+            return False
+        if self.sector != other.sector:
+            return False
+        if self.scope != other.scope:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeContactClassification(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ContactClassification(
+            contact_id=_UniffiFfiConverterString.read(buf),
+            sector=herlead_core._UniffiFfiConverterTypeSector.read(buf),
+            scope=herlead_core._UniffiFfiConverterTypeScope.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.contact_id)
+        herlead_core._UniffiFfiConverterTypeSector.check_lower(value.sector)
+        herlead_core._UniffiFfiConverterTypeScope.check_lower(value.scope)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.contact_id, buf)
+        herlead_core._UniffiFfiConverterTypeSector.write(value.sector, buf)
+        herlead_core._UniffiFfiConverterTypeScope.write(value.scope, buf)
 
 @dataclass
 class ContactInput:
@@ -2470,6 +2687,746 @@ class _UniffiFfiConverterTypeEntityRef(_UniffiConverterRustBuffer):
 
 
 
+
+
+
+class ImportFormat(enum.Enum):
+    """
+    The kinds of contact file an import reads.
+"""
+    
+    LINKEDIN = 0
+    """
+    LinkedIn's `Connections.csv` (Settings → Data privacy → Get a copy of your data).
+"""
+    
+    VCARD = 1
+    """
+    vCard 2.1, 3.0 or 4.0 (`.vcf`), as Apple Contacts, Google Contacts and Android write it.
+"""
+    
+    GOOGLE_CSV = 2
+    """
+    Google Contacts' CSV export.
+"""
+    
+
+
+class _UniffiFfiConverterTypeImportFormat(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ImportFormat.LINKEDIN
+        if variant == 2:
+            return ImportFormat.VCARD
+        if variant == 3:
+            return ImportFormat.GOOGLE_CSV
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == ImportFormat.LINKEDIN:
+            return
+        if value == ImportFormat.VCARD:
+            return
+        if value == ImportFormat.GOOGLE_CSV:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == ImportFormat.LINKEDIN:
+            buf.write_i32(1)
+        if value == ImportFormat.VCARD:
+            buf.write_i32(2)
+        if value == ImportFormat.GOOGLE_CSV:
+            buf.write_i32(3)
+
+
+
+
+
+
+
+
+class ImportState(enum.Enum):
+    """
+    Where an import is.
+"""
+    
+    PREVIEW = 0
+    """
+    Uploaded: nothing of her network has changed yet.
+"""
+    
+    CONFIRMED = 1
+    """
+    Written into her network.
+"""
+    
+    UNDONE = 2
+    """
+    Confirmed, then undone.
+"""
+    
+
+
+class _UniffiFfiConverterTypeImportState(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ImportState.PREVIEW
+        if variant == 2:
+            return ImportState.CONFIRMED
+        if variant == 3:
+            return ImportState.UNDONE
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == ImportState.PREVIEW:
+            return
+        if value == ImportState.CONFIRMED:
+            return
+        if value == ImportState.UNDONE:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == ImportState.PREVIEW:
+            buf.write_i32(1)
+        if value == ImportState.CONFIRMED:
+            buf.write_i32(2)
+        if value == ImportState.UNDONE:
+            buf.write_i32(3)
+
+
+
+class _UniffiFfiConverterOptionalTimestamp(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTimestamp.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTimestamp.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTimestamp.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class ImportBatch:
+    """
+    One uploaded contact file.
+"""
+    def __init__(self, *, id:str, format:ImportFormat, file_name:typing.Optional[str], status:ImportState, encoding:str, parsed_rows:int, rejected_rows:int, created:int, updated:int, unchanged:int, created_at:Timestamp, confirmed_at:typing.Optional[Timestamp], undone_at:typing.Optional[Timestamp], expires_at:typing.Optional[Timestamp]):
+        self.id = id
+        self.format = format
+        self.file_name = file_name
+        self.status = status
+        self.encoding = encoding
+        self.parsed_rows = parsed_rows
+        self.rejected_rows = rejected_rows
+        self.created = created
+        self.updated = updated
+        self.unchanged = unchanged
+        self.created_at = created_at
+        self.confirmed_at = confirmed_at
+        self.undone_at = undone_at
+        self.expires_at = expires_at
+        
+        
+
+    
+    def __str__(self):
+        return "ImportBatch(id={}, format={}, file_name={}, status={}, encoding={}, parsed_rows={}, rejected_rows={}, created={}, updated={}, unchanged={}, created_at={}, confirmed_at={}, undone_at={}, expires_at={})".format(self.id, self.format, self.file_name, self.status, self.encoding, self.parsed_rows, self.rejected_rows, self.created, self.updated, self.unchanged, self.created_at, self.confirmed_at, self.undone_at, self.expires_at)
+    def __eq__(self, other):
+        if self.id != other.id:
+            return False
+        if self.format != other.format:
+            return False
+        if self.file_name != other.file_name:
+            return False
+        if self.status != other.status:
+            return False
+        if self.encoding != other.encoding:
+            return False
+        if self.parsed_rows != other.parsed_rows:
+            return False
+        if self.rejected_rows != other.rejected_rows:
+            return False
+        if self.created != other.created:
+            return False
+        if self.updated != other.updated:
+            return False
+        if self.unchanged != other.unchanged:
+            return False
+        if self.created_at != other.created_at:
+            return False
+        if self.confirmed_at != other.confirmed_at:
+            return False
+        if self.undone_at != other.undone_at:
+            return False
+        if self.expires_at != other.expires_at:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeImportBatch(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ImportBatch(
+            id=_UniffiFfiConverterString.read(buf),
+            format=_UniffiFfiConverterTypeImportFormat.read(buf),
+            file_name=_UniffiFfiConverterOptionalString.read(buf),
+            status=_UniffiFfiConverterTypeImportState.read(buf),
+            encoding=_UniffiFfiConverterString.read(buf),
+            parsed_rows=_UniffiFfiConverterInt32.read(buf),
+            rejected_rows=_UniffiFfiConverterInt32.read(buf),
+            created=_UniffiFfiConverterInt32.read(buf),
+            updated=_UniffiFfiConverterInt32.read(buf),
+            unchanged=_UniffiFfiConverterInt32.read(buf),
+            created_at=_UniffiFfiConverterTimestamp.read(buf),
+            confirmed_at=_UniffiFfiConverterOptionalTimestamp.read(buf),
+            undone_at=_UniffiFfiConverterOptionalTimestamp.read(buf),
+            expires_at=_UniffiFfiConverterOptionalTimestamp.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.id)
+        _UniffiFfiConverterTypeImportFormat.check_lower(value.format)
+        _UniffiFfiConverterOptionalString.check_lower(value.file_name)
+        _UniffiFfiConverterTypeImportState.check_lower(value.status)
+        _UniffiFfiConverterString.check_lower(value.encoding)
+        _UniffiFfiConverterInt32.check_lower(value.parsed_rows)
+        _UniffiFfiConverterInt32.check_lower(value.rejected_rows)
+        _UniffiFfiConverterInt32.check_lower(value.created)
+        _UniffiFfiConverterInt32.check_lower(value.updated)
+        _UniffiFfiConverterInt32.check_lower(value.unchanged)
+        _UniffiFfiConverterTimestamp.check_lower(value.created_at)
+        _UniffiFfiConverterOptionalTimestamp.check_lower(value.confirmed_at)
+        _UniffiFfiConverterOptionalTimestamp.check_lower(value.undone_at)
+        _UniffiFfiConverterOptionalTimestamp.check_lower(value.expires_at)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.id, buf)
+        _UniffiFfiConverterTypeImportFormat.write(value.format, buf)
+        _UniffiFfiConverterOptionalString.write(value.file_name, buf)
+        _UniffiFfiConverterTypeImportState.write(value.status, buf)
+        _UniffiFfiConverterString.write(value.encoding, buf)
+        _UniffiFfiConverterInt32.write(value.parsed_rows, buf)
+        _UniffiFfiConverterInt32.write(value.rejected_rows, buf)
+        _UniffiFfiConverterInt32.write(value.created, buf)
+        _UniffiFfiConverterInt32.write(value.updated, buf)
+        _UniffiFfiConverterInt32.write(value.unchanged, buf)
+        _UniffiFfiConverterTimestamp.write(value.created_at, buf)
+        _UniffiFfiConverterOptionalTimestamp.write(value.confirmed_at, buf)
+        _UniffiFfiConverterOptionalTimestamp.write(value.undone_at, buf)
+        _UniffiFfiConverterOptionalTimestamp.write(value.expires_at, buf)
+
+
+
+
+
+
+class ImportRowKind(enum.Enum):
+    """
+    What a row of the file does.
+"""
+    
+    NEW = 0
+    """
+    A new contact.
+"""
+    
+    UPDATE = 1
+    """
+    A contact she has, which the row adds to or changes.
+"""
+    
+    UNCHANGED = 2
+    """
+    A contact she has, which the row leaves as it is.
+"""
+    
+
+
+class _UniffiFfiConverterTypeImportRowKind(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ImportRowKind.NEW
+        if variant == 2:
+            return ImportRowKind.UPDATE
+        if variant == 3:
+            return ImportRowKind.UNCHANGED
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == ImportRowKind.NEW:
+            return
+        if value == ImportRowKind.UPDATE:
+            return
+        if value == ImportRowKind.UNCHANGED:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == ImportRowKind.NEW:
+            buf.write_i32(1)
+        if value == ImportRowKind.UPDATE:
+            buf.write_i32(2)
+        if value == ImportRowKind.UNCHANGED:
+            buf.write_i32(3)
+
+
+
+
+
+
+
+
+class ImportMatch(enum.Enum):
+    """
+    How a row was recognized as a contact she already has.
+"""
+    
+    PROFILE_URL = 0
+    """
+    The same profile or page, once normalized.
+"""
+    
+    EMAIL = 1
+    """
+    The same e-mail address.
+"""
+    
+    NAME_AND_COMPANY = 2
+    """
+    The same name at the same company.
+"""
+    
+
+
+class _UniffiFfiConverterTypeImportMatch(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ImportMatch.PROFILE_URL
+        if variant == 2:
+            return ImportMatch.EMAIL
+        if variant == 3:
+            return ImportMatch.NAME_AND_COMPANY
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == ImportMatch.PROFILE_URL:
+            return
+        if value == ImportMatch.EMAIL:
+            return
+        if value == ImportMatch.NAME_AND_COMPANY:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == ImportMatch.PROFILE_URL:
+            buf.write_i32(1)
+        if value == ImportMatch.EMAIL:
+            buf.write_i32(2)
+        if value == ImportMatch.NAME_AND_COMPANY:
+            buf.write_i32(3)
+
+
+
+class _UniffiFfiConverterOptionalTypeImportMatch(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeImportMatch.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeImportMatch.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeImportMatch.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class ImportWarning:
+    """
+    A value dropped from (or shortened in) a row.
+"""
+    def __init__(self, *, field:str, code:str, value:str):
+        self.field = field
+        self.code = code
+        self.value = value
+        
+        
+
+    
+    def __str__(self):
+        return "ImportWarning(field={}, code={}, value={})".format(self.field, self.code, self.value)
+    def __eq__(self, other):
+        if self.field != other.field:
+            return False
+        if self.code != other.code:
+            return False
+        if self.value != other.value:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeImportWarning(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ImportWarning(
+            field=_UniffiFfiConverterString.read(buf),
+            code=_UniffiFfiConverterString.read(buf),
+            value=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.field)
+        _UniffiFfiConverterString.check_lower(value.code)
+        _UniffiFfiConverterString.check_lower(value.value)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.field, buf)
+        _UniffiFfiConverterString.write(value.code, buf)
+        _UniffiFfiConverterString.write(value.value, buf)
+
+class _UniffiFfiConverterSequenceTypeImportWarning(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeImportWarning.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeImportWarning.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeImportWarning.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class ImportRow:
+    """
+    What one contact of the file would do.
+"""
+    def __init__(self, *, line:int, kind:ImportRowKind, contact_id:typing.Optional[str], matched_by:typing.Optional[ImportMatch], changes:typing.List[str], name:str, emails:typing.List[str], links:typing.List[str], company:typing.Optional[str], job_title:typing.Optional[str], connected_on:typing.Optional[str], tags:typing.List[str], suggested_sector:typing.Optional[SectorSuggestion], warnings:typing.List[ImportWarning]):
+        self.line = line
+        self.kind = kind
+        self.contact_id = contact_id
+        self.matched_by = matched_by
+        self.changes = changes
+        self.name = name
+        self.emails = emails
+        self.links = links
+        self.company = company
+        self.job_title = job_title
+        self.connected_on = connected_on
+        self.tags = tags
+        self.suggested_sector = suggested_sector
+        self.warnings = warnings
+        
+        
+
+    
+    def __str__(self):
+        return "ImportRow(line={}, kind={}, contact_id={}, matched_by={}, changes={}, name={}, emails={}, links={}, company={}, job_title={}, connected_on={}, tags={}, suggested_sector={}, warnings={})".format(self.line, self.kind, self.contact_id, self.matched_by, self.changes, self.name, self.emails, self.links, self.company, self.job_title, self.connected_on, self.tags, self.suggested_sector, self.warnings)
+    def __eq__(self, other):
+        if self.line != other.line:
+            return False
+        if self.kind != other.kind:
+            return False
+        if self.contact_id != other.contact_id:
+            return False
+        if self.matched_by != other.matched_by:
+            return False
+        if self.changes != other.changes:
+            return False
+        if self.name != other.name:
+            return False
+        if self.emails != other.emails:
+            return False
+        if self.links != other.links:
+            return False
+        if self.company != other.company:
+            return False
+        if self.job_title != other.job_title:
+            return False
+        if self.connected_on != other.connected_on:
+            return False
+        if self.tags != other.tags:
+            return False
+        if self.suggested_sector != other.suggested_sector:
+            return False
+        if self.warnings != other.warnings:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeImportRow(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ImportRow(
+            line=_UniffiFfiConverterInt32.read(buf),
+            kind=_UniffiFfiConverterTypeImportRowKind.read(buf),
+            contact_id=_UniffiFfiConverterOptionalString.read(buf),
+            matched_by=_UniffiFfiConverterOptionalTypeImportMatch.read(buf),
+            changes=_UniffiFfiConverterSequenceString.read(buf),
+            name=_UniffiFfiConverterString.read(buf),
+            emails=_UniffiFfiConverterSequenceString.read(buf),
+            links=_UniffiFfiConverterSequenceString.read(buf),
+            company=_UniffiFfiConverterOptionalString.read(buf),
+            job_title=_UniffiFfiConverterOptionalString.read(buf),
+            connected_on=_UniffiFfiConverterOptionalString.read(buf),
+            tags=_UniffiFfiConverterSequenceString.read(buf),
+            suggested_sector=_UniffiFfiConverterOptionalTypeSectorSuggestion.read(buf),
+            warnings=_UniffiFfiConverterSequenceTypeImportWarning.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterInt32.check_lower(value.line)
+        _UniffiFfiConverterTypeImportRowKind.check_lower(value.kind)
+        _UniffiFfiConverterOptionalString.check_lower(value.contact_id)
+        _UniffiFfiConverterOptionalTypeImportMatch.check_lower(value.matched_by)
+        _UniffiFfiConverterSequenceString.check_lower(value.changes)
+        _UniffiFfiConverterString.check_lower(value.name)
+        _UniffiFfiConverterSequenceString.check_lower(value.emails)
+        _UniffiFfiConverterSequenceString.check_lower(value.links)
+        _UniffiFfiConverterOptionalString.check_lower(value.company)
+        _UniffiFfiConverterOptionalString.check_lower(value.job_title)
+        _UniffiFfiConverterOptionalString.check_lower(value.connected_on)
+        _UniffiFfiConverterSequenceString.check_lower(value.tags)
+        _UniffiFfiConverterOptionalTypeSectorSuggestion.check_lower(value.suggested_sector)
+        _UniffiFfiConverterSequenceTypeImportWarning.check_lower(value.warnings)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterInt32.write(value.line, buf)
+        _UniffiFfiConverterTypeImportRowKind.write(value.kind, buf)
+        _UniffiFfiConverterOptionalString.write(value.contact_id, buf)
+        _UniffiFfiConverterOptionalTypeImportMatch.write(value.matched_by, buf)
+        _UniffiFfiConverterSequenceString.write(value.changes, buf)
+        _UniffiFfiConverterString.write(value.name, buf)
+        _UniffiFfiConverterSequenceString.write(value.emails, buf)
+        _UniffiFfiConverterSequenceString.write(value.links, buf)
+        _UniffiFfiConverterOptionalString.write(value.company, buf)
+        _UniffiFfiConverterOptionalString.write(value.job_title, buf)
+        _UniffiFfiConverterOptionalString.write(value.connected_on, buf)
+        _UniffiFfiConverterSequenceString.write(value.tags, buf)
+        _UniffiFfiConverterOptionalTypeSectorSuggestion.write(value.suggested_sector, buf)
+        _UniffiFfiConverterSequenceTypeImportWarning.write(value.warnings, buf)
+
+class _UniffiFfiConverterSequenceTypeImportRow(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeImportRow.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeImportRow.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeImportRow.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class ImportRejection:
+    """
+    A row or card of the file that will not be imported.
+"""
+    def __init__(self, *, line:int, code:str, reason:str):
+        self.line = line
+        self.code = code
+        self.reason = reason
+        
+        
+
+    
+    def __str__(self):
+        return "ImportRejection(line={}, code={}, reason={})".format(self.line, self.code, self.reason)
+    def __eq__(self, other):
+        if self.line != other.line:
+            return False
+        if self.code != other.code:
+            return False
+        if self.reason != other.reason:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeImportRejection(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ImportRejection(
+            line=_UniffiFfiConverterInt32.read(buf),
+            code=_UniffiFfiConverterString.read(buf),
+            reason=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterInt32.check_lower(value.line)
+        _UniffiFfiConverterString.check_lower(value.code)
+        _UniffiFfiConverterString.check_lower(value.reason)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterInt32.write(value.line, buf)
+        _UniffiFfiConverterString.write(value.code, buf)
+        _UniffiFfiConverterString.write(value.reason, buf)
+
+class _UniffiFfiConverterSequenceTypeImportRejection(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeImportRejection.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeImportRejection.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeImportRejection.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class ImportPreview:
+    """
+    What importing a file would do; nothing of her network has changed yet.
+"""
+    def __init__(self, *, batch:ImportBatch, new_contacts:int, updates:int, unchanged:int, rejected_rows:int, rows:typing.List[ImportRow], rejected:typing.List[ImportRejection]):
+        self.batch = batch
+        self.new_contacts = new_contacts
+        self.updates = updates
+        self.unchanged = unchanged
+        self.rejected_rows = rejected_rows
+        self.rows = rows
+        self.rejected = rejected
+        
+        
+
+    
+    def __str__(self):
+        return "ImportPreview(batch={}, new_contacts={}, updates={}, unchanged={}, rejected_rows={}, rows={}, rejected={})".format(self.batch, self.new_contacts, self.updates, self.unchanged, self.rejected_rows, self.rows, self.rejected)
+    def __eq__(self, other):
+        if self.batch != other.batch:
+            return False
+        if self.new_contacts != other.new_contacts:
+            return False
+        if self.updates != other.updates:
+            return False
+        if self.unchanged != other.unchanged:
+            return False
+        if self.rejected_rows != other.rejected_rows:
+            return False
+        if self.rows != other.rows:
+            return False
+        if self.rejected != other.rejected:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeImportPreview(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ImportPreview(
+            batch=_UniffiFfiConverterTypeImportBatch.read(buf),
+            new_contacts=_UniffiFfiConverterInt32.read(buf),
+            updates=_UniffiFfiConverterInt32.read(buf),
+            unchanged=_UniffiFfiConverterInt32.read(buf),
+            rejected_rows=_UniffiFfiConverterInt32.read(buf),
+            rows=_UniffiFfiConverterSequenceTypeImportRow.read(buf),
+            rejected=_UniffiFfiConverterSequenceTypeImportRejection.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterTypeImportBatch.check_lower(value.batch)
+        _UniffiFfiConverterInt32.check_lower(value.new_contacts)
+        _UniffiFfiConverterInt32.check_lower(value.updates)
+        _UniffiFfiConverterInt32.check_lower(value.unchanged)
+        _UniffiFfiConverterInt32.check_lower(value.rejected_rows)
+        _UniffiFfiConverterSequenceTypeImportRow.check_lower(value.rows)
+        _UniffiFfiConverterSequenceTypeImportRejection.check_lower(value.rejected)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterTypeImportBatch.write(value.batch, buf)
+        _UniffiFfiConverterInt32.write(value.new_contacts, buf)
+        _UniffiFfiConverterInt32.write(value.updates, buf)
+        _UniffiFfiConverterInt32.write(value.unchanged, buf)
+        _UniffiFfiConverterInt32.write(value.rejected_rows, buf)
+        _UniffiFfiConverterSequenceTypeImportRow.write(value.rows, buf)
+        _UniffiFfiConverterSequenceTypeImportRejection.write(value.rejected, buf)
+
+
+
 @dataclass
 class Interaction:
     """
@@ -2686,31 +3643,6 @@ class _UniffiFfiConverterTypeMemberCohort(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.id, buf)
         _UniffiFfiConverterString.write(value.name, buf)
         herlead_core._UniffiFfiConverterTypeSharingLevel.write(value.sharing, buf)
-
-class _UniffiFfiConverterOptionalTimestamp(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        if value is not None:
-            _UniffiFfiConverterTimestamp.check_lower(value)
-
-    @classmethod
-    def write(cls, value, buf):
-        if value is None:
-            buf.write_u8(0)
-            return
-
-        buf.write_u8(1)
-        _UniffiFfiConverterTimestamp.write(value, buf)
-
-    @classmethod
-    def read(cls, buf):
-        flag = buf.read_u8()
-        if flag == 0:
-            return None
-        elif flag == 1:
-            return _UniffiFfiConverterTimestamp.read(buf)
-        else:
-            raise InternalError("Unexpected flag byte for optional type")
 
 @dataclass
 class Nudge:
@@ -3975,6 +4907,66 @@ class _UniffiFfiConverterTypeUser(_UniffiConverterRustBuffer):
 
 
 
+
+
+
+class ExportFormat(enum.Enum):
+    """
+    What `export_my_data` writes.
+"""
+    
+    JSON = 0
+    """
+    Everything she recorded, as one versioned JSON document (`docs/export-format.md`).
+"""
+    
+    VCARD = 1
+    """
+    Her contacts as vCard 4.0 (RFC 6350).
+"""
+    
+    CSV = 2
+    """
+    Her contacts as CSV (UTF-8, one row per contact).
+"""
+    
+
+
+class _UniffiFfiConverterTypeExportFormat(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ExportFormat.JSON
+        if variant == 2:
+            return ExportFormat.VCARD
+        if variant == 3:
+            return ExportFormat.CSV
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == ExportFormat.JSON:
+            return
+        if value == ExportFormat.VCARD:
+            return
+        if value == ExportFormat.CSV:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == ExportFormat.JSON:
+            buf.write_i32(1)
+        if value == ExportFormat.VCARD:
+            buf.write_i32(2)
+        if value == ExportFormat.CSV:
+            buf.write_i32(3)
+
+
+
+
+
 # HerLeadError
 # We want to define each variant as a nested class that's also a subclass,
 # which is tricky in Python.  To accomplish this we're going to create each
@@ -4218,6 +5210,29 @@ class _UniffiFfiConverterTypeHerLeadError(_UniffiConverterRustBuffer):
             buf.write_i32(8)
             _UniffiFfiConverterString.write(value.reason, buf)
 
+class _UniffiFfiConverterSequenceTypeContactClassification(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeContactClassification.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeContactClassification.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeContactClassification.read(buf) for i in range(count)
+        ]
+
 class _UniffiFfiConverterSequenceTypeCommunity(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -4262,6 +5277,99 @@ class _UniffiFfiConverterSequenceTypeReconnect(_UniffiConverterRustBuffer):
 
         return [
             _UniffiFfiConverterTypeReconnect.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterBytes(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        size = buf.read_i32()
+        if size < 0:
+            raise InternalError("Unexpected negative byte string length")
+        return buf.read(size)
+
+    @staticmethod
+    def check_lower(value):
+        try:
+            memoryview(value)
+        except TypeError:
+            raise TypeError("a bytes-like object is required, not {!r}".format(type(value).__name__))
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_i32(len(value))
+        buf.write(value)
+
+class _UniffiFfiConverterOptionalTypeImportFormat(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeImportFormat.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeImportFormat.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeImportFormat.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+class _UniffiFfiConverterOptionalTypeImportRowKind(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeImportRowKind.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeImportRowKind.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeImportRowKind.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+class _UniffiFfiConverterSequenceTypeImportBatch(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeImportBatch.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeImportBatch.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeImportBatch.read(buf) for i in range(count)
         ]
 
 class _UniffiFfiConverterSequenceTypeInteraction(_UniffiConverterRustBuffer):
@@ -4428,6 +5536,12 @@ class HerLeadClientProtocol(typing.Protocol):
         Adds a social profile.
 """
         raise NotImplementedError
+    async def classify_contacts(self, classifications: typing.List[ContactClassification]) -> int:
+        """
+        Sets the sector and scope of up to 500 of her contacts at once, in one transaction
+        (every id must be hers or nothing changes); answers how many changed.
+"""
+        raise NotImplementedError
     async def cohort_dashboard(self, cohort_id: str,first: int,after: typing.Optional[str]) -> CohortDashboard:
         """
         COACH: a page of a cohort's dashboard, most at risk first.
@@ -4436,6 +5550,13 @@ class HerLeadClientProtocol(typing.Protocol):
     async def communities(self, ) -> typing.List[Community]:
         """
         Her communities with their meetings.
+"""
+        raise NotImplementedError
+    async def confirm_import(self, import_id: str) -> ImportBatch:
+        """
+        Writes a preview into her network in one transaction. New contacts have no sector or
+        scope yet: classify them with `classify_contacts`. `Conflict` when the batch is no
+        longer a preview or has expired.
 """
         raise NotImplementedError
     async def contacts(self, first: int,after: typing.Optional[str]) -> ContactPage:
@@ -4448,9 +5569,40 @@ class HerLeadClientProtocol(typing.Protocol):
         Deletes a contact with its interactions; returns how many interactions went with it.
 """
         raise NotImplementedError
+    async def discard_import(self, import_id: str) -> None:
+        """
+        Forgets a preview she will not confirm.
+"""
+        raise NotImplementedError
     async def due_to_reconnect(self, first: int) -> typing.List[Reconnect]:
         """
         Contacts due for a touch, most overdue first.
+"""
+        raise NotImplementedError
+    async def export_my_data(self, format: ExportFormat) -> str:
+        """
+        Everything she recorded (`Json`), or her contacts as vCard 4.0 or CSV, as the text of
+        one file to save. A `Vcard` or `Csv` export imports back with `import_contacts`.
+"""
+        raise NotImplementedError
+    async def import_contacts(self, contents: bytes,format: typing.Optional[ImportFormat]) -> ImportPreview:
+        """
+        Uploads a contact file (LinkedIn's `Connections.csv`, a `.vcf`, Google Contacts' CSV)
+        and answers what importing it would do, with the first 100 rows and rejections.
+        Nothing of her network changes until `confirm_import`. Without `format` the server
+        recognizes the file; a file it cannot read is `Validation` on `file` (too large, empty,
+        binary, no header it knows).
+"""
+        raise NotImplementedError
+    async def import_preview(self, import_id: str,kind: typing.Optional[ImportRowKind],offset: int,first: int) -> ImportPreview:
+        """
+        A page of one of her previews: `first` (at most 500) rows from `offset`, only those of
+        `kind` when given, and the rejections from the same offset.
+"""
+        raise NotImplementedError
+    async def imports(self, first: int) -> typing.List[ImportBatch]:
+        """
+        Her imports, newest first (`first` up to 100).
 """
         raise NotImplementedError
     async def interactions(self, contact_id: typing.Optional[str]) -> typing.List[Interaction]:
@@ -4570,6 +5722,12 @@ class HerLeadClientProtocol(typing.Protocol):
     async def social_capital(self, ) -> SocialCapital:
         """
         Her social capital with the factors behind it.
+"""
+        raise NotImplementedError
+    async def undo_import(self, import_id: str) -> ImportBatch:
+        """
+        Undoes a confirmed import as a whole. `Conflict` once a contact it created has gives,
+        asks or meetings logged.
 """
         raise NotImplementedError
     async def update_presence(self, website: typing.Optional[str],email_signature: typing.Optional[str],audiences: typing.Optional[typing.List[herlead_core.Audience]]) -> Presence:
@@ -4697,6 +5855,27 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
+    async def classify_contacts(self, classifications: typing.List[ContactClassification]) -> int:
+        """
+        Sets the sector and scope of up to 500 of her contacts at once, in one transaction
+        (every id must be hers or nothing changes); answers how many changed.
+"""
+        
+        _UniffiFfiConverterSequenceTypeContactClassification.check_lower(classifications)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterSequenceTypeContactClassification.lower(classifications),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterInt32.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_classify_contacts(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_i32,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_i32,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_i32,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
     async def cohort_dashboard(self, cohort_id: str,first: int,after: typing.Optional[str]) -> CohortDashboard:
         """
         COACH: a page of a cohort's dashboard, most at risk first.
@@ -4734,6 +5913,28 @@ class HerLeadClient(HerLeadClientProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
         return await _uniffi_rust_call_async(
             _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_communities(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def confirm_import(self, import_id: str) -> ImportBatch:
+        """
+        Writes a preview into her network in one transaction. New contacts have no sector or
+        scope yet: classify them with `classify_contacts`. `Conflict` when the batch is no
+        longer a preview or has expired.
+"""
+        
+        _UniffiFfiConverterString.check_lower(import_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(import_id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeImportBatch.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_confirm_import(*_uniffi_lowered_args),
             _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
@@ -4783,6 +5984,26 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
+    async def discard_import(self, import_id: str) -> None:
+        """
+        Forgets a preview she will not confirm.
+"""
+        
+        _UniffiFfiConverterString.check_lower(import_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(import_id),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_discard_import(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_void,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
     async def due_to_reconnect(self, first: int) -> typing.List[Reconnect]:
         """
         Contacts due for a touch, most overdue first.
@@ -4797,6 +6018,104 @@ class HerLeadClient(HerLeadClientProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
         return await _uniffi_rust_call_async(
             _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_due_to_reconnect(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def export_my_data(self, format: ExportFormat) -> str:
+        """
+        Everything she recorded (`Json`), or her contacts as vCard 4.0 or CSV, as the text of
+        one file to save. A `Vcard` or `Csv` export imports back with `import_contacts`.
+"""
+        
+        _UniffiFfiConverterTypeExportFormat.check_lower(format)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeExportFormat.lower(format),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_export_my_data(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def import_contacts(self, contents: bytes,format: typing.Optional[ImportFormat]) -> ImportPreview:
+        """
+        Uploads a contact file (LinkedIn's `Connections.csv`, a `.vcf`, Google Contacts' CSV)
+        and answers what importing it would do, with the first 100 rows and rejections.
+        Nothing of her network changes until `confirm_import`. Without `format` the server
+        recognizes the file; a file it cannot read is `Validation` on `file` (too large, empty,
+        binary, no header it knows).
+"""
+        
+        _UniffiFfiConverterBytes.check_lower(contents)
+
+        _UniffiFfiConverterOptionalTypeImportFormat.check_lower(format)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterBytes.lower(contents),
+            _UniffiFfiConverterOptionalTypeImportFormat.lower(format),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeImportPreview.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_import_contacts(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def import_preview(self, import_id: str,kind: typing.Optional[ImportRowKind],offset: int,first: int) -> ImportPreview:
+        """
+        A page of one of her previews: `first` (at most 500) rows from `offset`, only those of
+        `kind` when given, and the rejections from the same offset.
+"""
+        
+        _UniffiFfiConverterString.check_lower(import_id)
+
+        _UniffiFfiConverterOptionalTypeImportRowKind.check_lower(kind)
+
+        _UniffiFfiConverterInt32.check_lower(offset)
+
+        _UniffiFfiConverterInt32.check_lower(first)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(import_id),
+            _UniffiFfiConverterOptionalTypeImportRowKind.lower(kind),
+            _UniffiFfiConverterInt32.lower(offset),
+            _UniffiFfiConverterInt32.lower(first),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeImportPreview.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_import_preview(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def imports(self, first: int) -> typing.List[ImportBatch]:
+        """
+        Her imports, newest first (`first` up to 100).
+"""
+        
+        _UniffiFfiConverterInt32.check_lower(first)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterInt32.lower(first),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceTypeImportBatch.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_imports(*_uniffi_lowered_args),
             _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
@@ -5271,6 +6590,27 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
+    async def undo_import(self, import_id: str) -> ImportBatch:
+        """
+        Undoes a confirmed import as a whole. `Conflict` once a contact it created has gives,
+        asks or meetings logged.
+"""
+        
+        _UniffiFfiConverterString.check_lower(import_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(import_id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeImportBatch.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_undo_import(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
     async def update_presence(self, website: typing.Optional[str],email_signature: typing.Optional[str],audiences: typing.Optional[typing.List[herlead_core.Audience]]) -> Presence:
         """
         Changes her website, signature or audiences; `None` keeps a value, an empty string
@@ -5718,6 +7058,11 @@ def progress_from_statuses(statuses: typing.List[TaskStatusEntry]) -> Progress:
 
 __all__ = [
     "InternalError",
+    "ImportFormat",
+    "ImportState",
+    "ImportRowKind",
+    "ImportMatch",
+    "ExportFormat",
     "HerLeadError",
     "ClientOptions",
     "CohortAggregates",
@@ -5728,11 +7073,18 @@ __all__ = [
     "Meeting",
     "Community",
     "ConsistencyFinding",
+    "SectorSuggestion",
     "Contact",
+    "ContactClassification",
     "ContactInput",
     "ContactName",
     "ContactPage",
     "EntityRef",
+    "ImportBatch",
+    "ImportWarning",
+    "ImportRow",
+    "ImportRejection",
+    "ImportPreview",
     "Interaction",
     "Warning",
     "LoggedInteraction",

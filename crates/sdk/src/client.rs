@@ -77,6 +77,13 @@ impl std::fmt::Debug for HerLeadClient {
     }
 }
 
+/// A file sent with an operation: the variable it fills, its name and its bytes.
+pub(crate) struct Upload<'a> {
+    pub variable: &'static str,
+    pub file_name: &'static str,
+    pub contents: &'a [u8],
+}
+
 /// What the SDK posts: a document and its variables.
 #[derive(Serialize)]
 struct Request<'a, V> {
@@ -518,10 +525,32 @@ impl HerLeadClient {
 
     /// Sends one operation and decodes its answer; with `auth`, attaches the access token
     /// and, when the server says it is no longer valid, refreshes once and retries.
-    async fn execute<V: Serialize, R: DeserializeOwned>(
+    pub(crate) async fn execute<V: Serialize, R: DeserializeOwned>(
         &self,
         document: &str,
         variables: &V,
+        auth: bool,
+    ) -> Result<R, HerLeadError> {
+        self.send(document, variables, None, auth).await
+    }
+
+    /// Sends one operation with a file, as a GraphQL multipart request (the spec at
+    /// github.com/jaydenseric/graphql-multipart-request-spec): `operations` holds the
+    /// document with `null` in the file's variable, `map` points part `0` at it.
+    pub(crate) async fn execute_upload<V: Serialize, R: DeserializeOwned>(
+        &self,
+        document: &str,
+        variables: &V,
+        upload: Upload<'_>,
+    ) -> Result<R, HerLeadError> {
+        self.send(document, variables, Some(&upload), true).await
+    }
+
+    async fn send<V: Serialize, R: DeserializeOwned>(
+        &self,
+        document: &str,
+        variables: &V,
+        upload: Option<&Upload<'_>>,
         auth: bool,
     ) -> Result<R, HerLeadError> {
         let token = if auth {
@@ -534,11 +563,15 @@ impl HerLeadClient {
                 reason: "sign in first".into(),
             });
         }
-        match self.post(document, variables, token.as_deref()).await {
+        match self
+            .post(document, variables, upload, token.as_deref())
+            .await
+        {
             Err(HerLeadError::Unauthenticated { .. }) if auth => {
                 self.refresh(token.as_deref()).await?;
                 let fresh = self.store.load().map(|t| t.access_token);
-                self.post(document, variables, fresh.as_deref()).await
+                self.post(document, variables, upload, fresh.as_deref())
+                    .await
             }
             other => other,
         }
@@ -559,7 +592,7 @@ impl HerLeadClient {
             t: tokens.refresh_token,
         };
         match self
-            .post::<_, op::Refreshed>(op::REFRESH, &vars, None)
+            .post::<_, op::Refreshed>(op::REFRESH, &vars, None, None)
             .await
         {
             Ok(data) => {
@@ -581,6 +614,7 @@ impl HerLeadClient {
         &self,
         document: &str,
         variables: &V,
+        upload: Option<&Upload<'_>>,
         token: Option<&str>,
     ) -> Result<R, HerLeadError> {
         // Serialized here rather than by reqwest so that a value with no wire form (a time
@@ -593,11 +627,27 @@ impl HerLeadClient {
             field: String::new(),
             reason: e.to_string(),
         })?;
-        let mut request = self
-            .http
-            .post(&self.endpoint)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body);
+        let request = self.http.post(&self.endpoint);
+        let mut request = match upload {
+            None => request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body),
+            Some(upload) => {
+                let map = format!(r#"{{"0":["variables.{}"]}}"#, upload.variable);
+                let file = reqwest::multipart::Part::bytes(upload.contents.to_vec())
+                    .file_name(upload.file_name.to_owned());
+                let form = reqwest::multipart::Form::new()
+                    .part(
+                        "operations",
+                        reqwest::multipart::Part::bytes(body)
+                            .mime_str("application/json")
+                            .map_err(HerLeadError::network)?,
+                    )
+                    .text("map", map)
+                    .part("0", file);
+                request.multipart(form)
+            }
+        };
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

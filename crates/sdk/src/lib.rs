@@ -11,11 +11,13 @@
 
 mod client;
 mod error;
+mod imports;
 pub mod operations;
 mod types;
 
 pub use client::{HerLeadClient, MemoryTokenStore, TokenStore};
 pub use error::HerLeadError;
+pub use imports::*;
 pub use types::*;
 
 uniffi::setup_scaffolding!("herlead_sdk");

@@ -223,6 +223,22 @@ records! {
         pub company: Option<String>,
         /// Job title.
         pub job_title: Option<String>,
+        /// Profile and web page addresses.
+        pub links: Vec<String>,
+        /// A sector her company or job title suggests while she has not set one.
+        pub suggested_sector: Option<SectorSuggestion>,
+    }
+
+    /// A sector suggested for an unclassified contact, with the words that suggested it.
+    pub struct SectorSuggestion {
+        /// The suggested sector.
+        pub sector: Sector,
+        /// The field the words were found in: `company` or `jobTitle`.
+        pub field: String,
+        /// The words, as written in that field.
+        pub matched: String,
+        /// The rule that matched (`UNIVERSITY`, `MINISTRY`, `NEWSPAPER`, …).
+        pub rule: String,
     }
 
     /// A new contact.

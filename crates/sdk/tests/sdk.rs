@@ -285,10 +285,15 @@ fn test_every_operation_is_valid_against_the_schema() {
     .expect("schema");
     let schema = apollo_compiler::Schema::parse_and_validate(sdl, "schema.graphql")
         .expect("the schema is valid");
-    for (name, document) in operations::ALL {
+    let imports = import_documents();
+    let all = operations::ALL
+        .iter()
+        .map(|(name, document)| (*name, (*document).to_owned()))
+        .chain(imports);
+    for (name, document) in all {
         if let Err(errors) = apollo_compiler::ExecutableDocument::parse_and_validate(
             &schema,
-            *document,
+            document,
             format!("{name}.graphql"),
         ) {
             panic!(
@@ -365,6 +370,165 @@ fn test_the_sdk_depends_on_core_only() {
         assert!(
             !tree.lines().any(|l| l.starts_with(forbidden)),
             "herlead-sdk must not depend on {forbidden}"
+        );
+    }
+}
+
+fn example(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../../examples/imports/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[tokio::test]
+async fn test_her_network_comes_in_from_files_and_goes_out_again_through_the_sdk() {
+    for db in testing::all().await {
+        let label = format!("{:?}", db.backend());
+        let server = spawn(db, 900).await;
+        let sdk = client(&server, None);
+        sdk.register(
+            "carmen@example.org".into(),
+            "correct horse battery".into(),
+            "Carmen".into(),
+        )
+        .await
+        .expect("register");
+
+        // LinkedIn: recognized without a format, nothing written before confirming.
+        let preview = sdk
+            .import_contacts(example("Connections.csv"), None)
+            .await
+            .expect("preview");
+        assert_eq!(preview.batch.format, ImportFormat::Linkedin, "{label}");
+        assert_eq!(preview.batch.status, ImportState::Preview);
+        assert_eq!(preview.batch.file_name.as_deref(), Some("contacts"));
+        assert!(preview.batch.expires_at.is_some());
+        assert_eq!(preview.rejected_rows, 1, "{label}: {:?}", preview.rejected);
+        assert_eq!(preview.rejected[0].line, 13);
+        assert_eq!(preview.rejected[0].code, "NO_NAME");
+        assert!(preview.new_contacts >= 8, "{label}: {preview:?}");
+        assert_eq!(
+            usize::try_from(preview.new_contacts).unwrap(),
+            preview.rows.len()
+        );
+        assert_eq!(sdk.contacts(100, None).await.expect("page").total_count, 0);
+        let news = sdk
+            .import_preview(preview.batch.id.clone(), Some(ImportRowKind::New), 2, 3)
+            .await
+            .expect("page of rows");
+        assert_eq!(news.rows, preview.rows[2..5].to_vec(), "{label}");
+
+        let batch = sdk
+            .confirm_import(preview.batch.id.clone())
+            .await
+            .expect("confirm");
+        assert_eq!(batch.status, ImportState::Confirmed);
+        assert_eq!(batch.created, preview.new_contacts);
+        let page = sdk.contacts(100, None).await.expect("page");
+        assert_eq!(page.total_count, i64::from(preview.new_contacts), "{label}");
+        assert!(page.contacts.iter().all(|c| c.sector.is_none()));
+        let suggested: Vec<_> = page
+            .contacts
+            .iter()
+            .filter_map(|c| {
+                c.suggested_sector.as_ref().map(|s| ContactClassification {
+                    contact_id: c.id.clone(),
+                    sector: s.sector,
+                    scope: Scope::Country,
+                })
+            })
+            .collect();
+        assert!(!suggested.is_empty(), "{label}: no suggestion");
+        let classified = sdk
+            .classify_contacts(suggested.clone())
+            .await
+            .expect("classify");
+        assert_eq!(usize::try_from(classified).unwrap(), suggested.len());
+
+        // The same file again creates nothing; a vCard adds its cards.
+        let again = sdk
+            .import_contacts(example("Connections.csv"), Some(ImportFormat::Linkedin))
+            .await
+            .expect("again");
+        assert_eq!(again.new_contacts, 0, "{label}");
+        assert_eq!(again.batch.file_name.as_deref(), Some("Connections.csv"));
+        sdk.discard_import(again.batch.id.clone())
+            .await
+            .expect("discard");
+        let cards = sdk
+            .import_contacts(example("contacts.vcf"), Some(ImportFormat::Vcard))
+            .await
+            .expect("vcard");
+        // Claudia is on LinkedIn too: her card adds a link and a tag to the contact she has.
+        assert_eq!(
+            (cards.new_contacts, cards.updates),
+            (2, 1),
+            "{label}: {cards:?}"
+        );
+        assert_eq!(cards.rows[0].name, "Claudia Herrera");
+        assert_eq!(cards.rows[0].matched_by, Some(ImportMatch::ProfileUrl));
+        assert_eq!(cards.rows[0].changes, ["links", "tags"]);
+        sdk.confirm_import(cards.batch.id.clone())
+            .await
+            .expect("confirm vcard");
+        let batches = sdk.imports(10).await.expect("imports");
+        assert_eq!(
+            batches.iter().map(|b| b.status).collect::<Vec<_>>(),
+            [ImportState::Confirmed, ImportState::Confirmed],
+            "{label}: the discarded preview is gone"
+        );
+
+        // Out again: the vCard export imports into an empty account as the same people.
+        let vcard = sdk
+            .export_my_data(ExportFormat::Vcard)
+            .await
+            .expect("export");
+        assert!(vcard.starts_with("BEGIN:VCARD"), "{label}");
+        let json = sdk.export_my_data(ExportFormat::Json).await.expect("json");
+        let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(
+            json["contacts"].as_array().map(Vec::len),
+            Some(page.contacts.len() + 2)
+        );
+        let undone = sdk.undo_import(cards.batch.id).await.expect("undo");
+        assert_eq!(undone.status, ImportState::Undone);
+
+        let other = client(&server, None);
+        other
+            .register(
+                "ines@example.org".into(),
+                "correct horse battery".into(),
+                "Inés".into(),
+            )
+            .await
+            .expect("register");
+        let back = other
+            .import_contacts(vcard.into_bytes(), Some(ImportFormat::Vcard))
+            .await
+            .expect("import the export");
+        assert_eq!(
+            usize::try_from(back.new_contacts).unwrap(),
+            page.contacts.len() + 2,
+            "{label}"
+        );
+        // Her preview is not anybody else's.
+        let err = sdk
+            .import_preview(back.batch.id.clone(), None, 0, 10)
+            .await
+            .expect_err("not hers");
+        assert!(
+            matches!(err, HerLeadError::NotFound { .. }),
+            "{label}: {err:?}"
+        );
+        let err = other
+            .import_contacts(b"\0\x01\x02binary".to_vec(), None)
+            .await
+            .expect_err("binary");
+        assert!(
+            matches!(&err, HerLeadError::Validation { field, .. } if field == "file"),
+            "{label}: {err:?}"
         );
     }
 }

@@ -606,6 +606,24 @@ fileprivate struct FfiConverterString: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
     typealias SwiftType = Date
 
@@ -819,6 +837,56 @@ public protocol HerLeadClientProtocol: AnyObject, Sendable {
      * clears it.
      */
     func updatePresence(website: String?, emailSignature: String?, audiences: [Audience]?) async throws  -> Presence
+    
+    /**
+     * Sets the sector and scope of up to 500 of her contacts at once, in one transaction
+     * (every id must be hers or nothing changes); answers how many changed.
+     */
+    func classifyContacts(classifications: [ContactClassification]) async throws  -> Int32
+    
+    /**
+     * Writes a preview into her network in one transaction. New contacts have no sector or
+     * scope yet: classify them with `classify_contacts`. `Conflict` when the batch is no
+     * longer a preview or has expired.
+     */
+    func confirmImport(importId: String) async throws  -> ImportBatch
+    
+    /**
+     * Forgets a preview she will not confirm.
+     */
+    func discardImport(importId: String) async throws 
+    
+    /**
+     * Everything she recorded (`Json`), or her contacts as vCard 4.0 or CSV, as the text of
+     * one file to save. A `Vcard` or `Csv` export imports back with `import_contacts`.
+     */
+    func exportMyData(format: ExportFormat) async throws  -> String
+    
+    /**
+     * Uploads a contact file (LinkedIn's `Connections.csv`, a `.vcf`, Google Contacts' CSV)
+     * and answers what importing it would do, with the first 100 rows and rejections.
+     * Nothing of her network changes until `confirm_import`. Without `format` the server
+     * recognizes the file; a file it cannot read is `Validation` on `file` (too large, empty,
+     * binary, no header it knows).
+     */
+    func importContacts(contents: Data, format: ImportFormat?) async throws  -> ImportPreview
+    
+    /**
+     * A page of one of her previews: `first` (at most 500) rows from `offset`, only those of
+     * `kind` when given, and the rejections from the same offset.
+     */
+    func importPreview(importId: String, kind: ImportRowKind?, offset: Int32, first: Int32) async throws  -> ImportPreview
+    
+    /**
+     * Her imports, newest first (`first` up to 100).
+     */
+    func imports(first: Int32) async throws  -> [ImportBatch]
+    
+    /**
+     * Undoes a confirmed import as a whole. `Conflict` once a contact it created has gives,
+     * asks or meetings logged.
+     */
+    func undoImport(importId: String) async throws  -> ImportBatch
     
 }
 /**
@@ -1481,6 +1549,168 @@ open func updatePresence(website: String?, emailSignature: String?, audiences: [
             completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
             freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypePresence_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Sets the sector and scope of up to 500 of her contacts at once, in one transaction
+     * (every id must be hers or nothing changes); answers how many changed.
+     */
+open func classifyContacts(classifications: [ContactClassification])async throws  -> Int32  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_classify_contacts(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeContactClassification.lower(classifications)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_i32,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_i32,
+            freeFunc: ffi_herlead_sdk_rust_future_free_i32,
+            liftFunc: FfiConverterInt32.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Writes a preview into her network in one transaction. New contacts have no sector or
+     * scope yet: classify them with `classify_contacts`. `Conflict` when the batch is no
+     * longer a preview or has expired.
+     */
+open func confirmImport(importId: String)async throws  -> ImportBatch  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_confirm_import(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(importId)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImportBatch_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Forgets a preview she will not confirm.
+     */
+open func discardImport(importId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_discard_import(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(importId)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_void,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_void,
+            freeFunc: ffi_herlead_sdk_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Everything she recorded (`Json`), or her contacts as vCard 4.0 or CSV, as the text of
+     * one file to save. A `Vcard` or `Csv` export imports back with `import_contacts`.
+     */
+open func exportMyData(format: ExportFormat)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_export_my_data(
+                        self.uniffiCloneHandle(),FfiConverterTypeExportFormat_lower(format)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Uploads a contact file (LinkedIn's `Connections.csv`, a `.vcf`, Google Contacts' CSV)
+     * and answers what importing it would do, with the first 100 rows and rejections.
+     * Nothing of her network changes until `confirm_import`. Without `format` the server
+     * recognizes the file; a file it cannot read is `Validation` on `file` (too large, empty,
+     * binary, no header it knows).
+     */
+open func importContacts(contents: Data, format: ImportFormat?)async throws  -> ImportPreview  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_import_contacts(
+                        self.uniffiCloneHandle(),FfiConverterData.lower(contents),FfiConverterOptionTypeImportFormat.lower(format)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImportPreview_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * A page of one of her previews: `first` (at most 500) rows from `offset`, only those of
+     * `kind` when given, and the rejections from the same offset.
+     */
+open func importPreview(importId: String, kind: ImportRowKind?, offset: Int32, first: Int32)async throws  -> ImportPreview  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_import_preview(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(importId),FfiConverterOptionTypeImportRowKind.lower(kind),FfiConverterInt32.lower(offset),FfiConverterInt32.lower(first)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImportPreview_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Her imports, newest first (`first` up to 100).
+     */
+open func imports(first: Int32)async throws  -> [ImportBatch]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_imports(
+                        self.uniffiCloneHandle(),FfiConverterInt32.lower(first)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImportBatch.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Undoes a confirmed import as a whole. `Conflict` once a contact it created has gives,
+     * asks or meetings logged.
+     */
+open func undoImport(importId: String)async throws  -> ImportBatch  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_undo_import(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(importId)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImportBatch_lift,
             errorHandler: FfiConverterTypeHerLeadError_lift
         )
 }
@@ -2599,6 +2829,14 @@ public struct Contact: Equatable, Hashable {
      * Job title.
      */
     public var jobTitle: String?
+    /**
+     * Profile and web page addresses.
+     */
+    public var links: [String]
+    /**
+     * A sector her company or job title suggests while she has not set one.
+     */
+    public var suggestedSector: SectorSuggestion?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2644,7 +2882,13 @@ public struct Contact: Equatable, Hashable {
          */company: String?, 
         /**
          * Job title.
-         */jobTitle: String?) {
+         */jobTitle: String?, 
+        /**
+         * Profile and web page addresses.
+         */links: [String], 
+        /**
+         * A sector her company or job title suggests while she has not set one.
+         */suggestedSector: SectorSuggestion?) {
         self.id = id
         self.name = name
         self.sector = sector
@@ -2659,6 +2903,8 @@ public struct Contact: Equatable, Hashable {
         self.emails = emails
         self.company = company
         self.jobTitle = jobTitle
+        self.links = links
+        self.suggestedSector = suggestedSector
     }
 
     
@@ -2690,7 +2936,9 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
                 stage: FfiConverterTypeStage.read(from: &buf), 
                 emails: FfiConverterSequenceString.read(from: &buf), 
                 company: FfiConverterOptionString.read(from: &buf), 
-                jobTitle: FfiConverterOptionString.read(from: &buf)
+                jobTitle: FfiConverterOptionString.read(from: &buf), 
+                links: FfiConverterSequenceString.read(from: &buf), 
+                suggestedSector: FfiConverterOptionTypeSectorSuggestion.read(from: &buf)
         )
     }
 
@@ -2709,6 +2957,8 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.emails, into: &buf)
         FfiConverterOptionString.write(value.company, into: &buf)
         FfiConverterOptionString.write(value.jobTitle, into: &buf)
+        FfiConverterSequenceString.write(value.links, into: &buf)
+        FfiConverterOptionTypeSectorSuggestion.write(value.suggestedSector, into: &buf)
     }
 }
 
@@ -2725,6 +2975,85 @@ public func FfiConverterTypeContact_lift(_ buf: RustBuffer) throws -> Contact {
 #endif
 public func FfiConverterTypeContact_lower(_ value: Contact) -> RustBuffer {
     return FfiConverterTypeContact.lower(value)
+}
+
+
+/**
+ * A sector and scope for one of her contacts.
+ */
+public struct ContactClassification: Equatable, Hashable {
+    /**
+     * One of her contacts.
+     */
+    public var contactId: String
+    /**
+     * Where they have influence.
+     */
+    public var sector: Sector
+    /**
+     * How far it reaches.
+     */
+    public var scope: Scope
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * One of her contacts.
+         */contactId: String, 
+        /**
+         * Where they have influence.
+         */sector: Sector, 
+        /**
+         * How far it reaches.
+         */scope: Scope) {
+        self.contactId = contactId
+        self.sector = sector
+        self.scope = scope
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContactClassification: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContactClassification: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContactClassification {
+        return
+            try ContactClassification(
+                contactId: FfiConverterString.read(from: &buf), 
+                sector: FfiConverterTypeSector.read(from: &buf), 
+                scope: FfiConverterTypeScope.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContactClassification, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.contactId, into: &buf)
+        FfiConverterTypeSector.write(value.sector, into: &buf)
+        FfiConverterTypeScope.write(value.scope, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactClassification_lift(_ buf: RustBuffer) throws -> ContactClassification {
+    return try FfiConverterTypeContactClassification.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactClassification_lower(_ value: ContactClassification) -> RustBuffer {
+    return FfiConverterTypeContactClassification.lower(value)
 }
 
 
@@ -3091,6 +3420,663 @@ public func FfiConverterTypeEntityRef_lift(_ buf: RustBuffer) throws -> EntityRe
 #endif
 public func FfiConverterTypeEntityRef_lower(_ value: EntityRef) -> RustBuffer {
     return FfiConverterTypeEntityRef.lower(value)
+}
+
+
+/**
+ * One uploaded contact file.
+ */
+public struct ImportBatch: Equatable, Hashable {
+    /**
+     * Stable id: pass it to `confirm_import`, `undo_import` or `discard_import`.
+     */
+    public var id: String
+    /**
+     * The format it was read as.
+     */
+    public var format: ImportFormat
+    /**
+     * The file's name as uploaded.
+     */
+    public var fileName: String?
+    /**
+     * Where it is.
+     */
+    public var status: ImportState
+    /**
+     * How the file's text was decoded: `UTF8`, `UTF8_BOM`, `UTF16` or `WINDOWS1252`.
+     */
+    public var encoding: String
+    /**
+     * Rows (or cards) read.
+     */
+    public var parsedRows: Int32
+    /**
+     * Rows (or cards) that could not be read.
+     */
+    public var rejectedRows: Int32
+    /**
+     * Contacts confirming created (0 before).
+     */
+    public var created: Int32
+    /**
+     * Contacts of hers confirming updated (0 before).
+     */
+    public var updated: Int32
+    /**
+     * Contacts of hers the file named and confirming left as they were (0 before).
+     */
+    public var unchanged: Int32
+    /**
+     * When it was uploaded.
+     */
+    public var createdAt: Date
+    /**
+     * When it was confirmed.
+     */
+    public var confirmedAt: Date?
+    /**
+     * When it was undone.
+     */
+    public var undoneAt: Date?
+    /**
+     * Until when a preview can be confirmed; `None` once it is not a preview.
+     */
+    public var expiresAt: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id: pass it to `confirm_import`, `undo_import` or `discard_import`.
+         */id: String, 
+        /**
+         * The format it was read as.
+         */format: ImportFormat, 
+        /**
+         * The file's name as uploaded.
+         */fileName: String?, 
+        /**
+         * Where it is.
+         */status: ImportState, 
+        /**
+         * How the file's text was decoded: `UTF8`, `UTF8_BOM`, `UTF16` or `WINDOWS1252`.
+         */encoding: String, 
+        /**
+         * Rows (or cards) read.
+         */parsedRows: Int32, 
+        /**
+         * Rows (or cards) that could not be read.
+         */rejectedRows: Int32, 
+        /**
+         * Contacts confirming created (0 before).
+         */created: Int32, 
+        /**
+         * Contacts of hers confirming updated (0 before).
+         */updated: Int32, 
+        /**
+         * Contacts of hers the file named and confirming left as they were (0 before).
+         */unchanged: Int32, 
+        /**
+         * When it was uploaded.
+         */createdAt: Date, 
+        /**
+         * When it was confirmed.
+         */confirmedAt: Date?, 
+        /**
+         * When it was undone.
+         */undoneAt: Date?, 
+        /**
+         * Until when a preview can be confirmed; `None` once it is not a preview.
+         */expiresAt: Date?) {
+        self.id = id
+        self.format = format
+        self.fileName = fileName
+        self.status = status
+        self.encoding = encoding
+        self.parsedRows = parsedRows
+        self.rejectedRows = rejectedRows
+        self.created = created
+        self.updated = updated
+        self.unchanged = unchanged
+        self.createdAt = createdAt
+        self.confirmedAt = confirmedAt
+        self.undoneAt = undoneAt
+        self.expiresAt = expiresAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportBatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportBatch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportBatch {
+        return
+            try ImportBatch(
+                id: FfiConverterString.read(from: &buf), 
+                format: FfiConverterTypeImportFormat.read(from: &buf), 
+                fileName: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeImportState.read(from: &buf), 
+                encoding: FfiConverterString.read(from: &buf), 
+                parsedRows: FfiConverterInt32.read(from: &buf), 
+                rejectedRows: FfiConverterInt32.read(from: &buf), 
+                created: FfiConverterInt32.read(from: &buf), 
+                updated: FfiConverterInt32.read(from: &buf), 
+                unchanged: FfiConverterInt32.read(from: &buf), 
+                createdAt: FfiConverterTimestamp.read(from: &buf), 
+                confirmedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                undoneAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                expiresAt: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportBatch, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeImportFormat.write(value.format, into: &buf)
+        FfiConverterOptionString.write(value.fileName, into: &buf)
+        FfiConverterTypeImportState.write(value.status, into: &buf)
+        FfiConverterString.write(value.encoding, into: &buf)
+        FfiConverterInt32.write(value.parsedRows, into: &buf)
+        FfiConverterInt32.write(value.rejectedRows, into: &buf)
+        FfiConverterInt32.write(value.created, into: &buf)
+        FfiConverterInt32.write(value.updated, into: &buf)
+        FfiConverterInt32.write(value.unchanged, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.confirmedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.undoneAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.expiresAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportBatch_lift(_ buf: RustBuffer) throws -> ImportBatch {
+    return try FfiConverterTypeImportBatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportBatch_lower(_ value: ImportBatch) -> RustBuffer {
+    return FfiConverterTypeImportBatch.lower(value)
+}
+
+
+/**
+ * What importing a file would do; nothing of her network has changed yet.
+ */
+public struct ImportPreview: Equatable, Hashable {
+    /**
+     * The batch; confirm it with `confirm_import(batch.id)`.
+     */
+    public var batch: ImportBatch
+    /**
+     * Contacts confirming would create.
+     */
+    public var newContacts: Int32
+    /**
+     * Contacts of hers confirming would update.
+     */
+    public var updates: Int32
+    /**
+     * Contacts of hers the file names and confirming would leave as they are.
+     */
+    public var unchanged: Int32
+    /**
+     * Rows (or cards) that will not be imported.
+     */
+    public var rejectedRows: Int32
+    /**
+     * One page of the file's contacts, in file order.
+     */
+    public var rows: [ImportRow]
+    /**
+     * One page of the rows that will not be imported, in file order.
+     */
+    public var rejected: [ImportRejection]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The batch; confirm it with `confirm_import(batch.id)`.
+         */batch: ImportBatch, 
+        /**
+         * Contacts confirming would create.
+         */newContacts: Int32, 
+        /**
+         * Contacts of hers confirming would update.
+         */updates: Int32, 
+        /**
+         * Contacts of hers the file names and confirming would leave as they are.
+         */unchanged: Int32, 
+        /**
+         * Rows (or cards) that will not be imported.
+         */rejectedRows: Int32, 
+        /**
+         * One page of the file's contacts, in file order.
+         */rows: [ImportRow], 
+        /**
+         * One page of the rows that will not be imported, in file order.
+         */rejected: [ImportRejection]) {
+        self.batch = batch
+        self.newContacts = newContacts
+        self.updates = updates
+        self.unchanged = unchanged
+        self.rejectedRows = rejectedRows
+        self.rows = rows
+        self.rejected = rejected
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportPreview: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportPreview: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportPreview {
+        return
+            try ImportPreview(
+                batch: FfiConverterTypeImportBatch.read(from: &buf), 
+                newContacts: FfiConverterInt32.read(from: &buf), 
+                updates: FfiConverterInt32.read(from: &buf), 
+                unchanged: FfiConverterInt32.read(from: &buf), 
+                rejectedRows: FfiConverterInt32.read(from: &buf), 
+                rows: FfiConverterSequenceTypeImportRow.read(from: &buf), 
+                rejected: FfiConverterSequenceTypeImportRejection.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportPreview, into buf: inout [UInt8]) {
+        FfiConverterTypeImportBatch.write(value.batch, into: &buf)
+        FfiConverterInt32.write(value.newContacts, into: &buf)
+        FfiConverterInt32.write(value.updates, into: &buf)
+        FfiConverterInt32.write(value.unchanged, into: &buf)
+        FfiConverterInt32.write(value.rejectedRows, into: &buf)
+        FfiConverterSequenceTypeImportRow.write(value.rows, into: &buf)
+        FfiConverterSequenceTypeImportRejection.write(value.rejected, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportPreview_lift(_ buf: RustBuffer) throws -> ImportPreview {
+    return try FfiConverterTypeImportPreview.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportPreview_lower(_ value: ImportPreview) -> RustBuffer {
+    return FfiConverterTypeImportPreview.lower(value)
+}
+
+
+/**
+ * A row or card of the file that will not be imported.
+ */
+public struct ImportRejection: Equatable, Hashable {
+    /**
+     * The line of the file it starts on (1-based).
+     */
+    public var line: Int32
+    /**
+     * A stable code: `NO_NAME`, `BAD_NAME`, `FIELD_TOO_LONG`, `UNBALANCED_QUOTES`, `BAD_CSV`.
+     */
+    public var code: String
+    /**
+     * What is wrong.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The line of the file it starts on (1-based).
+         */line: Int32, 
+        /**
+         * A stable code: `NO_NAME`, `BAD_NAME`, `FIELD_TOO_LONG`, `UNBALANCED_QUOTES`, `BAD_CSV`.
+         */code: String, 
+        /**
+         * What is wrong.
+         */reason: String) {
+        self.line = line
+        self.code = code
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportRejection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportRejection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportRejection {
+        return
+            try ImportRejection(
+                line: FfiConverterInt32.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportRejection, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.line, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportRejection_lift(_ buf: RustBuffer) throws -> ImportRejection {
+    return try FfiConverterTypeImportRejection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportRejection_lower(_ value: ImportRejection) -> RustBuffer {
+    return FfiConverterTypeImportRejection.lower(value)
+}
+
+
+/**
+ * What one contact of the file would do.
+ */
+public struct ImportRow: Equatable, Hashable {
+    /**
+     * The line of the file the row starts on (1-based).
+     */
+    public var line: Int32
+    /**
+     * New, an update of a contact she has, or one she has left as it is.
+     */
+    public var kind: ImportRowKind
+    /**
+     * Her contact it matched (not for new contacts).
+     */
+    public var contactId: String?
+    /**
+     * How it matched.
+     */
+    public var matchedBy: ImportMatch?
+    /**
+     * The fields an update changes: `emails`, `links`, `tags`, `company`, `jobTitle`,
+     * `connectedOn`.
+     */
+    public var changes: [String]
+    /**
+     * The name (of her contact, when it matched one).
+     */
+    public var name: String
+    /**
+     * The e-mail addresses the contact will have.
+     */
+    public var emails: [String]
+    /**
+     * The links the contact will have.
+     */
+    public var links: [String]
+    /**
+     * Where they work.
+     */
+    public var company: String?
+    /**
+     * Their job title.
+     */
+    public var jobTitle: String?
+    /**
+     * The day she connected with them, as `YYYY-MM-DD`.
+     */
+    public var connectedOn: String?
+    /**
+     * Tags (labels and groups in the file).
+     */
+    public var tags: [String]
+    /**
+     * The sector their company or job title suggests.
+     */
+    public var suggestedSector: SectorSuggestion?
+    /**
+     * What was dropped from the row.
+     */
+    public var warnings: [ImportWarning]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The line of the file the row starts on (1-based).
+         */line: Int32, 
+        /**
+         * New, an update of a contact she has, or one she has left as it is.
+         */kind: ImportRowKind, 
+        /**
+         * Her contact it matched (not for new contacts).
+         */contactId: String?, 
+        /**
+         * How it matched.
+         */matchedBy: ImportMatch?, 
+        /**
+         * The fields an update changes: `emails`, `links`, `tags`, `company`, `jobTitle`,
+         * `connectedOn`.
+         */changes: [String], 
+        /**
+         * The name (of her contact, when it matched one).
+         */name: String, 
+        /**
+         * The e-mail addresses the contact will have.
+         */emails: [String], 
+        /**
+         * The links the contact will have.
+         */links: [String], 
+        /**
+         * Where they work.
+         */company: String?, 
+        /**
+         * Their job title.
+         */jobTitle: String?, 
+        /**
+         * The day she connected with them, as `YYYY-MM-DD`.
+         */connectedOn: String?, 
+        /**
+         * Tags (labels and groups in the file).
+         */tags: [String], 
+        /**
+         * The sector their company or job title suggests.
+         */suggestedSector: SectorSuggestion?, 
+        /**
+         * What was dropped from the row.
+         */warnings: [ImportWarning]) {
+        self.line = line
+        self.kind = kind
+        self.contactId = contactId
+        self.matchedBy = matchedBy
+        self.changes = changes
+        self.name = name
+        self.emails = emails
+        self.links = links
+        self.company = company
+        self.jobTitle = jobTitle
+        self.connectedOn = connectedOn
+        self.tags = tags
+        self.suggestedSector = suggestedSector
+        self.warnings = warnings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportRow {
+        return
+            try ImportRow(
+                line: FfiConverterInt32.read(from: &buf), 
+                kind: FfiConverterTypeImportRowKind.read(from: &buf), 
+                contactId: FfiConverterOptionString.read(from: &buf), 
+                matchedBy: FfiConverterOptionTypeImportMatch.read(from: &buf), 
+                changes: FfiConverterSequenceString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                emails: FfiConverterSequenceString.read(from: &buf), 
+                links: FfiConverterSequenceString.read(from: &buf), 
+                company: FfiConverterOptionString.read(from: &buf), 
+                jobTitle: FfiConverterOptionString.read(from: &buf), 
+                connectedOn: FfiConverterOptionString.read(from: &buf), 
+                tags: FfiConverterSequenceString.read(from: &buf), 
+                suggestedSector: FfiConverterOptionTypeSectorSuggestion.read(from: &buf), 
+                warnings: FfiConverterSequenceTypeImportWarning.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportRow, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.line, into: &buf)
+        FfiConverterTypeImportRowKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.contactId, into: &buf)
+        FfiConverterOptionTypeImportMatch.write(value.matchedBy, into: &buf)
+        FfiConverterSequenceString.write(value.changes, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterSequenceString.write(value.emails, into: &buf)
+        FfiConverterSequenceString.write(value.links, into: &buf)
+        FfiConverterOptionString.write(value.company, into: &buf)
+        FfiConverterOptionString.write(value.jobTitle, into: &buf)
+        FfiConverterOptionString.write(value.connectedOn, into: &buf)
+        FfiConverterSequenceString.write(value.tags, into: &buf)
+        FfiConverterOptionTypeSectorSuggestion.write(value.suggestedSector, into: &buf)
+        FfiConverterSequenceTypeImportWarning.write(value.warnings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportRow_lift(_ buf: RustBuffer) throws -> ImportRow {
+    return try FfiConverterTypeImportRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportRow_lower(_ value: ImportRow) -> RustBuffer {
+    return FfiConverterTypeImportRow.lower(value)
+}
+
+
+/**
+ * A value dropped from (or shortened in) a row.
+ */
+public struct ImportWarning: Equatable, Hashable {
+    /**
+     * Which value: `email`, `link`, `company`, `position`, `connectedOn`, `tag`, `phone`.
+     */
+    public var field: String
+    /**
+     * A stable code such as `BAD_EMAIL`, `BAD_URL` or `TRUNCATED`.
+     */
+    public var code: String
+    /**
+     * The value as found in the file (at most 200 characters of it).
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Which value: `email`, `link`, `company`, `position`, `connectedOn`, `tag`, `phone`.
+         */field: String, 
+        /**
+         * A stable code such as `BAD_EMAIL`, `BAD_URL` or `TRUNCATED`.
+         */code: String, 
+        /**
+         * The value as found in the file (at most 200 characters of it).
+         */value: String) {
+        self.field = field
+        self.code = code
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportWarning: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportWarning: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportWarning {
+        return
+            try ImportWarning(
+                field: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportWarning, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportWarning_lift(_ buf: RustBuffer) throws -> ImportWarning {
+    return try FfiConverterTypeImportWarning.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportWarning_lower(_ value: ImportWarning) -> RustBuffer {
+    return FfiConverterTypeImportWarning.lower(value)
 }
 
 
@@ -4480,6 +5466,95 @@ public func FfiConverterTypeScoreTotal_lower(_ value: ScoreTotal) -> RustBuffer 
 
 
 /**
+ * A sector suggested for an unclassified contact, with the words that suggested it.
+ */
+public struct SectorSuggestion: Equatable, Hashable {
+    /**
+     * The suggested sector.
+     */
+    public var sector: Sector
+    /**
+     * The field the words were found in: `company` or `jobTitle`.
+     */
+    public var field: String
+    /**
+     * The words, as written in that field.
+     */
+    public var matched: String
+    /**
+     * The rule that matched (`UNIVERSITY`, `MINISTRY`, `NEWSPAPER`, …).
+     */
+    public var rule: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The suggested sector.
+         */sector: Sector, 
+        /**
+         * The field the words were found in: `company` or `jobTitle`.
+         */field: String, 
+        /**
+         * The words, as written in that field.
+         */matched: String, 
+        /**
+         * The rule that matched (`UNIVERSITY`, `MINISTRY`, `NEWSPAPER`, …).
+         */rule: String) {
+        self.sector = sector
+        self.field = field
+        self.matched = matched
+        self.rule = rule
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SectorSuggestion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSectorSuggestion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SectorSuggestion {
+        return
+            try SectorSuggestion(
+                sector: FfiConverterTypeSector.read(from: &buf), 
+                field: FfiConverterString.read(from: &buf), 
+                matched: FfiConverterString.read(from: &buf), 
+                rule: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SectorSuggestion, into buf: inout [UInt8]) {
+        FfiConverterTypeSector.write(value.sector, into: &buf)
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterString.write(value.matched, into: &buf)
+        FfiConverterString.write(value.rule, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectorSuggestion_lift(_ buf: RustBuffer) throws -> SectorSuggestion {
+    return try FfiConverterTypeSectorSuggestion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectorSuggestion_lower(_ value: SectorSuggestion) -> RustBuffer {
+    return FfiConverterTypeSectorSuggestion.lower(value)
+}
+
+
+/**
  * Her social capital.
  */
 public struct SocialCapital: Equatable, Hashable {
@@ -5429,6 +6504,91 @@ public func FfiConverterTypeWarning_lower(_ value: Warning) -> RustBuffer {
 
 
 /**
+ * What `export_my_data` writes.
+ */
+
+public enum ExportFormat: Equatable, Hashable {
+    
+    /**
+     * Everything she recorded, as one versioned JSON document (`docs/export-format.md`).
+     */
+    case json
+    /**
+     * Her contacts as vCard 4.0 (RFC 6350).
+     */
+    case vcard
+    /**
+     * Her contacts as CSV (UTF-8, one row per contact).
+     */
+    case csv
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ExportFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportFormat: FfiConverterRustBuffer {
+    typealias SwiftType = ExportFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .json
+        
+        case 2: return .vcard
+        
+        case 3: return .csv
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExportFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .json:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .vcard:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .csv:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportFormat_lift(_ buf: RustBuffer) throws -> ExportFormat {
+    return try FfiConverterTypeExportFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportFormat_lower(_ value: ExportFormat) -> RustBuffer {
+    return FfiConverterTypeExportFormat.lower(value)
+}
+
+
+
+/**
  * Why a call failed. (Not named `Error`: Kotlin would call it `ErrorException`.)
  */
 public 
@@ -5638,6 +6798,346 @@ public func FfiConverterTypeHerLeadError_lower(_ value: HerLeadError) -> RustBuf
     return FfiConverterTypeHerLeadError.lower(value)
 }
 
+
+/**
+ * The kinds of contact file an import reads.
+ */
+
+public enum ImportFormat: Equatable, Hashable {
+    
+    /**
+     * LinkedIn's `Connections.csv` (Settings → Data privacy → Get a copy of your data).
+     */
+    case linkedin
+    /**
+     * vCard 2.1, 3.0 or 4.0 (`.vcf`), as Apple Contacts, Google Contacts and Android write it.
+     */
+    case vcard
+    /**
+     * Google Contacts' CSV export.
+     */
+    case googleCsv
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImportFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportFormat: FfiConverterRustBuffer {
+    typealias SwiftType = ImportFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .linkedin
+        
+        case 2: return .vcard
+        
+        case 3: return .googleCsv
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImportFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .linkedin:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .vcard:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .googleCsv:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportFormat_lift(_ buf: RustBuffer) throws -> ImportFormat {
+    return try FfiConverterTypeImportFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportFormat_lower(_ value: ImportFormat) -> RustBuffer {
+    return FfiConverterTypeImportFormat.lower(value)
+}
+
+
+
+/**
+ * How a row was recognized as a contact she already has.
+ */
+
+public enum ImportMatch: Equatable, Hashable {
+    
+    /**
+     * The same profile or page, once normalized.
+     */
+    case profileUrl
+    /**
+     * The same e-mail address.
+     */
+    case email
+    /**
+     * The same name at the same company.
+     */
+    case nameAndCompany
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImportMatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportMatch: FfiConverterRustBuffer {
+    typealias SwiftType = ImportMatch
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportMatch {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .profileUrl
+        
+        case 2: return .email
+        
+        case 3: return .nameAndCompany
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImportMatch, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .profileUrl:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .email:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .nameAndCompany:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportMatch_lift(_ buf: RustBuffer) throws -> ImportMatch {
+    return try FfiConverterTypeImportMatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportMatch_lower(_ value: ImportMatch) -> RustBuffer {
+    return FfiConverterTypeImportMatch.lower(value)
+}
+
+
+
+/**
+ * What a row of the file does.
+ */
+
+public enum ImportRowKind: Equatable, Hashable {
+    
+    /**
+     * A new contact.
+     */
+    case new
+    /**
+     * A contact she has, which the row adds to or changes.
+     */
+    case update
+    /**
+     * A contact she has, which the row leaves as it is.
+     */
+    case unchanged
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImportRowKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportRowKind: FfiConverterRustBuffer {
+    typealias SwiftType = ImportRowKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportRowKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .new
+        
+        case 2: return .update
+        
+        case 3: return .unchanged
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImportRowKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .new:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .update:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unchanged:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportRowKind_lift(_ buf: RustBuffer) throws -> ImportRowKind {
+    return try FfiConverterTypeImportRowKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportRowKind_lower(_ value: ImportRowKind) -> RustBuffer {
+    return FfiConverterTypeImportRowKind.lower(value)
+}
+
+
+
+/**
+ * Where an import is.
+ */
+
+public enum ImportState: Equatable, Hashable {
+    
+    /**
+     * Uploaded: nothing of her network has changed yet.
+     */
+    case preview
+    /**
+     * Written into her network.
+     */
+    case confirmed
+    /**
+     * Confirmed, then undone.
+     */
+    case undone
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImportState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportState: FfiConverterRustBuffer {
+    typealias SwiftType = ImportState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .preview
+        
+        case 2: return .confirmed
+        
+        case 3: return .undone
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImportState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .preview:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .confirmed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .undone:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportState_lift(_ buf: RustBuffer) throws -> ImportState {
+    return try FfiConverterTypeImportState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportState_lower(_ value: ImportState) -> RustBuffer {
+    return FfiConverterTypeImportState.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -5753,6 +7253,30 @@ fileprivate struct FfiConverterOptionTypeEntityRef: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeEntityRef.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSectorSuggestion: FfiConverterRustBuffer {
+    typealias SwiftType = SectorSuggestion?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSectorSuggestion.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSectorSuggestion.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5905,6 +7429,78 @@ fileprivate struct FfiConverterOptionTypeSector: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeImportFormat: FfiConverterRustBuffer {
+    typealias SwiftType = ImportFormat?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeImportFormat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeImportFormat.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeImportMatch: FfiConverterRustBuffer {
+    typealias SwiftType = ImportMatch?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeImportMatch.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeImportMatch.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeImportRowKind: FfiConverterRustBuffer {
+    typealias SwiftType = ImportRowKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeImportRowKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeImportRowKind.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeAudience: FfiConverterRustBuffer {
     typealias SwiftType = [Audience]?
 
@@ -6046,6 +7642,131 @@ fileprivate struct FfiConverterSequenceTypeContact: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeContact.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeContactClassification: FfiConverterRustBuffer {
+    typealias SwiftType = [ContactClassification]
+
+    public static func write(_ value: [ContactClassification], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeContactClassification.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ContactClassification] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ContactClassification]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeContactClassification.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImportBatch: FfiConverterRustBuffer {
+    typealias SwiftType = [ImportBatch]
+
+    public static func write(_ value: [ImportBatch], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImportBatch.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImportBatch] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImportBatch]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImportBatch.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImportRejection: FfiConverterRustBuffer {
+    typealias SwiftType = [ImportRejection]
+
+    public static func write(_ value: [ImportRejection], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImportRejection.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImportRejection] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImportRejection]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImportRejection.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImportRow: FfiConverterRustBuffer {
+    typealias SwiftType = [ImportRow]
+
+    public static func write(_ value: [ImportRow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImportRow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImportRow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImportRow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImportRow.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImportWarning: FfiConverterRustBuffer {
+    typealias SwiftType = [ImportWarning]
+
+    public static func write(_ value: [ImportWarning], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImportWarning.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImportWarning] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImportWarning]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImportWarning.read(from: &buf))
         }
         return seq
     }
@@ -6595,6 +8316,30 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_update_presence() != 14820) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts() != 4610) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_confirm_import() != 21747) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_discard_import() != 9654) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_export_my_data() != 62714) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_import_contacts() != 52046) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_import_preview() != 16412) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_imports() != 34159) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_undo_import() != 2803) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_tokenstore_load() != 49208) {

@@ -835,6 +835,22 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_update_presence(
     ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_confirm_import(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_discard_import(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_export_my_data(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_import_contacts(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_import_preview(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_imports(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_undo_import(
+    ): Int
     external fun uniffi_herlead_sdk_checksum_method_tokenstore_load(
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_tokenstore_save(
@@ -934,6 +950,22 @@ internal object UniffiLib {
     external fun uniffi_herlead_sdk_fn_method_herleadclient_social_capital(`ptr`: Long,
     ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_update_presence(`ptr`: Long,`website`: RustBuffer.ByValue,`emailSignature`: RustBuffer.ByValue,`audiences`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_classify_contacts(`ptr`: Long,`classifications`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_confirm_import(`ptr`: Long,`importId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_discard_import(`ptr`: Long,`importId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_export_my_data(`ptr`: Long,`format`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_import_contacts(`ptr`: Long,`contents`: RustBuffer.ByValue,`format`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_import_preview(`ptr`: Long,`importId`: RustBuffer.ByValue,`kind`: RustBuffer.ByValue,`offset`: Int,`first`: Int,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_imports(`ptr`: Long,`first`: Int,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_undo_import(`ptr`: Long,`importId`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_herlead_sdk_fn_clone_memorytokenstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1168,6 +1200,30 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_presence() and 0xFFFF) != 14820) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts() and 0xFFFF) != 4610) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_confirm_import() and 0xFFFF) != 21747) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_discard_import() and 0xFFFF) != 9654) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_export_my_data() and 0xFFFF) != 62714) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_import_contacts() and 0xFFFF) != 52046) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_import_preview() and 0xFFFF) != 16412) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_imports() and 0xFFFF) != 34159) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_undo_import() and 0xFFFF) != 2803) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_tokenstore_load() and 0xFFFF) != 49208) {
@@ -1585,6 +1641,25 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
     }
 }
 
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
+    }
+}
+
 
 /**
  * @suppress
@@ -1894,6 +1969,56 @@ public interface HerLeadClientInterface {
      * clears it.
      */
     suspend fun `updatePresence`(`website`: kotlin.String?, `emailSignature`: kotlin.String?, `audiences`: List<Audience>?): Presence
+    
+    /**
+     * Sets the sector and scope of up to 500 of her contacts at once, in one transaction
+     * (every id must be hers or nothing changes); answers how many changed.
+     */
+    suspend fun `classifyContacts`(`classifications`: List<ContactClassification>): kotlin.Int
+    
+    /**
+     * Writes a preview into her network in one transaction. New contacts have no sector or
+     * scope yet: classify them with `classify_contacts`. `Conflict` when the batch is no
+     * longer a preview or has expired.
+     */
+    suspend fun `confirmImport`(`importId`: kotlin.String): ImportBatch
+    
+    /**
+     * Forgets a preview she will not confirm.
+     */
+    suspend fun `discardImport`(`importId`: kotlin.String)
+    
+    /**
+     * Everything she recorded (`Json`), or her contacts as vCard 4.0 or CSV, as the text of
+     * one file to save. A `Vcard` or `Csv` export imports back with `import_contacts`.
+     */
+    suspend fun `exportMyData`(`format`: ExportFormat): kotlin.String
+    
+    /**
+     * Uploads a contact file (LinkedIn's `Connections.csv`, a `.vcf`, Google Contacts' CSV)
+     * and answers what importing it would do, with the first 100 rows and rejections.
+     * Nothing of her network changes until `confirm_import`. Without `format` the server
+     * recognizes the file; a file it cannot read is `Validation` on `file` (too large, empty,
+     * binary, no header it knows).
+     */
+    suspend fun `importContacts`(`contents`: kotlin.ByteArray, `format`: ImportFormat?): ImportPreview
+    
+    /**
+     * A page of one of her previews: `first` (at most 500) rows from `offset`, only those of
+     * `kind` when given, and the rejections from the same offset.
+     */
+    suspend fun `importPreview`(`importId`: kotlin.String, `kind`: ImportRowKind?, `offset`: kotlin.Int, `first`: kotlin.Int): ImportPreview
+    
+    /**
+     * Her imports, newest first (`first` up to 100).
+     */
+    suspend fun `imports`(`first`: kotlin.Int): List<ImportBatch>
+    
+    /**
+     * Undoes a confirmed import as a whole. `Conflict` once a contact it created has gives,
+     * asks or meetings logged.
+     */
+    suspend fun `undoImport`(`importId`: kotlin.String): ImportBatch
     
     companion object
 }
@@ -2807,6 +2932,221 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
         { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypePresence.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Sets the sector and scope of up to 500 of her contacts at once, in one transaction
+     * (every id must be hers or nothing changes); answers how many changed.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `classifyContacts`(`classifications`: List<ContactClassification>) : kotlin.Int {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_classify_contacts(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeContactClassification.lower(`classifications`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_i32(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_i32(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_i32(future) },
+        // lift function
+        { FfiConverterInt.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Writes a preview into her network in one transaction. New contacts have no sector or
+     * scope yet: classify them with `classify_contacts`. `Conflict` when the batch is no
+     * longer a preview or has expired.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `confirmImport`(`importId`: kotlin.String) : ImportBatch {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_confirm_import(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`importId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImportBatch.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Forgets a preview she will not confirm.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `discardImport`(`importId`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_discard_import(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`importId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Everything she recorded (`Json`), or her contacts as vCard 4.0 or CSV, as the text of
+     * one file to save. A `Vcard` or `Csv` export imports back with `import_contacts`.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportMyData`(`format`: ExportFormat) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_export_my_data(
+                uniffiHandle,
+                
+        FfiConverterTypeExportFormat.lower(`format`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Uploads a contact file (LinkedIn's `Connections.csv`, a `.vcf`, Google Contacts' CSV)
+     * and answers what importing it would do, with the first 100 rows and rejections.
+     * Nothing of her network changes until `confirm_import`. Without `format` the server
+     * recognizes the file; a file it cannot read is `Validation` on `file` (too large, empty,
+     * binary, no header it knows).
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `importContacts`(`contents`: kotlin.ByteArray, `format`: ImportFormat?) : ImportPreview {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_import_contacts(
+                uniffiHandle,
+                
+        FfiConverterByteArray.lower(`contents`),
+        FfiConverterOptionalTypeImportFormat.lower(`format`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImportPreview.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A page of one of her previews: `first` (at most 500) rows from `offset`, only those of
+     * `kind` when given, and the rejections from the same offset.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `importPreview`(`importId`: kotlin.String, `kind`: ImportRowKind?, `offset`: kotlin.Int, `first`: kotlin.Int) : ImportPreview {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_import_preview(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`importId`),
+        FfiConverterOptionalTypeImportRowKind.lower(`kind`),
+        FfiConverterInt.lower(`offset`),
+        FfiConverterInt.lower(`first`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImportPreview.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Her imports, newest first (`first` up to 100).
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imports`(`first`: kotlin.Int) : List<ImportBatch> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_imports(
+                uniffiHandle,
+                
+        FfiConverterInt.lower(`first`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImportBatch.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Undoes a confirmed import as a whole. `Conflict` once a contact it created has gives,
+     * asks or meetings logged.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `undoImport`(`importId`: kotlin.String) : ImportBatch {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_undo_import(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`importId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImportBatch.lift(it) },
         // Error FFI converter
         HerLeadException.ErrorHandler,
     )
@@ -3998,6 +4338,16 @@ data class Contact (
      * Job title.
      */
     var `jobTitle`: kotlin.String?
+    , 
+    /**
+     * Profile and web page addresses.
+     */
+    var `links`: List<kotlin.String>
+    , 
+    /**
+     * A sector her company or job title suggests while she has not set one.
+     */
+    var `suggestedSector`: SectorSuggestion?
     
 ){
     
@@ -4028,6 +4378,8 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterSequenceString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalTypeSectorSuggestion.read(buf),
         )
     }
 
@@ -4045,7 +4397,9 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterTypeStage.allocationSize(value.`stage`) +
             FfiConverterSequenceString.allocationSize(value.`emails`) +
             FfiConverterOptionalString.allocationSize(value.`company`) +
-            FfiConverterOptionalString.allocationSize(value.`jobTitle`)
+            FfiConverterOptionalString.allocationSize(value.`jobTitle`) +
+            FfiConverterSequenceString.allocationSize(value.`links`) +
+            FfiConverterOptionalTypeSectorSuggestion.allocationSize(value.`suggestedSector`)
     )
 
     override fun write(value: Contact, buf: ByteBuffer) {
@@ -4063,6 +4417,63 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterSequenceString.write(value.`emails`, buf)
             FfiConverterOptionalString.write(value.`company`, buf)
             FfiConverterOptionalString.write(value.`jobTitle`, buf)
+            FfiConverterSequenceString.write(value.`links`, buf)
+            FfiConverterOptionalTypeSectorSuggestion.write(value.`suggestedSector`, buf)
+    }
+}
+
+
+
+/**
+ * A sector and scope for one of her contacts.
+ */
+data class ContactClassification (
+    /**
+     * One of her contacts.
+     */
+    var `contactId`: kotlin.String
+    , 
+    /**
+     * Where they have influence.
+     */
+    var `sector`: Sector
+    , 
+    /**
+     * How far it reaches.
+     */
+    var `scope`: Scope
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContactClassification: FfiConverterRustBuffer<ContactClassification> {
+    override fun read(buf: ByteBuffer): ContactClassification {
+        return ContactClassification(
+            FfiConverterString.read(buf),
+            FfiConverterTypeSector.read(buf),
+            FfiConverterTypeScope.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ContactClassification) = (
+            FfiConverterString.allocationSize(value.`contactId`) +
+            FfiConverterTypeSector.allocationSize(value.`sector`) +
+            FfiConverterTypeScope.allocationSize(value.`scope`)
+    )
+
+    override fun write(value: ContactClassification, buf: ByteBuffer) {
+            FfiConverterString.write(value.`contactId`, buf)
+            FfiConverterTypeSector.write(value.`sector`, buf)
+            FfiConverterTypeScope.write(value.`scope`, buf)
     }
 }
 
@@ -4323,6 +4734,490 @@ public object FfiConverterTypeEntityRef: FfiConverterRustBuffer<EntityRef> {
     override fun write(value: EntityRef, buf: ByteBuffer) {
             FfiConverterTypeEntityKind.write(value.`kind`, buf)
             FfiConverterString.write(value.`id`, buf)
+    }
+}
+
+
+
+/**
+ * One uploaded contact file.
+ */
+data class ImportBatch (
+    /**
+     * Stable id: pass it to `confirm_import`, `undo_import` or `discard_import`.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The format it was read as.
+     */
+    var `format`: ImportFormat
+    , 
+    /**
+     * The file's name as uploaded.
+     */
+    var `fileName`: kotlin.String?
+    , 
+    /**
+     * Where it is.
+     */
+    var `status`: ImportState
+    , 
+    /**
+     * How the file's text was decoded: `UTF8`, `UTF8_BOM`, `UTF16` or `WINDOWS1252`.
+     */
+    var `encoding`: kotlin.String
+    , 
+    /**
+     * Rows (or cards) read.
+     */
+    var `parsedRows`: kotlin.Int
+    , 
+    /**
+     * Rows (or cards) that could not be read.
+     */
+    var `rejectedRows`: kotlin.Int
+    , 
+    /**
+     * Contacts confirming created (0 before).
+     */
+    var `created`: kotlin.Int
+    , 
+    /**
+     * Contacts of hers confirming updated (0 before).
+     */
+    var `updated`: kotlin.Int
+    , 
+    /**
+     * Contacts of hers the file named and confirming left as they were (0 before).
+     */
+    var `unchanged`: kotlin.Int
+    , 
+    /**
+     * When it was uploaded.
+     */
+    var `createdAt`: java.time.Instant
+    , 
+    /**
+     * When it was confirmed.
+     */
+    var `confirmedAt`: java.time.Instant?
+    , 
+    /**
+     * When it was undone.
+     */
+    var `undoneAt`: java.time.Instant?
+    , 
+    /**
+     * Until when a preview can be confirmed; `None` once it is not a preview.
+     */
+    var `expiresAt`: java.time.Instant?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportBatch: FfiConverterRustBuffer<ImportBatch> {
+    override fun read(buf: ByteBuffer): ImportBatch {
+        return ImportBatch(
+            FfiConverterString.read(buf),
+            FfiConverterTypeImportFormat.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeImportState.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImportBatch) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeImportFormat.allocationSize(value.`format`) +
+            FfiConverterOptionalString.allocationSize(value.`fileName`) +
+            FfiConverterTypeImportState.allocationSize(value.`status`) +
+            FfiConverterString.allocationSize(value.`encoding`) +
+            FfiConverterInt.allocationSize(value.`parsedRows`) +
+            FfiConverterInt.allocationSize(value.`rejectedRows`) +
+            FfiConverterInt.allocationSize(value.`created`) +
+            FfiConverterInt.allocationSize(value.`updated`) +
+            FfiConverterInt.allocationSize(value.`unchanged`) +
+            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`confirmedAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`undoneAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`expiresAt`)
+    )
+
+    override fun write(value: ImportBatch, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeImportFormat.write(value.`format`, buf)
+            FfiConverterOptionalString.write(value.`fileName`, buf)
+            FfiConverterTypeImportState.write(value.`status`, buf)
+            FfiConverterString.write(value.`encoding`, buf)
+            FfiConverterInt.write(value.`parsedRows`, buf)
+            FfiConverterInt.write(value.`rejectedRows`, buf)
+            FfiConverterInt.write(value.`created`, buf)
+            FfiConverterInt.write(value.`updated`, buf)
+            FfiConverterInt.write(value.`unchanged`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`confirmedAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`undoneAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`expiresAt`, buf)
+    }
+}
+
+
+
+/**
+ * What importing a file would do; nothing of her network has changed yet.
+ */
+data class ImportPreview (
+    /**
+     * The batch; confirm it with `confirm_import(batch.id)`.
+     */
+    var `batch`: ImportBatch
+    , 
+    /**
+     * Contacts confirming would create.
+     */
+    var `newContacts`: kotlin.Int
+    , 
+    /**
+     * Contacts of hers confirming would update.
+     */
+    var `updates`: kotlin.Int
+    , 
+    /**
+     * Contacts of hers the file names and confirming would leave as they are.
+     */
+    var `unchanged`: kotlin.Int
+    , 
+    /**
+     * Rows (or cards) that will not be imported.
+     */
+    var `rejectedRows`: kotlin.Int
+    , 
+    /**
+     * One page of the file's contacts, in file order.
+     */
+    var `rows`: List<ImportRow>
+    , 
+    /**
+     * One page of the rows that will not be imported, in file order.
+     */
+    var `rejected`: List<ImportRejection>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportPreview: FfiConverterRustBuffer<ImportPreview> {
+    override fun read(buf: ByteBuffer): ImportPreview {
+        return ImportPreview(
+            FfiConverterTypeImportBatch.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterSequenceTypeImportRow.read(buf),
+            FfiConverterSequenceTypeImportRejection.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImportPreview) = (
+            FfiConverterTypeImportBatch.allocationSize(value.`batch`) +
+            FfiConverterInt.allocationSize(value.`newContacts`) +
+            FfiConverterInt.allocationSize(value.`updates`) +
+            FfiConverterInt.allocationSize(value.`unchanged`) +
+            FfiConverterInt.allocationSize(value.`rejectedRows`) +
+            FfiConverterSequenceTypeImportRow.allocationSize(value.`rows`) +
+            FfiConverterSequenceTypeImportRejection.allocationSize(value.`rejected`)
+    )
+
+    override fun write(value: ImportPreview, buf: ByteBuffer) {
+            FfiConverterTypeImportBatch.write(value.`batch`, buf)
+            FfiConverterInt.write(value.`newContacts`, buf)
+            FfiConverterInt.write(value.`updates`, buf)
+            FfiConverterInt.write(value.`unchanged`, buf)
+            FfiConverterInt.write(value.`rejectedRows`, buf)
+            FfiConverterSequenceTypeImportRow.write(value.`rows`, buf)
+            FfiConverterSequenceTypeImportRejection.write(value.`rejected`, buf)
+    }
+}
+
+
+
+/**
+ * A row or card of the file that will not be imported.
+ */
+data class ImportRejection (
+    /**
+     * The line of the file it starts on (1-based).
+     */
+    var `line`: kotlin.Int
+    , 
+    /**
+     * A stable code: `NO_NAME`, `BAD_NAME`, `FIELD_TOO_LONG`, `UNBALANCED_QUOTES`, `BAD_CSV`.
+     */
+    var `code`: kotlin.String
+    , 
+    /**
+     * What is wrong.
+     */
+    var `reason`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportRejection: FfiConverterRustBuffer<ImportRejection> {
+    override fun read(buf: ByteBuffer): ImportRejection {
+        return ImportRejection(
+            FfiConverterInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImportRejection) = (
+            FfiConverterInt.allocationSize(value.`line`) +
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`reason`)
+    )
+
+    override fun write(value: ImportRejection, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`line`, buf)
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+    }
+}
+
+
+
+/**
+ * What one contact of the file would do.
+ */
+data class ImportRow (
+    /**
+     * The line of the file the row starts on (1-based).
+     */
+    var `line`: kotlin.Int
+    , 
+    /**
+     * New, an update of a contact she has, or one she has left as it is.
+     */
+    var `kind`: ImportRowKind
+    , 
+    /**
+     * Her contact it matched (not for new contacts).
+     */
+    var `contactId`: kotlin.String?
+    , 
+    /**
+     * How it matched.
+     */
+    var `matchedBy`: ImportMatch?
+    , 
+    /**
+     * The fields an update changes: `emails`, `links`, `tags`, `company`, `jobTitle`,
+     * `connectedOn`.
+     */
+    var `changes`: List<kotlin.String>
+    , 
+    /**
+     * The name (of her contact, when it matched one).
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The e-mail addresses the contact will have.
+     */
+    var `emails`: List<kotlin.String>
+    , 
+    /**
+     * The links the contact will have.
+     */
+    var `links`: List<kotlin.String>
+    , 
+    /**
+     * Where they work.
+     */
+    var `company`: kotlin.String?
+    , 
+    /**
+     * Their job title.
+     */
+    var `jobTitle`: kotlin.String?
+    , 
+    /**
+     * The day she connected with them, as `YYYY-MM-DD`.
+     */
+    var `connectedOn`: kotlin.String?
+    , 
+    /**
+     * Tags (labels and groups in the file).
+     */
+    var `tags`: List<kotlin.String>
+    , 
+    /**
+     * The sector their company or job title suggests.
+     */
+    var `suggestedSector`: SectorSuggestion?
+    , 
+    /**
+     * What was dropped from the row.
+     */
+    var `warnings`: List<ImportWarning>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportRow: FfiConverterRustBuffer<ImportRow> {
+    override fun read(buf: ByteBuffer): ImportRow {
+        return ImportRow(
+            FfiConverterInt.read(buf),
+            FfiConverterTypeImportRowKind.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeImportMatch.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalTypeSectorSuggestion.read(buf),
+            FfiConverterSequenceTypeImportWarning.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImportRow) = (
+            FfiConverterInt.allocationSize(value.`line`) +
+            FfiConverterTypeImportRowKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalString.allocationSize(value.`contactId`) +
+            FfiConverterOptionalTypeImportMatch.allocationSize(value.`matchedBy`) +
+            FfiConverterSequenceString.allocationSize(value.`changes`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterSequenceString.allocationSize(value.`emails`) +
+            FfiConverterSequenceString.allocationSize(value.`links`) +
+            FfiConverterOptionalString.allocationSize(value.`company`) +
+            FfiConverterOptionalString.allocationSize(value.`jobTitle`) +
+            FfiConverterOptionalString.allocationSize(value.`connectedOn`) +
+            FfiConverterSequenceString.allocationSize(value.`tags`) +
+            FfiConverterOptionalTypeSectorSuggestion.allocationSize(value.`suggestedSector`) +
+            FfiConverterSequenceTypeImportWarning.allocationSize(value.`warnings`)
+    )
+
+    override fun write(value: ImportRow, buf: ByteBuffer) {
+            FfiConverterInt.write(value.`line`, buf)
+            FfiConverterTypeImportRowKind.write(value.`kind`, buf)
+            FfiConverterOptionalString.write(value.`contactId`, buf)
+            FfiConverterOptionalTypeImportMatch.write(value.`matchedBy`, buf)
+            FfiConverterSequenceString.write(value.`changes`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterSequenceString.write(value.`emails`, buf)
+            FfiConverterSequenceString.write(value.`links`, buf)
+            FfiConverterOptionalString.write(value.`company`, buf)
+            FfiConverterOptionalString.write(value.`jobTitle`, buf)
+            FfiConverterOptionalString.write(value.`connectedOn`, buf)
+            FfiConverterSequenceString.write(value.`tags`, buf)
+            FfiConverterOptionalTypeSectorSuggestion.write(value.`suggestedSector`, buf)
+            FfiConverterSequenceTypeImportWarning.write(value.`warnings`, buf)
+    }
+}
+
+
+
+/**
+ * A value dropped from (or shortened in) a row.
+ */
+data class ImportWarning (
+    /**
+     * Which value: `email`, `link`, `company`, `position`, `connectedOn`, `tag`, `phone`.
+     */
+    var `field`: kotlin.String
+    , 
+    /**
+     * A stable code such as `BAD_EMAIL`, `BAD_URL` or `TRUNCATED`.
+     */
+    var `code`: kotlin.String
+    , 
+    /**
+     * The value as found in the file (at most 200 characters of it).
+     */
+    var `value`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportWarning: FfiConverterRustBuffer<ImportWarning> {
+    override fun read(buf: ByteBuffer): ImportWarning {
+        return ImportWarning(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImportWarning) = (
+            FfiConverterString.allocationSize(value.`field`) +
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`value`)
+    )
+
+    override fun write(value: ImportWarning, buf: ByteBuffer) {
+            FfiConverterString.write(value.`field`, buf)
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`value`, buf)
     }
 }
 
@@ -5314,6 +6209,69 @@ public object FfiConverterTypeScoreTotal: FfiConverterRustBuffer<ScoreTotal> {
 
 
 /**
+ * A sector suggested for an unclassified contact, with the words that suggested it.
+ */
+data class SectorSuggestion (
+    /**
+     * The suggested sector.
+     */
+    var `sector`: Sector
+    , 
+    /**
+     * The field the words were found in: `company` or `jobTitle`.
+     */
+    var `field`: kotlin.String
+    , 
+    /**
+     * The words, as written in that field.
+     */
+    var `matched`: kotlin.String
+    , 
+    /**
+     * The rule that matched (`UNIVERSITY`, `MINISTRY`, `NEWSPAPER`, …).
+     */
+    var `rule`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSectorSuggestion: FfiConverterRustBuffer<SectorSuggestion> {
+    override fun read(buf: ByteBuffer): SectorSuggestion {
+        return SectorSuggestion(
+            FfiConverterTypeSector.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SectorSuggestion) = (
+            FfiConverterTypeSector.allocationSize(value.`sector`) +
+            FfiConverterString.allocationSize(value.`field`) +
+            FfiConverterString.allocationSize(value.`matched`) +
+            FfiConverterString.allocationSize(value.`rule`)
+    )
+
+    override fun write(value: SectorSuggestion, buf: ByteBuffer) {
+            FfiConverterTypeSector.write(value.`sector`, buf)
+            FfiConverterString.write(value.`field`, buf)
+            FfiConverterString.write(value.`matched`, buf)
+            FfiConverterString.write(value.`rule`, buf)
+    }
+}
+
+
+
+/**
  * Her social capital.
  */
 data class SocialCapital (
@@ -5982,6 +6940,53 @@ public object FfiConverterTypeWarning: FfiConverterRustBuffer<Warning> {
 
 
 
+/**
+ * What `export_my_data` writes.
+ */
+
+enum class ExportFormat {
+    
+    /**
+     * Everything she recorded, as one versioned JSON document (`docs/export-format.md`).
+     */
+    JSON,
+    /**
+     * Her contacts as vCard 4.0 (RFC 6350).
+     */
+    VCARD,
+    /**
+     * Her contacts as CSV (UTF-8, one row per contact).
+     */
+    CSV;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExportFormat: FfiConverterRustBuffer<ExportFormat> {
+    override fun read(buf: ByteBuffer) = try {
+        ExportFormat.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ExportFormat) = 4UL
+
+    override fun write(value: ExportFormat, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -6266,6 +7271,194 @@ public object FfiConverterTypeHerLeadError : FfiConverterRustBuffer<HerLeadExcep
 
 
 
+/**
+ * The kinds of contact file an import reads.
+ */
+
+enum class ImportFormat {
+    
+    /**
+     * LinkedIn's `Connections.csv` (Settings → Data privacy → Get a copy of your data).
+     */
+    LINKEDIN,
+    /**
+     * vCard 2.1, 3.0 or 4.0 (`.vcf`), as Apple Contacts, Google Contacts and Android write it.
+     */
+    VCARD,
+    /**
+     * Google Contacts' CSV export.
+     */
+    GOOGLE_CSV;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportFormat: FfiConverterRustBuffer<ImportFormat> {
+    override fun read(buf: ByteBuffer) = try {
+        ImportFormat.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ImportFormat) = 4UL
+
+    override fun write(value: ImportFormat, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How a row was recognized as a contact she already has.
+ */
+
+enum class ImportMatch {
+    
+    /**
+     * The same profile or page, once normalized.
+     */
+    PROFILE_URL,
+    /**
+     * The same e-mail address.
+     */
+    EMAIL,
+    /**
+     * The same name at the same company.
+     */
+    NAME_AND_COMPANY;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportMatch: FfiConverterRustBuffer<ImportMatch> {
+    override fun read(buf: ByteBuffer) = try {
+        ImportMatch.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ImportMatch) = 4UL
+
+    override fun write(value: ImportMatch, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What a row of the file does.
+ */
+
+enum class ImportRowKind {
+    
+    /**
+     * A new contact.
+     */
+    NEW,
+    /**
+     * A contact she has, which the row adds to or changes.
+     */
+    UPDATE,
+    /**
+     * A contact she has, which the row leaves as it is.
+     */
+    UNCHANGED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportRowKind: FfiConverterRustBuffer<ImportRowKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ImportRowKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ImportRowKind) = 4UL
+
+    override fun write(value: ImportRowKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where an import is.
+ */
+
+enum class ImportState {
+    
+    /**
+     * Uploaded: nothing of her network has changed yet.
+     */
+    PREVIEW,
+    /**
+     * Written into her network.
+     */
+    CONFIRMED,
+    /**
+     * Confirmed, then undone.
+     */
+    UNDONE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportState: FfiConverterRustBuffer<ImportState> {
+    override fun read(buf: ByteBuffer) = try {
+        ImportState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ImportState) = 4UL
+
+    override fun write(value: ImportState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 /**
  * @suppress
@@ -6420,6 +7613,38 @@ public object FfiConverterOptionalTypeEntityRef: FfiConverterRustBuffer<EntityRe
         } else {
             buf.put(1)
             FfiConverterTypeEntityRef.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSectorSuggestion: FfiConverterRustBuffer<SectorSuggestion?> {
+    override fun read(buf: ByteBuffer): SectorSuggestion? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSectorSuggestion.read(buf)
+    }
+
+    override fun allocationSize(value: SectorSuggestion?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSectorSuggestion.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SectorSuggestion?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSectorSuggestion.write(value, buf)
         }
     }
 }
@@ -6622,6 +7847,102 @@ public object FfiConverterOptionalTypeSector: FfiConverterRustBuffer<Sector?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeImportFormat: FfiConverterRustBuffer<ImportFormat?> {
+    override fun read(buf: ByteBuffer): ImportFormat? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeImportFormat.read(buf)
+    }
+
+    override fun allocationSize(value: ImportFormat?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeImportFormat.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ImportFormat?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeImportFormat.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeImportMatch: FfiConverterRustBuffer<ImportMatch?> {
+    override fun read(buf: ByteBuffer): ImportMatch? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeImportMatch.read(buf)
+    }
+
+    override fun allocationSize(value: ImportMatch?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeImportMatch.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ImportMatch?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeImportMatch.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeImportRowKind: FfiConverterRustBuffer<ImportRowKind?> {
+    override fun read(buf: ByteBuffer): ImportRowKind? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeImportRowKind.read(buf)
+    }
+
+    override fun allocationSize(value: ImportRowKind?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeImportRowKind.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ImportRowKind?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeImportRowKind.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceTypeAudience: FfiConverterRustBuffer<List<Audience>?> {
     override fun read(buf: ByteBuffer): List<Audience>? {
         if (buf.get().toInt() == 0) {
@@ -6784,6 +8105,146 @@ public object FfiConverterSequenceTypeContact: FfiConverterRustBuffer<List<Conta
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeContact.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeContactClassification: FfiConverterRustBuffer<List<ContactClassification>> {
+    override fun read(buf: ByteBuffer): List<ContactClassification> {
+        val len = buf.getInt()
+        return List<ContactClassification>(len) {
+            FfiConverterTypeContactClassification.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ContactClassification>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeContactClassification.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ContactClassification>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeContactClassification.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImportBatch: FfiConverterRustBuffer<List<ImportBatch>> {
+    override fun read(buf: ByteBuffer): List<ImportBatch> {
+        val len = buf.getInt()
+        return List<ImportBatch>(len) {
+            FfiConverterTypeImportBatch.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImportBatch>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImportBatch.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImportBatch>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImportBatch.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImportRejection: FfiConverterRustBuffer<List<ImportRejection>> {
+    override fun read(buf: ByteBuffer): List<ImportRejection> {
+        val len = buf.getInt()
+        return List<ImportRejection>(len) {
+            FfiConverterTypeImportRejection.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImportRejection>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImportRejection.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImportRejection>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImportRejection.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImportRow: FfiConverterRustBuffer<List<ImportRow>> {
+    override fun read(buf: ByteBuffer): List<ImportRow> {
+        val len = buf.getInt()
+        return List<ImportRow>(len) {
+            FfiConverterTypeImportRow.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImportRow>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImportRow.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImportRow>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImportRow.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImportWarning: FfiConverterRustBuffer<List<ImportWarning>> {
+    override fun read(buf: ByteBuffer): List<ImportWarning> {
+        val len = buf.getInt()
+        return List<ImportWarning>(len) {
+            FfiConverterTypeImportWarning.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImportWarning>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImportWarning.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImportWarning>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImportWarning.write(it, buf)
         }
     }
 }
