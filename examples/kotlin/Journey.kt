@@ -1,6 +1,7 @@
 // A member's first session with HerLead, through the Kotlin SDK (org.herlead.sdk).
 // Run it against a server: see examples/run-sdk-journeys.sh. Exits non-zero on any failed check.
 
+import java.io.File
 import java.time.Duration
 import java.time.Instant
 import java.time.temporal.ChronoUnit
@@ -79,6 +80,41 @@ fun main(args: Array<String>) = runBlocking<Unit> {
         check(false, "a bad website is refused")
     } catch (e: HerLeadException.Validation) {
         check(e.field == "website", "a bad website is a typed validation error on field ${e.field}")
+    }
+
+    // Her network in: LinkedIn's Connections.csv, previewed, then confirmed.
+    val preview = client.importContacts(File("examples/imports/Connections.csv").readBytes(), ImportFormat.LINKEDIN)
+    check(
+        preview.batch.status == ImportState.PREVIEW && preview.newContacts >= 8,
+        "LinkedIn preview: ${preview.newContacts} new, ${preview.rejectedRows} rejected",
+    )
+    check(preview.rejected.map { it.line to it.code } == listOf(13 to "NO_NAME"), "the nameless row is rejected with its line")
+    val batch = client.confirmImport(preview.batch.id)
+    check(batch.created == preview.newContacts, "confirmed: ${batch.created} contacts created")
+    // A vCard from a phone: Claudia is already there from LinkedIn, so her card updates her.
+    val cards = client.importContacts(File("examples/imports/contacts.vcf").readBytes(), null)
+    check(
+        cards.batch.format == ImportFormat.VCARD && cards.newContacts == 2 && cards.updates == 1,
+        "the vCard is recognized: 2 new contacts, 1 update",
+    )
+    client.confirmImport(cards.batch.id)
+    val page = client.contacts(100, null)
+    val suggested = page.contacts.mapNotNull { c ->
+        c.suggestedSector?.let { ContactClassification(contactId = c.id, sector = it.sector, scope = Scope.COUNTRY) }
+    }
+    check(client.classifyContacts(suggested) == suggested.size, "classified ${suggested.size} contacts as suggested")
+    // Her data out, and back into an empty account.
+    val vcard = client.exportMyData(ExportFormat.VCARD)
+    check(vcard.split("BEGIN:VCARD").size - 1 == page.totalCount.toInt(), "exported ${page.totalCount} vCards")
+    val other = HerLeadClient(server, ClientOptions(timeoutSeconds = 30u, userAgent = "herlead-kotlin-journey"), null)
+    other.register("kotlin.other.${System.currentTimeMillis()}@example.org", password, "Kotlin Other")
+    val back = other.importContacts(vcard.toByteArray(), ImportFormat.VCARD)
+    check(back.newContacts.toLong() == page.totalCount, "the export imports back into an empty account")
+    try {
+        other.importContacts(ByteArray(0), ImportFormat.LINKEDIN)
+        check(false, "an empty file is refused")
+    } catch (e: HerLeadException.Validation) {
+        check(e.field == "file", "an empty file is a validation error on field file")
     }
     println("kotlin journey passed")
 }

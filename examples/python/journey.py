@@ -13,7 +13,17 @@ from datetime import datetime, timedelta, timezone
 from herlead_core import (
     Audience, InteractionKind, Platform, Role, Scope, Sector, TaskStatus, ValuesAlignment,
 )
-from herlead_sdk import ClientOptions, ContactInput, HerLeadClient, HerLeadError, ProfileInput
+from herlead_sdk import (
+    ClientOptions, ContactClassification, ContactInput, ExportFormat, HerLeadClient, HerLeadError,
+    ImportFormat, ImportState, ProfileInput,
+)
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "imports")
+
+
+def example(name: str) -> bytes:
+    with open(os.path.join(EXAMPLES, name), "rb") as f:
+        return f.read()
 
 
 def check(condition: bool, what: str) -> None:
@@ -62,6 +72,37 @@ async def journey(server: str) -> None:
         check(False, "a bad website is refused")
     except HerLeadError.Validation as e:
         check(e.field == "website", f"a bad website is a typed validation error on field {e.field}")
+
+    # Her network in: LinkedIn's Connections.csv, previewed, then confirmed.
+    preview = await client.import_contacts(example("Connections.csv"), ImportFormat.LINKEDIN)
+    check(preview.batch.status == ImportState.PREVIEW and preview.new_contacts >= 8,
+          f"LinkedIn preview: {preview.new_contacts} new, {preview.rejected_rows} rejected")
+    check([(r.line, r.code) for r in preview.rejected] == [(13, "NO_NAME")],
+          "the nameless row is rejected with its line")
+    batch = await client.confirm_import(preview.batch.id)
+    check(batch.created == preview.new_contacts, f"confirmed: {batch.created} contacts created")
+    # A vCard from a phone: Claudia is already there from LinkedIn, so her card updates her.
+    cards = await client.import_contacts(example("contacts.vcf"), None)
+    check(cards.batch.format == ImportFormat.VCARD and (cards.new_contacts, cards.updates) == (2, 1),
+          "the vCard is recognized: 2 new contacts, 1 update")
+    await client.confirm_import(cards.batch.id)
+    page = await client.contacts(100, None)
+    suggested = [ContactClassification(contact_id=c.id, sector=c.suggested_sector.sector, scope=Scope.COUNTRY)
+                 for c in page.contacts if c.suggested_sector is not None]
+    check(await client.classify_contacts(suggested) == len(suggested),
+          f"classified {len(suggested)} contacts as suggested")
+    # Her data out, and back into an empty account.
+    vcard = await client.export_my_data(ExportFormat.VCARD)
+    check(vcard.count("BEGIN:VCARD") == page.total_count, f"exported {page.total_count} vCards")
+    other = HerLeadClient(server, ClientOptions(timeout_seconds=30, user_agent="herlead-python-journey"), None)
+    await other.register(f"python.other.{time.time_ns()}@example.org", password, "Python Other")
+    back = await other.import_contacts(vcard.encode(), ImportFormat.VCARD)
+    check(back.new_contacts == page.total_count, "the export imports back into an empty account")
+    try:
+        await other.import_contacts(b"", ImportFormat.LINKEDIN)
+        check(False, "an empty file is refused")
+    except HerLeadError.Validation as e:
+        check(e.field == "file", "an empty file is a validation error on field file")
     print("python journey passed")
 
 
