@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use herlead_core::input::{
     ContactName, Email, HttpUrl, TAG_MAX_LEN, TAGS_MAX, parse_tags, single_line,
 };
+use herlead_core::network::{Scope, Sector};
 
 use crate::{ImportedContact, Limits, Rejected, RowWarning, TEXT_MAX_LEN};
 
@@ -29,6 +30,8 @@ pub(crate) struct RowBuilder {
     connected_on: Option<NaiveDate>,
     tags: Vec<String>,
     phones: Vec<String>,
+    sector: Option<Sector>,
+    scope: Option<Scope>,
     warnings: Vec<RowWarning>,
     too_long: Option<&'static str>,
     max_field_len: usize,
@@ -145,6 +148,31 @@ impl RowBuilder {
         }
     }
 
+    /// Sets HerLead's sector (a name such as `MEDIA`, any case), if none was set yet; an
+    /// unknown one is dropped with a `BAD_SECTOR` warning.
+    pub(crate) fn sector(&mut self, raw: &str) {
+        let raw = raw.trim();
+        if raw.is_empty() || self.sector.is_some() {
+            return;
+        }
+        match Sector::parse(&raw.to_ascii_uppercase()) {
+            Some(sector) => self.sector = Some(sector),
+            None => self.warn("sector", "BAD_SECTOR", raw),
+        }
+    }
+
+    /// Sets HerLead's scope (`CITY`, `COUNTRY`, `GLOBAL`), like [`RowBuilder::sector`].
+    pub(crate) fn scope(&mut self, raw: &str) {
+        let raw = raw.trim();
+        if raw.is_empty() || self.scope.is_some() {
+            return;
+        }
+        match Scope::parse(&raw.to_ascii_uppercase()) {
+            Some(scope) => self.scope = Some(scope),
+            None => self.warn("scope", "BAD_SCOPE", raw),
+        }
+    }
+
     /// Sets the date of the connection.
     pub(crate) fn connected_on(&mut self, date: NaiveDate) {
         self.connected_on.get_or_insert(date);
@@ -221,6 +249,8 @@ impl RowBuilder {
             connected_on: self.connected_on,
             tags: self.tags,
             phones: self.phones,
+            sector: self.sector,
+            scope: self.scope,
             warnings: self.warnings,
         })
     }

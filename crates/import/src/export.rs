@@ -2,13 +2,13 @@
 //!
 //! Both re-import with [`crate::parse`] (as [`crate::Format::VCard`] and
 //! [`crate::Format::GoogleCsv`]) to the same name, e-mails, links, company, position, tags,
-//! phones and connection date.
+//! phones, connection date, sector and scope.
 //!
 //! CSV columns, in order: `First Name`, `Middle Name`, `Last Name`, `Organization Name`,
 //! `Organization Title`, `Labels`, `E-mail 1 - Value`, `Phone 1 - Value`, `Website 1 - Value`,
-//! `HerLead Connected On`. Several values share a cell, separated by ` ::: ` as Google does;
+//! `HerLead Connected On`, `HerLead Sector`, `HerLead Scope`. Several values share a cell, separated by ` ::: ` as Google does;
 //! the name is split at its last space (first name(s), last name); the date is ISO
-//! (`2024-03-15`). Google Contacts imports this file (it ignores the last column). A tag that
+//! (`2024-03-15`). Google Contacts imports this file (it ignores the last three columns). A tag that
 //! itself contains ` ::: ` comes back as two tags: the one thing that does not round-trip.
 //!
 //! A cell that a spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a
@@ -18,6 +18,7 @@
 
 use chrono::NaiveDate;
 use herlead_core::input::{ContactName, Email, HttpUrl};
+use herlead_core::network::{Scope, Sector};
 
 use crate::ImportedContact;
 use crate::google::MULTI;
@@ -41,6 +42,10 @@ pub struct ExportContact {
     pub phones: Vec<String>,
     /// When the connection was made.
     pub connected_on: Option<NaiveDate>,
+    /// How she classified them.
+    pub sector: Option<Sector>,
+    /// How far their influence reaches.
+    pub scope: Option<Scope>,
 }
 
 impl From<ImportedContact> for ExportContact {
@@ -54,6 +59,8 @@ impl From<ImportedContact> for ExportContact {
             tags: contact.tags,
             phones: contact.phones,
             connected_on: contact.connected_on,
+            sector: contact.sector,
+            scope: contact.scope,
         }
     }
 }
@@ -65,7 +72,7 @@ const FOLD_AT: usize = 75;
 /// character), `,` `;` `\` and line breaks escaped. Properties: `FN`, `N` (the name split at
 /// its last space), `EMAIL`, `TEL`, `URL`, `ORG`, `TITLE`, `CATEGORIES`, and
 /// `X-HERLEAD-CONNECTED-ON` (an ISO date; `ANNIVERSARY` means a wedding or similar in
-/// RFC 6350, so it is not used).
+/// RFC 6350, so it is not used), `X-HERLEAD-SECTOR` and `X-HERLEAD-SCOPE` (`MEDIA`, `CITY`).
 pub fn to_vcard4(contacts: &[ExportContact]) -> String {
     let mut out = String::new();
     for contact in contacts {
@@ -99,6 +106,12 @@ pub fn to_vcard4(contacts: &[ExportContact]) -> String {
                 "X-HERLEAD-CONNECTED-ON:{}",
                 date.format("%Y-%m-%d")
             ));
+        }
+        if let Some(sector) = contact.sector {
+            put(format!("X-HERLEAD-SECTOR:{}", sector.as_str()));
+        }
+        if let Some(scope) = contact.scope {
+            put(format!("X-HERLEAD-SCOPE:{}", scope.as_str()));
         }
         put("END:VCARD".into());
     }
@@ -141,7 +154,7 @@ fn split_name(name: &str) -> (&str, &str) {
 }
 
 /// The CSV columns [`to_csv`] writes.
-pub const CSV_COLUMNS: [&str; 10] = [
+pub const CSV_COLUMNS: [&str; 12] = [
     "First Name",
     "Middle Name",
     "Last Name",
@@ -152,6 +165,8 @@ pub const CSV_COLUMNS: [&str; 10] = [
     "Phone 1 - Value",
     "Website 1 - Value",
     "HerLead Connected On",
+    "HerLead Sector",
+    "HerLead Scope",
 ];
 
 /// Writes contacts as CSV in Google Contacts' layout (see the module documentation).
@@ -175,6 +190,16 @@ pub fn to_csv(contacts: &[ExportContact]) -> String {
                 .connected_on
                 .map(|d| d.format("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
+            contact
+                .sector
+                .map(|s| s.as_str())
+                .unwrap_or_default()
+                .to_owned(),
+            contact
+                .scope
+                .map(|s| s.as_str())
+                .unwrap_or_default()
+                .to_owned(),
         ]);
     }
     for row in &mut rows[1..] {

@@ -10,7 +10,8 @@
 //! Membership`) become tags: the system labels `* myContacts` / `* My Contacts` and
 //! `* starred` / `* Starred` are dropped, other labels lose any leading `*` and spaces (`* Friends` →
 //! `friends`), the contact's own labels are kept as they are. An extra column
-//! `HerLead Connected On` (ISO date), which [`crate::to_csv`] writes, is read back.
+//! `HerLead Connected On` (ISO date), which [`crate::to_csv`] writes, is read back, and so are
+//! `HerLead Sector` and `HerLead Scope`.
 
 use crate::contact::{RowBuilder, join_name};
 use crate::linkedin::parse_date;
@@ -103,6 +104,8 @@ fn fill(header: &table::Header, record: &csv::StringRecord, row: &mut RowBuilder
             }
         }
     }
+    row.sector(get("HerLead Sector"));
+    row.scope(get("HerLead Scope"));
     let date = get("HerLead Connected On").trim();
     if !date.is_empty() {
         match parse_date(date) {

@@ -53,6 +53,7 @@ mod vcard;
 
 use chrono::NaiveDate;
 use herlead_core::input::{ContactName, Email, HttpUrl};
+use herlead_core::network::{Scope, Sector};
 use serde::{Deserialize, Serialize};
 
 pub use classify::{Reason, Suggestion, suggest};
@@ -222,6 +223,11 @@ pub struct ImportedContact {
     pub tags: Vec<String>,
     /// Phone numbers as written, trimmed, without duplicates, at most 40 characters each.
     pub phones: Vec<String>,
+    /// HerLead's own sector, as its exports write it (`X-HERLEAD-SECTOR`, `HerLead Sector`),
+    /// so that her export comes back classified; other apps write none.
+    pub sector: Option<Sector>,
+    /// HerLead's own scope (`X-HERLEAD-SCOPE`, `HerLead Scope`).
+    pub scope: Option<Scope>,
     /// What was dropped or shortened.
     pub warnings: Vec<RowWarning>,
 }

@@ -42,7 +42,7 @@ impl MatchKey {
 /// What one row would do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Planned {
-    /// A new contact (unclassified: no sector or scope yet).
+    /// A new contact (unclassified unless the file is a HerLead export that classifies it).
     New(Box<Contact>),
     /// A contact she has, with what the row adds or changes.
     Update {
@@ -165,6 +165,10 @@ pub fn changed_fields(before: &Contact, after: &Contact) -> Vec<&'static str> {
 
 fn new_contact(row: &ImportedContact, id: Uuid, now: DateTime<Utc>) -> Contact {
     let mut c = Contact::named(id, row.name.clone(), now);
+    // Her own classification comes back with her export; other files have none, and a
+    // contact she already has keeps hers (so `merge` leaves both alone).
+    c.sector = row.sector;
+    c.scope = row.scope;
     merge(&mut c, row);
     c
 }

@@ -3,8 +3,8 @@
 //!
 //! What it reads: `FN` (else `N`) for the name, `EMAIL`, `TEL`, `URL`, `ORG` (its first
 //! component), `TITLE`, `CATEGORIES`, `X-SOCIALPROFILE` (Apple), `SOCIALPROFILE` (RFC 9554),
-//! `IMPP`, `X-TWITTER`-style properties, and `X-HERLEAD-CONNECTED-ON` (what
-//! [`crate::to_vcard4`] writes). Group prefixes (`item1.URL`) are ignored, so a grouped URL
+//! `IMPP`, `X-TWITTER`-style properties, and `X-HERLEAD-CONNECTED-ON`, `X-HERLEAD-SECTOR`
+//! and `X-HERLEAD-SCOPE` (what [`crate::to_vcard4`] writes). Group prefixes (`item1.URL`) are ignored, so a grouped URL
 //! is kept like any other; its `X-ABLabel` is not read. Everything else is skipped, and
 //! binary properties (`PHOTO`, `LOGO`, `SOUND`, `KEY`) are skipped without being decoded
 //! whatever their size.
@@ -234,6 +234,8 @@ const READ: &[&str] = &[
     "X-FACEBOOK",
     "X-GITHUB",
     "X-HERLEAD-CONNECTED-ON",
+    "X-HERLEAD-SECTOR",
+    "X-HERLEAD-SCOPE",
 ];
 
 /// Builds one card's contact.
@@ -304,6 +306,8 @@ fn finish(
                     None => row.warn("connectedOn", "BAD_DATE", &raw),
                 }
             }
+            "X-HERLEAD-SECTOR" => row.sector(&unescape(value)),
+            "X-HERLEAD-SCOPE" => row.scope(&unescape(value)),
             _ => {}
         }
     }

@@ -1,6 +1,7 @@
 //! Real-world-shaped files (fictional people) read end to end.
 
 use chrono::NaiveDate;
+use herlead_core::network::{Scope, Sector};
 use herlead_import::{Format, ImportError, ImportedContact, Limits, Parsed, TextEncoding, parse};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -494,4 +495,32 @@ fn a_card_without_end_ends_at_the_next_card_or_the_file() {
     let parsed = parse(file.as_bytes(), Format::VCard, &Limits::default()).expect("parses");
     assert_eq!(names(&parsed), ["Ana Torres", "Eva Mora"]);
     assert_eq!(parsed.rows[1].line, 3);
+}
+
+#[test]
+fn herlead_classification_is_read_back_and_a_bad_one_is_a_warning() {
+    let cards = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ana Pérez\r\nX-HERLEAD-SECTOR:academia\r\nX-HERLEAD-SCOPE:GLOBAL\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:4.0\r\nFN:Berta Díaz\r\nX-HERLEAD-SECTOR:ARTS\r\nX-HERLEAD-SCOPE:CITY\r\nEND:VCARD\r\n";
+    let parsed = parse(cards.as_bytes(), Format::VCard, &Limits::default()).expect("cards");
+    let ana = &parsed.rows[0];
+    assert_eq!(
+        (ana.sector, ana.scope),
+        (Some(Sector::Academia), Some(Scope::Global))
+    );
+    let berta = &parsed.rows[1];
+    assert_eq!((berta.sector, berta.scope), (None, Some(Scope::City)));
+    assert_eq!(berta.warnings.len(), 1, "{:?}", berta.warnings);
+    assert_eq!(
+        (berta.warnings[0].field, berta.warnings[0].code),
+        ("sector", "BAD_SECTOR")
+    );
+    assert_eq!(berta.warnings[0].value, "ARTS");
+
+    let csv = "First Name,Last Name,Labels,HerLead Sector,HerLead Scope\nAna,Pérez,,MEDIA,country\nBerta,Díaz,,,\n";
+    let parsed = parse(csv.as_bytes(), Format::GoogleCsv, &Limits::default()).expect("csv");
+    assert_eq!(
+        (parsed.rows[0].sector, parsed.rows[0].scope),
+        (Some(Sector::Media), Some(Scope::Country))
+    );
+    assert_eq!((parsed.rows[1].sector, parsed.rows[1].scope), (None, None));
+    assert!(parsed.rows[1].warnings.is_empty());
 }

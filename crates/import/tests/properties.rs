@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use herlead_core::input::{ContactName, Email, HttpUrl, TAGS_MAX};
+use herlead_core::network::{Scope, Sector};
 use herlead_import::{ExportContact, Format, Limits, Parsed, parse, to_csv, to_vcard4};
 use proptest::prelude::*;
 
@@ -66,9 +67,21 @@ fn contact() -> impl Strategy<Value = ExportContact> {
         prop::collection::vec("[a-zñó]{1,12}( [a-z]{1,8})?", 0..5),
         prop::collection::vec("\\+[0-9]{2,3}( [0-9]{2,4}){1,3}", 0..3),
         prop::option::of((1990i32..2030, 1u32..13, 1u32..29)),
+        prop::option::of(prop::sample::select(vec![
+            Sector::Public,
+            Sector::Private,
+            Sector::Academia,
+            Sector::Nonprofit,
+            Sector::Media,
+        ])),
+        prop::option::of(prop::sample::select(vec![
+            Scope::City,
+            Scope::Country,
+            Scope::Global,
+        ])),
     )
         .prop_map(
-            |(name, emails, links, company, position, tags, phones, date)| {
+            |(name, emails, links, company, position, tags, phones, date, sector, scope)| {
                 let mut emails: Vec<Email> = emails
                     .iter()
                     .filter_map(|e| Email::parse("e", e).ok())
@@ -96,6 +109,8 @@ fn contact() -> impl Strategy<Value = ExportContact> {
                     tags,
                     phones,
                     connected_on: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+                    sector,
+                    scope,
                 }
             },
         )
@@ -194,6 +209,8 @@ fn formula_like_text_survives_a_csv_round_trip() {
         tags: vec!["@mención".to_owned()],
         phones: vec!["+34 600 123 456".to_owned()],
         connected_on: None,
+        sector: None,
+        scope: None,
     };
     let csv = to_csv(std::slice::from_ref(&contact));
     assert!(csv.contains("'=HYPERLINK"), "{csv}");

@@ -36,6 +36,8 @@ fn export_contact(c: &Contact) -> ExportContact {
         tags: c.tags.clone(),
         phones: Vec::new(),
         connected_on: c.connected_on,
+        sector: c.sector,
+        scope: c.scope,
     }
 }
 

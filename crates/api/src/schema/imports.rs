@@ -10,6 +10,7 @@ use async_graphql::{
     Value,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use herlead_core::network::{Scope, Sector};
 use herlead_import::{Format, ImportedContact, MatchKey, Planned, PlannedRow};
 use herlead_store::{ImportBatch, ImportPreview};
 
@@ -214,10 +215,12 @@ impl ImportBatchView {
 /// A value dropped from (or shortened in) a row.
 #[derive(SimpleObject)]
 pub struct ImportWarning {
-    /// Which value: `email`, `link`, `company`, `position`, `connectedOn`, `tag`, `phone`.
+    /// Which value: `email`, `link`, `company`, `position`, `connectedOn`, `tag`, `phone`,
+    /// `sector`, `scope`.
     field: &'static str,
     /// A stable code: `BAD_EMAIL`, `BAD_URL`, `UNKNOWN_SERVICE`, `TRUNCATED`, `BAD_TEXT`,
-    /// `BAD_DATE`, `TAG_TOO_LONG`, `BAD_TAG`, `TOO_MANY_TAGS`, `BAD_PHONE`.
+    /// `BAD_DATE`, `TAG_TOO_LONG`, `BAD_TAG`, `TOO_MANY_TAGS`, `BAD_PHONE`, `BAD_SECTOR`,
+    /// `BAD_SCOPE`.
     code: &'static str,
     /// The value as found in the file (at most 200 characters of it).
     value: String,
@@ -263,6 +266,11 @@ pub struct ImportRow {
     connected_on: Option<NaiveDate>,
     /// Tags (labels and groups in the file).
     tags: Vec<String>,
+    /// The sector the contact will have: hers for one she has, the file's for a new one
+    /// from a HerLead export (`X-HERLEAD-SECTOR`, `HerLead Sector`), else null.
+    sector: Option<Sector>,
+    /// The scope the contact will have, like `sector`.
+    scope: Option<Scope>,
     /// The sector their company or job title suggests, for an unclassified contact.
     suggested_sector: Option<SectorSuggestion>,
     /// What was dropped from the row.
@@ -303,6 +311,7 @@ fn row_view(row: &PlannedRow, read: Option<&ImportedContact>) -> ImportRow {
         Planned::Update { before, .. } => Some(gid(before.id)),
         Planned::Unchanged { contact, .. } => Some(gid(*contact)),
     };
+    let (sector, scope) = contact.map_or((None, None), |c| (c.sector, c.scope));
     let (name, emails, links, company, job_title, connected_on, tags, sector_set) = match contact {
         Some(c) => (
             c.name.as_str().to_owned(),
@@ -346,6 +355,8 @@ fn row_view(row: &PlannedRow, read: Option<&ImportedContact>) -> ImportRow {
         job_title,
         connected_on,
         tags,
+        sector,
+        scope,
         suggested_sector,
         warnings,
     }

@@ -505,6 +505,7 @@ async fn test_an_export_imports_back_into_an_empty_account() {
             json!({
                 "emails": c["emails"], "links": c["links"], "company": c["company"],
                 "jobTitle": c["jobTitle"], "connectedOn": c["connectedOn"], "tags": c["tags"],
+                "sector": c["sector"], "scope": c["scope"],
             })
         };
         for (format, import_as) in [("VCARD", "VCARD"), ("CSV", "GOOGLE_CSV")] {
