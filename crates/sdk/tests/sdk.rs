@@ -410,7 +410,7 @@ async fn test_her_network_comes_in_from_files_and_goes_out_again_through_the_sdk
         assert_eq!(preview.rejected[0].code, "NO_NAME");
         assert!(preview.new_contacts >= 8, "{label}: {preview:?}");
         assert_eq!(
-            usize::try_from(preview.new_contacts).unwrap(),
+            usize::try_from(preview.new_contacts).expect("a count"),
             preview.rows.len()
         );
         assert_eq!(sdk.contacts(100, None).await.expect("page").total_count, 0);
@@ -445,7 +445,10 @@ async fn test_her_network_comes_in_from_files_and_goes_out_again_through_the_sdk
             .classify_contacts(suggested.clone())
             .await
             .expect("classify");
-        assert_eq!(usize::try_from(classified).unwrap(), suggested.len());
+        assert_eq!(
+            usize::try_from(classified).expect("a count"),
+            suggested.len()
+        );
 
         // The same file again creates nothing; a vCard adds its cards.
         let again = sdk
@@ -509,7 +512,7 @@ async fn test_her_network_comes_in_from_files_and_goes_out_again_through_the_sdk
             .await
             .expect("import the export");
         assert_eq!(
-            usize::try_from(back.new_contacts).unwrap(),
+            usize::try_from(back.new_contacts).expect("a count"),
             page.contacts.len() + 2,
             "{label}"
         );
