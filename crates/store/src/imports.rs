@@ -363,11 +363,7 @@ impl Store {
         limits: &Limits,
     ) -> Result<ImportPreview, StoreError> {
         let now = crate::now();
-        let model = import_batch::Entity::find_by_id(id)
-            .filter(import_batch::Column::UserId.eq(user.0))
-            .one(&self.db)
-            .await?
-            .ok_or_else(not_found)?;
+        let model = her_batch(&self.db, user, id).await?;
         let batch = to_batch(model.clone())?;
         check_pending(&batch, now)?;
         let parsed = reparse(&model, limits)?;
@@ -403,11 +399,7 @@ impl Store {
     ) -> Result<ImportBatch, StoreError> {
         let now = crate::now();
         self.write_for(user, now, async |txn, _| {
-            let model = import_batch::Entity::find_by_id(id)
-                .filter(import_batch::Column::UserId.eq(user.0))
-                .one(txn)
-                .await?
-                .ok_or_else(not_found)?;
+            let model = her_batch(txn, user, id).await?;
             check_pending(&to_batch(model.clone())?, now)?;
             let parsed = reparse(&model, limits)?;
             let existing = her_contacts(txn, user).await?;
@@ -469,11 +461,7 @@ impl Store {
     pub async fn undo_import(&self, user: UserId, id: Uuid) -> Result<ImportBatch, StoreError> {
         let now = crate::now();
         self.write_for(user, now, async |txn, _| {
-            let model = import_batch::Entity::find_by_id(id)
-                .filter(import_batch::Column::UserId.eq(user.0))
-                .one(txn)
-                .await?
-                .ok_or_else(not_found)?;
+            let model = her_batch(txn, user, id).await?;
             let batch = to_batch(model.clone())?;
             if batch.status != ImportStatus::Confirmed {
                 return Err(refused(match batch.status {
@@ -579,6 +567,19 @@ impl Store {
         })
         .await
     }
+}
+
+/// One of her batches; `NOT_FOUND` for anybody else's, as for one that does not exist.
+async fn her_batch(
+    db: &impl sea_orm::ConnectionTrait,
+    user: UserId,
+    id: Uuid,
+) -> Result<import_batch::Model, StoreError> {
+    import_batch::Entity::find_by_id(id)
+        .filter(import_batch::Column::UserId.eq(user.0))
+        .one(db)
+        .await?
+        .ok_or_else(not_found)
 }
 
 fn check_pending(batch: &ImportBatch, now: DateTime<Utc>) -> Result<(), StoreError> {
