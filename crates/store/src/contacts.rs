@@ -273,10 +273,35 @@ impl Store {
                     .like(LikeExpr::new(escape_like(&search)).escape('\\')),
             );
         }
-        let total = contact::Entity::find()
-            .filter(cond.clone())
-            .count(&self.db)
-            .await?;
+        // Unfiltered, the count is in her totals (kept by every write): one row read instead
+        // of counting thousands after an import.
+        let unfiltered = matches!(
+            filter,
+            ContactFilter {
+                sector: None,
+                scope: None,
+                stage: None,
+                on_meet_list: None,
+                search: None,
+                classified: None,
+            }
+        );
+        let kept = if unfiltered {
+            derived::stored_totals(&self.db, user)
+                .await?
+                .map(|t| u64::from(t.contacts) + u64::from(t.unclassified))
+        } else {
+            None
+        };
+        let total = match kept {
+            Some(total) => total,
+            None => {
+                contact::Entity::find()
+                    .filter(cond.clone())
+                    .count(&self.db)
+                    .await?
+            }
+        };
         let backward = page.last.is_some() && page.first.is_none();
         let limit = if backward { page.last } else { page.first }.unwrap_or(20);
         let mut query = contact::Entity::find().filter(cond.clone());

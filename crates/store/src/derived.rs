@@ -71,11 +71,19 @@ pub(crate) async fn totals(
     conn: &impl ConnectionTrait,
     user: UserId,
 ) -> Result<Totals, StoreError> {
-    let model = user::Entity::find_by_id(user.0).one(conn).await?;
-    match model.as_ref().map(to_totals).transpose()?.flatten() {
+    match stored_totals(conn, user).await? {
         Some(totals) => Ok(totals),
         None => Ok(Totals::of(&load_snapshot(conn, user).await?.0)),
     }
+}
+
+/// Her stored totals; `None` while they have not been computed (see [`computed`]).
+pub(crate) async fn stored_totals(
+    conn: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Option<Totals>, StoreError> {
+    let model = user::Entity::find_by_id(user.0).one(conn).await?;
+    Ok(model.as_ref().map(to_totals).transpose()?.flatten())
 }
 
 /// Recomputes every contact's derived columns and her totals from scratch, in one pass over

@@ -138,6 +138,31 @@ async fn test_deleting_her_account_leaves_nothing_of_hers_in_any_table() {
         );
         h.ok("mutation { enableCalendarFeed { path } }", json!({}), t)
             .await;
+        // A confirmed import (its contacts carry its id) and one left as a preview.
+        for confirm in [true, false] {
+            let res = h
+                .upload(
+                    crate::imports::PREVIEW,
+                    json!({"f": "LINKEDIN"}),
+                    "Connections.csv",
+                    crate::imports::LINKEDIN,
+                    t,
+                )
+                .await;
+            let batch = res["data"]["previewImport"]["batch"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{res}"))
+                .to_owned();
+            if confirm {
+                h.ok(
+                    "mutation($id: ID!) { confirmImport(importId: $id) { id } }",
+                    json!({"id": batch}),
+                    t,
+                )
+                .await;
+            }
+            ids.push(batch);
+        }
         // The coach's dashboard lists her (and is now cached).
         let data = h
             .ok(DASHBOARD, json!({"id": cohort_id}), &coach.access)

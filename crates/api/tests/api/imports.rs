@@ -12,11 +12,11 @@ use herlead_api::ApiConfig;
 
 use crate::*;
 
-const LINKEDIN: &[u8] = include_bytes!("../../../../examples/imports/Connections.csv");
+pub(crate) const LINKEDIN: &[u8] = include_bytes!("../../../../examples/imports/Connections.csv");
 const VCARD: &[u8] = include_bytes!("../../../../examples/imports/contacts.vcf");
 const GOOGLE: &[u8] = include_bytes!("../../../../examples/imports/google-contacts.csv");
 
-const PREVIEW: &str = "mutation($file: Upload!, $f: ImportFormat) { previewImport(file: $file, format: $f) { \
+pub(crate) const PREVIEW: &str = "mutation($file: Upload!, $f: ImportFormat) { previewImport(file: $file, format: $f) { \
     batch { id status format fileName encoding parsedRows rejectedRows expiresAt } \
     newContacts updates unchanged rejectedRows \
     rejected { line code reason } \
