@@ -38,6 +38,8 @@ pub struct Filter {
     pub scenario: Option<String>,
     /// Measure cost by network size (`growth.rs`) instead of the load scenarios.
     pub growth: bool,
+    /// Measure imports (`imports.rs`) instead of the load scenarios.
+    pub imports: bool,
 }
 
 /// How big the dataset is.
@@ -243,6 +245,18 @@ pub(crate) struct Server {
     pub(crate) address: String,
 }
 
+impl Server {
+    /// The server's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resets the process's peak RSS, so that the next reading is the peak since now.
+    pub(crate) fn reset_peak_rss(&self) {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5");
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -403,7 +417,7 @@ fn run_wrk(address: &str, path: &str, script: &Path, connections: u32) -> Result
     })
 }
 
-fn peak_rss_mib(pid: u32) -> f64 {
+pub(crate) fn peak_rss_mib(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
@@ -703,7 +717,9 @@ pub fn run(root: &Path, target: &Path, size: Size, filter: &Filter) -> Result<()
         let chosen = filter.scenario.as_deref();
         if wants("sqlite") {
             let db = testing::sqlite().await;
-            if filter.growth {
+            if filter.imports {
+                crate::imports::backend("SQLite", &db.url, &db.store, &binary, &mut out).await?;
+            } else if filter.growth {
                 crate::growth::backend("SQLite", &db.url, &db.store, &binary, &mut out).await?;
             } else {
                 backend(
@@ -716,6 +732,9 @@ pub fn run(root: &Path, target: &Path, size: Size, filter: &Filter) -> Result<()
             return Ok(());
         }
         match testing::postgres().await {
+            Some(db) if filter.imports => {
+                crate::imports::backend("PostgreSQL", &db.url, &db.store, &binary, &mut out).await
+            }
             Some(db) if filter.growth => {
                 crate::growth::backend("PostgreSQL", &db.url, &db.store, &binary, &mut out).await
             }

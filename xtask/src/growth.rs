@@ -25,13 +25,13 @@ const SIZES: [usize; 3] = [20, 500, 5000];
 const RUNS: usize = 30;
 
 /// One keep-alive HTTP/1.1 connection to the server's GraphQL endpoint.
-struct Conn {
+pub(crate) struct Conn {
     reader: BufReader<TcpStream>,
     token: String,
 }
 
 impl Conn {
-    fn open(address: &str, token: &str) -> Result<Conn> {
+    pub(crate) fn open(address: &str, token: &str) -> Result<Conn> {
         let host = address.trim_start_matches("http://");
         let stream = TcpStream::connect(host).with_context(|| format!("connect to {host}"))?;
         stream.set_nodelay(true)?;
@@ -42,7 +42,7 @@ impl Conn {
     }
 
     /// Posts a GraphQL request and returns its `data`; an error in the answer is an error.
-    fn post(&mut self, query: &str, variables: Value) -> Result<Value> {
+    pub(crate) fn post(&mut self, query: &str, variables: Value) -> Result<Value> {
         let body = json!({ "query": query, "variables": variables }).to_string();
         let head = format!(
             "POST /graphql HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nAuthorization: Bearer {}\r\nContent-Length: {}\r\n\r\n",
@@ -101,7 +101,7 @@ const SET_TASK_STATUS: &str =
 const ADD_COMMUNITY: &str = "mutation($i: CommunityInput!) { addCommunity(input: $i) { id } }";
 
 /// The operations measured, in table order, each with its median per size.
-fn measure(address: &str, token: &str) -> Result<Vec<(&'static str, f64)>> {
+pub(crate) fn measure(address: &str, token: &str) -> Result<Vec<(&'static str, f64)>> {
     let mut c = Conn::open(address, token)?;
     let first: Vec<String> = c.post(
         "{ contacts(first: 40) { edges { node { id } } } }",
@@ -210,6 +210,30 @@ fn measure(address: &str, token: &str) -> Result<Vec<(&'static str, f64)>> {
     Ok(out)
 }
 
+/// Appends a table of `columns` (one per size, each the measured operations in order) with
+/// the ratio of the last size to the first.
+pub(crate) fn write_table(
+    out: &mut String,
+    heading: &str,
+    sizes: &[String; 3],
+    columns: &[Vec<(&'static str, f64)>],
+) {
+    let _ = writeln!(
+        out,
+        "\n### {heading}\n\n| operation | {} | {} | {} | last ÷ first |\n|---|---:|---:|---:|---:|",
+        sizes[0], sizes[1], sizes[2]
+    );
+    for (row, (name, small)) in columns[0].iter().enumerate() {
+        let middle = columns[1][row].1;
+        let large = columns[2][row].1;
+        let _ = writeln!(
+            out,
+            "| {name} | {small:.2} | {middle:.2} | {large:.2} | {:.2} |",
+            large / small
+        );
+    }
+}
+
 /// Seeds the three members on `store`, measures them through the release server on `url`,
 /// and appends the table to `out`.
 pub async fn backend(
@@ -245,19 +269,8 @@ pub async fn backend(
         eprintln!("{label}: measuring {email} …");
         columns.push(measure(&server.address, &token)?);
     }
-    let _ = writeln!(
-        out,
-        "\n### {label}: cost by network size (median of {RUNS}, one connection, ms)\n\n| operation | {} contacts | {} contacts | {} contacts | {} ÷ {} |\n|---|---:|---:|---:|---:|",
-        SIZES[0], SIZES[1], SIZES[2], SIZES[2], SIZES[0]
-    );
-    for (row, (name, small)) in columns[0].iter().enumerate() {
-        let middle = columns[1][row].1;
-        let large = columns[2][row].1;
-        let _ = writeln!(
-            out,
-            "| {name} | {small:.2} | {middle:.2} | {large:.2} | {:.2} |",
-            large / small
-        );
-    }
+    let heading = format!("{label}: cost by network size (median of {RUNS}, one connection, ms)");
+    let sizes = SIZES.map(|n| format!("{n} contacts"));
+    write_table(out, &heading, &sizes, &columns);
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::{
 
 mod bench;
 mod growth;
+mod imports;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -51,6 +52,9 @@ enum Command {
         /// Measure what each write and read costs at 20, 500 and 5,000 contacts instead.
         #[arg(long)]
         growth: bool,
+        /// Measure importing LinkedIn files of 20, 500 and 5,000 rows instead.
+        #[arg(long)]
+        imports: bool,
     },
     /// Build the SDK and regenerate bindings/{kotlin,swift,python} with uniffi.
     Bindings {
@@ -230,6 +234,7 @@ fn main() -> ExitCode {
             only,
             scenario,
             growth,
+            imports,
         } => bench::run(
             &repo_root(),
             &target_dir(),
@@ -243,6 +248,7 @@ fn main() -> ExitCode {
                 only,
                 scenario,
                 growth,
+                imports,
             },
         ),
     };
