@@ -142,10 +142,10 @@ async fn test_deleting_her_account_leaves_nothing_of_hers_in_any_table() {
         for confirm in [true, false] {
             let res = h
                 .upload(
-                    crate::imports::PREVIEW,
+                    imports::PREVIEW,
                     json!({"f": "LINKEDIN"}),
                     "Connections.csv",
-                    crate::imports::LINKEDIN,
+                    imports::LINKEDIN,
                     t,
                 )
                 .await;
