@@ -2,6 +2,18 @@
 internal error."""
 
 import schemathesis
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
+
+# `Upload` (previewImport's file) arrives as a multipart part; a JSON body can only name one,
+# which the server must refuse cleanly (VALIDATION on `file`), whatever the reference says.
+schemathesis.graphql.scalar(
+    "Upload",
+    st.one_of(
+        st.integers(min_value=-2, max_value=10**12).map(lambda i: f"#__graphql_file__:{i}"),
+        st.text(max_size=40),
+    ).map(nodes.String),
+)
 
 
 @schemathesis.check
