@@ -607,7 +607,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_presence() != 14820:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_herlead_sdk_checksum_constructor_herleadclient_new() != 45860:
+    if lib.uniffi_herlead_sdk_checksum_constructor_herleadclient_new() != 33036:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_constructor_memorytokenstore_new() != 19534:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -5518,7 +5518,8 @@ class _UniffiFfiConverterOptionalSequenceTypeAudience(_UniffiConverterRustBuffer
 class HerLeadClientProtocol(typing.Protocol):
     """
     A typed, async HerLead client. Access tokens refresh by themselves when they expire (once
-    per call; concurrent calls share one refresh).
+    per call; concurrent calls share one refresh, and so do other clients on the same token
+    store, in this process or another: see [`HerLeadClient::new`]).
 """
     
     async def add_community(self, name: str,kind: herlead_core.CommunityKind,role: herlead_core.CommunityRole,link: typing.Optional[str]) -> Community:
@@ -5740,7 +5741,8 @@ class HerLeadClientProtocol(typing.Protocol):
 class HerLeadClient(HerLeadClientProtocol):
     """
     A typed, async HerLead client. Access tokens refresh by themselves when they expire (once
-    per call; concurrent calls share one refresh).
+    per call; concurrent calls share one refresh, and so do other clients on the same token
+    store, in this process or another: see [`HerLeadClient::new`]).
 """
     
     _handle: ctypes.c_uint64
@@ -5748,6 +5750,14 @@ class HerLeadClient(HerLeadClientProtocol):
         """
         A client for the server at `base_url` (such as `https://api.herlead.example`), keeping
         tokens in `token_store` (in memory when none is given).
+
+        Several clients may share one store — the app's UI and its background work, in one
+        process or several — and stay signed in: refreshes take turns within a process and
+        read the store first, and a client that loses the race to another process (the server
+        answers `CONFLICT` on `refreshToken` within 30 s of the exchange) waits up to 3 s for
+        that process to save the new tokens in the store and uses them. A store shared across
+        processes must therefore be one both read and write (the Keychain with an access
+        group, a file or SharedPreferences both see).
 """
         
         _UniffiFfiConverterString.check_lower(base_url)

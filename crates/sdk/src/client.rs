@@ -1,7 +1,7 @@
 //! The client: one HTTP connection pool, the session's tokens, and one method per operation.
 
 use std::{
-    sync::{Arc, Mutex, Once},
+    sync::{Arc, LazyLock, Mutex, Once},
     time::{Duration, SystemTime},
 };
 
@@ -58,15 +58,26 @@ impl TokenStore for MemoryTokenStore {
 
 static CRYPTO: Once = Once::new();
 
+/// Refreshes take turns across every client of the process: an app's clients (UI, background
+/// work, a widget) often share one token store, and two that exchanged the same refresh token
+/// at once would look like a stolen token to the server. A turn re-reads the store first, so a
+/// client whose sibling has just refreshed uses the sibling's tokens.
+static REFRESH_TURN: LazyLock<tokio::sync::Mutex<()>> =
+    LazyLock::new(|| tokio::sync::Mutex::new(()));
+
+/// How long a client that lost a refresh race to another process waits for that process to
+/// save the new tokens in the shared store, and how often it looks.
+const SIBLING_WAIT: Duration = Duration::from_secs(3);
+const SIBLING_POLL: Duration = Duration::from_millis(50);
+
 /// A typed, async HerLead client. Access tokens refresh by themselves when they expire (once
-/// per call; concurrent calls share one refresh).
+/// per call; concurrent calls share one refresh, and so do other clients on the same token
+/// store, in this process or another: see [`HerLeadClient::new`]).
 #[derive(uniffi::Object)]
 pub struct HerLeadClient {
     endpoint: String,
     http: reqwest::Client,
     store: Arc<dyn TokenStore>,
-    /// Serializes refreshes so concurrent calls use one.
-    refreshing: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for HerLeadClient {
@@ -113,6 +124,14 @@ fn operation_name(document: &str) -> &str {
 impl HerLeadClient {
     /// A client for the server at `base_url` (such as `https://api.herlead.example`), keeping
     /// tokens in `token_store` (in memory when none is given).
+    ///
+    /// Several clients may share one store — the app's UI and its background work, in one
+    /// process or several — and stay signed in: refreshes take turns within a process and
+    /// read the store first, and a client that loses the race to another process (the server
+    /// answers `CONFLICT` on `refreshToken` within 30 s of the exchange) waits up to 3 s for
+    /// that process to save the new tokens in the store and uses them. A store shared across
+    /// processes must therefore be one both read and write (the Keychain with an access
+    /// group, a file or SharedPreferences both see).
     #[uniffi::constructor]
     pub fn new(
         base_url: String,
@@ -141,7 +160,6 @@ impl HerLeadClient {
             endpoint: format!("{base}/graphql"),
             http,
             store: token_store.unwrap_or_else(|| MemoryTokenStore::new() as Arc<dyn TokenStore>),
-            refreshing: tokio::sync::Mutex::new(()),
         }))
     }
 
@@ -577,9 +595,10 @@ impl HerLeadClient {
         }
     }
 
-    /// Exchanges the refresh token, unless another call already did since `stale` was read.
+    /// Exchanges the refresh token, unless another call (of this client or another one on
+    /// the same store) already did since `stale` was read.
     async fn refresh(&self, stale: Option<&str>) -> Result<(), HerLeadError> {
-        let _turn = self.refreshing.lock().await;
+        let _turn = REFRESH_TURN.lock().await;
         let Some(tokens) = self.store.load() else {
             return Err(HerLeadError::Unauthenticated {
                 reason: "sign in again".into(),
@@ -589,7 +608,7 @@ impl HerLeadClient {
             return Ok(());
         }
         let vars = op::TokenVars {
-            t: tokens.refresh_token,
+            t: tokens.refresh_token.clone(),
         };
         match self
             .post::<_, op::Refreshed>(op::REFRESH, &vars, None, None)
@@ -606,8 +625,38 @@ impl HerLeadClient {
                 self.store.clear();
                 Err(err)
             }
+            // Another process on the same store exchanged this token a moment ago: its new
+            // tokens are on their way into the store.
+            Err(HerLeadError::Conflict { field, .. }) if field == "refreshToken" => {
+                self.sibling_tokens(&tokens).await
+            }
             Err(other) => Err(other),
         }
+    }
+
+    /// Waits for the tokens a sibling process saves after winning a refresh race. If none
+    /// come, this token may be a stolen copy that someone else exchanged: the sign-in is
+    /// ended with it (which signs the thief out too) and she must sign in again.
+    async fn sibling_tokens(&self, ours: &StoredTokens) -> Result<(), HerLeadError> {
+        let deadline = tokio::time::Instant::now() + SIBLING_WAIT;
+        while tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(SIBLING_POLL).await;
+            match self.store.load() {
+                Some(saved) if saved.access_token != ours.access_token => return Ok(()),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        self.store.clear();
+        let vars = op::TokenVars {
+            t: ours.refresh_token.clone(),
+        };
+        let _ = self
+            .post::<_, IgnoredAny>(op::LOGOUT, &vars, None, None)
+            .await;
+        Err(HerLeadError::Unauthenticated {
+            reason: "the session was refreshed elsewhere and its new tokens never arrived; sign in again".into(),
+        })
     }
 
     async fn post<V: Serialize, R: DeserializeOwned>(

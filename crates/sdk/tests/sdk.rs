@@ -259,6 +259,175 @@ async fn test_expired_access_tokens_refresh_once_for_concurrent_calls() {
     server.handle.stop(true).await;
 }
 
+/// A token store two "processes" share, as a file or the Keychain would be: each process
+/// has its own object (and the SDK its own refresh turn per process, simulated here by the
+/// other process being this test), reading and writing the same tokens.
+#[derive(Default)]
+struct SharedStore(std::sync::Mutex<Option<StoredTokens>>);
+
+impl TokenStore for SharedStore {
+    fn load(&self) -> Option<StoredTokens> {
+        self.0.lock().expect("lock").clone()
+    }
+    fn save(&self, tokens: StoredTokens) {
+        *self.0.lock().expect("lock") = Some(tokens);
+    }
+    fn clear(&self) {
+        *self.0.lock().expect("lock") = None;
+    }
+}
+
+/// A store that takes 100 ms to read.
+#[derive(Default)]
+struct SlowStore(SharedStore);
+
+impl TokenStore for SlowStore {
+    fn load(&self) -> Option<StoredTokens> {
+        std::thread::sleep(Duration::from_millis(100));
+        self.0.load()
+    }
+    fn save(&self, tokens: StoredTokens) {
+        self.0.save(tokens);
+    }
+    fn clear(&self) {
+        self.0.clear();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_two_clients_on_one_store_stay_signed_in_across_refreshes() {
+    // The app's UI and its background job: two clients, one store, both past expiry at once.
+    // The store is slow to read (a Keychain or a file is), so both clients are sure to read
+    // the same saved tokens before either refresh is saved.
+    let server = spawn(testing::sqlite().await, 1).await;
+    let store: Arc<dyn TokenStore> = Arc::new(SlowStore::default());
+    let ui = client(&server, Some(store.clone()));
+    let job = client(&server, Some(store.clone()));
+    ui.register(
+        "ada@example.org".into(),
+        "correct horse battery".into(),
+        "Ada".into(),
+    )
+    .await
+    .expect("register");
+    for round in 0..3 {
+        let before = store.load().expect("signed in");
+        // Past the token's life and the server's 5-second clock-skew allowance.
+        tokio::time::sleep(Duration::from_secs(7)).await;
+        let calls = (0..2).map(|i| {
+            let c = if i % 2 == 0 { ui.clone() } else { job.clone() };
+            tokio::spawn(async move { c.me().await })
+        });
+        for call in calls {
+            let user = call
+                .await
+                .expect("task")
+                .unwrap_or_else(|e| panic!("round {round}: signed out: {e:?}"));
+            assert_eq!(user.email, "ada@example.org");
+        }
+        let after = store.load().expect("still signed in");
+        assert_ne!(after, before, "round {round}: the tokens were refreshed");
+    }
+    assert!(job.is_signed_in() && ui.is_signed_in());
+    job.my_progress().await.expect("session still valid");
+    server.handle.stop(true).await;
+}
+
+#[tokio::test]
+async fn test_a_client_that_loses_a_refresh_race_to_another_process_uses_its_tokens() {
+    let server = spawn(testing::sqlite().await, 1).await;
+    let shared = Arc::new(SharedStore::default());
+    let app = client(&server, Some(shared.clone() as Arc<dyn TokenStore>));
+    app.register(
+        "ada@example.org".into(),
+        "correct horse battery".into(),
+        "Ada".into(),
+    )
+    .await
+    .expect("register");
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    // The other process (a widget, say) refreshes first with the saved tokens and writes
+    // the new ones to the shared store a moment later.
+    let saved = shared.load().expect("signed in");
+    let http = reqwest::Client::new();
+    let answer: serde_json::Value = http
+        .post(format!("{}/graphql", server.address))
+        .json(&serde_json::json!({
+            "query": "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }",
+            "variables": { "t": saved.refresh_token },
+        }))
+        .send()
+        .await
+        .expect("refresh")
+        .json()
+        .await
+        .expect("json");
+    let won = &answer["data"]["refreshSession"];
+    let widget_tokens = StoredTokens {
+        access_token: won["accessToken"].as_str().expect("access").to_owned(),
+        refresh_token: won["refreshToken"].as_str().expect("refresh").to_owned(),
+    };
+    let late = {
+        let shared = shared.clone();
+        let tokens = widget_tokens.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            shared.save(tokens);
+        })
+    };
+    // This process's call finds its access token expired, refreshes with the same (now used)
+    // refresh token, is told it lost the race, and waits for the widget's tokens.
+    let me = app.me().await.expect("still signed in");
+    assert_eq!(me.email, "ada@example.org");
+    late.await.expect("saved");
+    assert_eq!(shared.load(), Some(widget_tokens));
+    app.my_progress().await.expect("the session lives on");
+
+    // A race whose winner never saves: the stolen-copy case. The sign-in is ended, so a thief
+    // holding the new tokens is signed out too.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    let saved = shared.load().expect("signed in");
+    let thief: serde_json::Value = http
+        .post(format!("{}/graphql", server.address))
+        .json(&serde_json::json!({
+            "query": "mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }",
+            "variables": { "t": saved.refresh_token },
+        }))
+        .send()
+        .await
+        .expect("refresh")
+        .json()
+        .await
+        .expect("json");
+    let stolen = thief["data"]["refreshSession"]["refreshToken"]
+        .as_str()
+        .expect("the thief got tokens")
+        .to_owned();
+    let err = app.me().await.expect_err("signed out");
+    assert!(
+        matches!(err, HerLeadError::Unauthenticated { .. }),
+        "{err:?}"
+    );
+    assert!(!app.is_signed_in());
+    let thief_again: serde_json::Value = http
+        .post(format!("{}/graphql", server.address))
+        .json(&serde_json::json!({
+            "query": "mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }",
+            "variables": { "t": stolen },
+        }))
+        .send()
+        .await
+        .expect("refresh")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        thief_again["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{thief_again}"
+    );
+    server.handle.stop(true).await;
+}
+
 #[test]
 fn test_progress_is_computed_on_the_device_with_the_servers_rules() {
     let progress = progress_from_statuses(vec![

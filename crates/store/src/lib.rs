@@ -60,7 +60,7 @@ pub use error::StoreError;
 pub use events::{Event, EventSource};
 pub use imports::{ImportBatch, ImportPreview, ImportStatus, PREVIEW_TTL, PREVIEWS_MAX};
 pub use progress::{ProgressEvent, ProgressEventPage};
-pub use sessions::{NewRefreshToken, RotateOutcome};
+pub use sessions::{NewRefreshToken, REFRESH_RACE_GRACE, RotateOutcome};
 pub use snapshot::RuleData;
 pub use task_records::TaskStatusChange;
 pub use users::{NewUser, UserCredentials};

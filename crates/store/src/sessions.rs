@@ -1,5 +1,8 @@
 //! Refresh-token sessions: stored hashed, rotated on every use, with reuse detection that
-//! revokes the whole family of a token presented twice.
+//! revokes the whole family of a token presented twice — except within
+//! [`REFRESH_RACE_GRACE`] of its use while its replacement is still unused, which is two
+//! clients of one sign-in (an app and its background job sharing a token store) refreshing
+//! at the same moment, not a stolen copy: that answer grants nothing and ends nothing.
 
 use chrono::{DateTime, Utc};
 use herlead_core::{User, UserId};
@@ -24,6 +27,10 @@ pub struct NewRefreshToken {
     pub expires_at: DateTime<Utc>,
 }
 
+/// How long after a refresh token was exchanged a second presentation counts as a sibling
+/// client's race rather than a reuse, while the token it was exchanged for is still unused.
+pub const REFRESH_RACE_GRACE: chrono::Duration = chrono::Duration::seconds(30);
+
 /// What presenting a refresh token led to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RotateOutcome {
@@ -38,6 +45,10 @@ pub enum RotateOutcome {
     Revoked,
     /// The token had already been used: someone holds a copy. The family is now revoked.
     Reused,
+    /// The token was exchanged moments ago (within [`REFRESH_RACE_GRACE`]) and what it was
+    /// exchanged for is still unused: another client of the same sign-in won the race. Nothing
+    /// is granted and nothing is revoked; the caller should read the tokens its sibling saved.
+    Raced,
 }
 
 pub(crate) async fn insert(
@@ -113,7 +124,12 @@ impl Store {
             if token.revoked_at.is_some() {
                 return Ok(RotateOutcome::Revoked);
             }
-            if token.used_at.is_some() {
+            if let Some(used_at) = token.used_at {
+                if now - used_at < REFRESH_RACE_GRACE
+                    && replacement_unused(txn, token.family_id, used_at).await?
+                {
+                    return Ok(RotateOutcome::Raced);
+                }
                 revoke_family_and_tell(txn, events, token.user_id, token.family_id, now).await?;
                 return Ok(RotateOutcome::Reused);
             }
@@ -199,6 +215,21 @@ impl Store {
             .count(&self.db)
             .await?)
     }
+}
+
+/// Whether the family's token issued when one was used at `used_at` is still unused (and
+/// nothing newer exists): the exchange it took part in is the family's latest.
+async fn replacement_unused(
+    conn: &impl ConnectionTrait,
+    family: Uuid,
+    used_at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let newer = refresh_token::Entity::find()
+        .filter(refresh_token::Column::FamilyId.eq(family))
+        .filter(refresh_token::Column::CreatedAt.gte(used_at))
+        .all(conn)
+        .await?;
+    Ok(newer.len() == 1 && newer[0].used_at.is_none() && newer[0].revoked_at.is_none())
 }
 
 /// Revokes a sign-in's token family and tells every replica's open sockets of it.

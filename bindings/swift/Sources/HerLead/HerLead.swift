@@ -669,7 +669,8 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 
 /**
  * A typed, async HerLead client. Access tokens refresh by themselves when they expire (once
- * per call; concurrent calls share one refresh).
+ * per call; concurrent calls share one refresh, and so do other clients on the same token
+ * store, in this process or another: see [`HerLeadClient::new`]).
  */
 public protocol HerLeadClientProtocol: AnyObject, Sendable {
     
@@ -891,7 +892,8 @@ public protocol HerLeadClientProtocol: AnyObject, Sendable {
 }
 /**
  * A typed, async HerLead client. Access tokens refresh by themselves when they expire (once
- * per call; concurrent calls share one refresh).
+ * per call; concurrent calls share one refresh, and so do other clients on the same token
+ * store, in this process or another: see [`HerLeadClient::new`]).
  */
 open class HerLeadClient: HerLeadClientProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -935,6 +937,14 @@ open class HerLeadClient: HerLeadClientProtocol, @unchecked Sendable {
     /**
      * A client for the server at `base_url` (such as `https://api.herlead.example`), keeping
      * tokens in `token_store` (in memory when none is given).
+     *
+     * Several clients may share one store — the app's UI and its background work, in one
+     * process or several — and stay signed in: refreshes take turns within a process and
+     * read the store first, and a client that loses the race to another process (the server
+     * answers `CONFLICT` on `refreshToken` within 30 s of the exchange) waits up to 3 s for
+     * that process to save the new tokens in the store and uses them. A store shared across
+     * processes must therefore be one both read and write (the Keychain with an access
+     * group, a file or SharedPreferences both see).
      */
 public convenience init(baseUrl: String, options: ClientOptions, tokenStore: TokenStore?)throws  {
     let handle =
@@ -8351,7 +8361,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_herlead_sdk_checksum_method_tokenstore_clear() != 63173) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_constructor_herleadclient_new() != 45860) {
+    if (uniffi_herlead_sdk_checksum_constructor_herleadclient_new() != 33036) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_constructor_memorytokenstore_new() != 19534) {

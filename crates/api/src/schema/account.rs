@@ -170,7 +170,11 @@ impl AccountMutation {
     }
 
     /// Exchanges a refresh token for new tokens. Each refresh token works once; presenting a
-    /// used one ends every session descended from the same sign-in.
+    /// used one ends every session descended from the same sign-in. One exception: presented
+    /// again within 30 seconds of its exchange, while the tokens it was exchanged for are
+    /// still unused, it is another client of the same sign-in that lost a race (an app and
+    /// its background job sharing saved tokens): CONFLICT on `refreshToken`, nothing granted
+    /// and nothing ended. That client should read the tokens its sibling saved.
     async fn refresh_session(
         &self,
         ctx: &Context<'_>,
@@ -206,6 +210,14 @@ impl AccountMutation {
                 return Err(ApiError::Unauthenticated(
                     "this session has expired; sign in again",
                 ));
+            }
+            RotateOutcome::Raced => {
+                return Err(ApiError::Conflict {
+                    field: "refreshToken",
+                    message: "this refresh token was exchanged moments ago by another client of \
+                              the same sign-in; use the tokens that client saved"
+                        .to_owned(),
+                });
             }
             RotateOutcome::Reused => {
                 tracing::warn!("refresh token reused; its session family was revoked");

@@ -263,12 +263,31 @@ async fn test_refresh_rotates_and_reuse_revokes_the_family() {
             .await;
         assert_eq!(me["data"]["me"]["email"], "ada@example.org");
 
-        // The old token again: reuse. It fails, and so does the token that replaced it.
+        // The old token again at once, while its replacement is unused: another client of
+        // this sign-in lost the race. CONFLICT, no tokens, and the session lives on.
+        let raced = h.exec(REFRESH, json!({"t": account.refresh}), None).await;
+        let (code, field, message) = only_error(&raced);
+        assert_eq!(
+            (code.as_str(), field.as_deref()),
+            ("CONFLICT", Some("refreshToken")),
+            "{}: {raced}",
+            h.label()
+        );
+        assert!(message.contains("another client"), "{message}");
+        assert!(raced["data"].is_null(), "{raced}");
+        let next = h.exec(REFRESH, json!({"t": rotated}), None).await;
+        let newest = next["data"]["refreshSession"]["refreshToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: the race ended nothing: {next}", h.label()))
+            .to_owned();
+
+        // The old token once its replacement was used: a copy. It fails, and so does the
+        // family's newest token.
         let reuse = h.exec(REFRESH, json!({"t": account.refresh}), None).await;
         let (code, _, message) = only_error(&reuse);
         assert_eq!(code, "UNAUTHENTICATED");
         assert!(message.contains("already used"), "{message}");
-        let after = h.exec(REFRESH, json!({"t": rotated}), None).await;
+        let after = h.exec(REFRESH, json!({"t": newest}), None).await;
         assert_eq!(only_error(&after).0, "UNAUTHENTICATED", "{}", h.label());
 
         let garbage = h.exec(REFRESH, json!({"t": "x".repeat(300)}), None).await;

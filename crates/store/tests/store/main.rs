@@ -144,12 +144,64 @@ async fn test_refresh_rotation_and_reuse_revokes_the_family() {
             1
         );
 
-        // t1 again: someone kept a copy. The whole family dies, t2 included.
+        // t1 again at once, while t2 is unused: a sibling client of the same sign-in lost
+        // the race. Nothing granted, nothing ended.
         assert_eq!(
             store
-                .rotate_session("t1", token("t3"))
+                .rotate_session("t1", token("t1-sibling"))
                 .await
                 .expect("rotate"),
+            RotateOutcome::Raced
+        );
+        assert!(matches!(
+            store
+                .rotate_session("t2", token("t3"))
+                .await
+                .expect("rotate"),
+            RotateOutcome::Rotated(..)
+        ));
+        // t1 once t2 has been used: someone kept a copy. The whole family dies, t3 included.
+        assert_eq!(
+            store
+                .rotate_session("t1", token("t4"))
+                .await
+                .expect("rotate"),
+            RotateOutcome::Reused
+        );
+        assert_eq!(
+            store
+                .rotate_session("t3", token("t5"))
+                .await
+                .expect("rotate"),
+            RotateOutcome::Revoked
+        );
+        assert_eq!(
+            store
+                .live_session_count(id, Utc::now())
+                .await
+                .expect("count"),
+            0
+        );
+    }
+}
+
+#[tokio::test]
+async fn test_a_used_token_presented_after_the_race_grace_is_a_reuse() {
+    for db in testing::all().await {
+        let store = &db.store;
+        let id = member(store, "ada@example.org", "t1").await;
+        assert!(matches!(
+            store
+                .rotate_session("t1", token("t2"))
+                .await
+                .expect("rotate"),
+            RotateOutcome::Rotated(..)
+        ));
+        // Past the grace, even with t2 unused, presenting t1 is a copy being replayed.
+        let mut late = token("t3");
+        late.now = Utc::now() + herlead_store::REFRESH_RACE_GRACE + Duration::seconds(1);
+        assert_eq!(
+            store.rotate_session("t1", late).await.expect("rotate"),
             RotateOutcome::Reused
         );
         assert_eq!(

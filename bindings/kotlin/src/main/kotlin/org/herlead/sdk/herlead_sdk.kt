@@ -1235,7 +1235,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_herlead_sdk_checksum_method_tokenstore_clear() and 0xFFFF) != 63173) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_constructor_herleadclient_new() and 0xFFFF) != 45860) {
+    if ((lib.uniffi_herlead_sdk_checksum_constructor_herleadclient_new() and 0xFFFF) != 33036) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_constructor_memorytokenstore_new() and 0xFFFF) != 19534) {
@@ -1801,7 +1801,8 @@ public object FfiConverterTimestamp: FfiConverterRustBuffer<java.time.Instant> {
 
 /**
  * A typed, async HerLead client. Access tokens refresh by themselves when they expire (once
- * per call; concurrent calls share one refresh).
+ * per call; concurrent calls share one refresh, and so do other clients on the same token
+ * store, in this process or another: see [`HerLeadClient::new`]).
  */
 public interface HerLeadClientInterface {
     
@@ -2025,7 +2026,8 @@ public interface HerLeadClientInterface {
 
 /**
  * A typed, async HerLead client. Access tokens refresh by themselves when they expire (once
- * per call; concurrent calls share one refresh).
+ * per call; concurrent calls share one refresh, and so do other clients on the same token
+ * store, in this process or another: see [`HerLeadClient::new`]).
  */
 open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
 {
@@ -2054,6 +2056,14 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
     /**
      * A client for the server at `base_url` (such as `https://api.herlead.example`), keeping
      * tokens in `token_store` (in memory when none is given).
+     *
+     * Several clients may share one store — the app's UI and its background work, in one
+     * process or several — and stay signed in: refreshes take turns within a process and
+     * read the store first, and a client that loses the race to another process (the server
+     * answers `CONFLICT` on `refreshToken` within 30 s of the exchange) waits up to 3 s for
+     * that process to save the new tokens in the store and uses them. A store shared across
+     * processes must therefore be one both read and write (the Keychain with an access
+     * group, a file or SharedPreferences both see).
      */
     constructor(`baseUrl`: kotlin.String, `options`: ClientOptions, `tokenStore`: TokenStore?) :
         this(UniffiWithHandle, 
