@@ -5,11 +5,20 @@ import java.io.File
 import java.time.Duration
 import java.time.Instant
 import java.time.temporal.ChronoUnit
+import kotlinx.coroutines.async
 import kotlinx.coroutines.runBlocking
 // Core's enums (Role, Platform, Sector, …) are in their own package, next to the SDK's.
 import org.herlead.core.*
 import org.herlead.sdk.*
 import kotlin.system.exitProcess
+
+// Tokens an app's clients share (a real app keeps them in the Keystore or a file).
+class SharedStore : TokenStore {
+    @Volatile var tokens: StoredTokens? = null
+    override fun load(): StoredTokens? = tokens
+    override fun save(tokens: StoredTokens) { this.tokens = tokens }
+    override fun clear() { tokens = null }
+}
 
 fun check(condition: Boolean, what: String) {
     if (!condition) {
@@ -116,5 +125,19 @@ fun main(args: Array<String>) = runBlocking<Unit> {
     } catch (e: HerLeadException.Validation) {
         check(e.field == "file", "an empty file is a validation error on field file")
     }
+
+    // Two clients on one store (the app and its WorkManager job) refresh at the same moment
+    // once the access token has expired (the CI server issues 2-second tokens), and both stay
+    // signed in.
+    val store = SharedStore()
+    val app = HerLeadClient(server, ClientOptions(timeoutSeconds = 30u, userAgent = "herlead-kotlin-journey"), store)
+    val job = HerLeadClient(server, ClientOptions(timeoutSeconds = 30u, userAgent = "herlead-kotlin-journey"), store)
+    app.login(email, password)
+    val before = store.tokens?.accessToken
+    kotlinx.coroutines.delay(8000)
+    val both = listOf(async { app.me() }, async { job.me() }, async { app.myProgress() }, async { job.myProgress() })
+    both.forEach { it.await() }
+    check(store.tokens != null && store.tokens?.accessToken != before, "two clients on one store both refreshed")
+    check(job.me().email == email, "and the session lives on")
     println("kotlin journey passed")
 }

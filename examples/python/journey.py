@@ -15,7 +15,7 @@ from herlead_core import (
 )
 from herlead_sdk import (
     ClientOptions, ContactClassification, ContactInput, ExportFormat, HerLeadClient, HerLeadError,
-    ImportFormat, ImportState, ProfileInput,
+    ImportFormat, ImportState, ProfileInput, StoredTokens, TokenStore,
 )
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "imports")
@@ -24,6 +24,22 @@ EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "impor
 def example(name: str) -> bytes:
     with open(os.path.join(EXAMPLES, name), "rb") as f:
         return f.read()
+
+
+class SharedStore(TokenStore):
+    """Tokens an app's clients share (a real app keeps them in the Keychain or a file)."""
+
+    def __init__(self):
+        self.tokens = None
+
+    def load(self):
+        return self.tokens
+
+    def save(self, tokens: StoredTokens):
+        self.tokens = tokens
+
+    def clear(self):
+        self.tokens = None
 
 
 def check(condition: bool, what: str) -> None:
@@ -103,6 +119,20 @@ async def journey(server: str) -> None:
         check(False, "an empty file is refused")
     except HerLeadError.Validation as e:
         check(e.field == "file", "an empty file is a validation error on field file")
+
+    # Two clients on one store (the app and its background job) refresh at the same moment
+    # once the access token has expired (the CI server issues 2-second tokens), and both stay
+    # signed in.
+    store = SharedStore()
+    app = HerLeadClient(server, ClientOptions(timeout_seconds=30, user_agent="herlead-python-journey"), store)
+    job = HerLeadClient(server, ClientOptions(timeout_seconds=30, user_agent="herlead-python-journey"), store)
+    await app.login(email, password)
+    before = store.tokens.access_token
+    await asyncio.sleep(8)
+    users = await asyncio.gather(app.me(), job.me(), app.my_progress(), job.my_progress())
+    check(users[0].email == email and users[1].email == email, "two clients on one store both refreshed")
+    check(store.tokens is not None and store.tokens.access_token != before, "the shared store holds the new tokens")
+    check((await job.me()).email == email, "and the session lives on")
     print("python journey passed")
 
 
