@@ -333,6 +333,22 @@ async fn test_two_clients_on_one_store_stay_signed_in_across_refreshes() {
     server.handle.stop(true).await;
 }
 
+/// Refreshes `token` over plain HTTP, as another process of the app would; the whole answer.
+async fn refresh_elsewhere(server: &Server, token: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(format!("{}/graphql", server.address))
+        .json(&serde_json::json!({
+            "query": "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }",
+            "variables": { "t": token },
+        }))
+        .send()
+        .await
+        .expect("refresh")
+        .json()
+        .await
+        .expect("json")
+}
+
 #[tokio::test]
 async fn test_a_client_that_loses_a_refresh_race_to_another_process_uses_its_tokens() {
     let server = spawn(testing::sqlite().await, 1).await;
@@ -349,19 +365,7 @@ async fn test_a_client_that_loses_a_refresh_race_to_another_process_uses_its_tok
     // The other process (a widget, say) refreshes first with the saved tokens and writes
     // the new ones to the shared store a moment later.
     let saved = shared.load().expect("signed in");
-    let http = reqwest::Client::new();
-    let answer: serde_json::Value = http
-        .post(format!("{}/graphql", server.address))
-        .json(&serde_json::json!({
-            "query": "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }",
-            "variables": { "t": saved.refresh_token },
-        }))
-        .send()
-        .await
-        .expect("refresh")
-        .json()
-        .await
-        .expect("json");
+    let answer = refresh_elsewhere(&server, &saved.refresh_token).await;
     let won = &answer["data"]["refreshSession"];
     let widget_tokens = StoredTokens {
         access_token: won["accessToken"].as_str().expect("access").to_owned(),
@@ -387,18 +391,7 @@ async fn test_a_client_that_loses_a_refresh_race_to_another_process_uses_its_tok
     // holding the new tokens is signed out too.
     tokio::time::sleep(Duration::from_secs(7)).await;
     let saved = shared.load().expect("signed in");
-    let thief: serde_json::Value = http
-        .post(format!("{}/graphql", server.address))
-        .json(&serde_json::json!({
-            "query": "mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }",
-            "variables": { "t": saved.refresh_token },
-        }))
-        .send()
-        .await
-        .expect("refresh")
-        .json()
-        .await
-        .expect("json");
+    let thief = refresh_elsewhere(&server, &saved.refresh_token).await;
     let stolen = thief["data"]["refreshSession"]["refreshToken"]
         .as_str()
         .expect("the thief got tokens")
@@ -409,18 +402,7 @@ async fn test_a_client_that_loses_a_refresh_race_to_another_process_uses_its_tok
         "{err:?}"
     );
     assert!(!app.is_signed_in());
-    let thief_again: serde_json::Value = http
-        .post(format!("{}/graphql", server.address))
-        .json(&serde_json::json!({
-            "query": "mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }",
-            "variables": { "t": stolen },
-        }))
-        .send()
-        .await
-        .expect("refresh")
-        .json()
-        .await
-        .expect("json");
+    let thief_again = refresh_elsewhere(&server, &stolen).await;
     assert_eq!(
         thief_again["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
         "{thief_again}"
