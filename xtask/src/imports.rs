@@ -212,16 +212,6 @@ pub async fn backend(
             r.classify_ms
         );
     }
-    let (small, large) = (&rows[0], &rows[rows.len() - 1]);
-    let per_row = |ms: f64, n: usize| ms / n as f64;
-    let _ = writeln!(
-        out,
-        "\nPer row, {} rows ÷ {} rows: preview {:.2}×, confirm {:.2}× (1.00 is linear in the file; below 1, fixed costs amortize).",
-        large.rows,
-        small.rows,
-        per_row(large.preview_ms, large.rows) / per_row(small.preview_ms, small.rows),
-        per_row(large.confirm_ms, large.rows) / per_row(small.confirm_ms, small.rows),
-    );
     let mut columns = Vec::new();
     for email in &emails {
         let token = login(&server.address, email)?;

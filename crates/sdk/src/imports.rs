@@ -212,62 +212,54 @@ pub struct ContactClassification {
     pub scope: Scope,
 }
 
-const BATCH: &str = "id format fileName status encoding parsedRows rejectedRows created updated unchanged createdAt confirmedAt undoneAt expiresAt";
-const PREVIEW_FIELDS: &str = "batch { id format fileName status encoding parsedRows rejectedRows created updated unchanged createdAt confirmedAt undoneAt expiresAt } newContacts updates unchanged rejectedRows rows(kind: $kind, offset: $offset, first: $first) { line kind contactId matchedBy changes name emails links company jobTitle connectedOn tags suggestedSector { sector field matched rule } warnings { field code value } } rejected(offset: $offset, first: $first) { line code reason }";
-
-/// The documents of this module, for the schema check (see [`op::ALL`]).
-#[doc(hidden)]
-pub fn import_documents() -> Vec<(&'static str, String)> {
-    vec![
-        ("PREVIEW_IMPORT", preview_import_document()),
-        ("IMPORT_PREVIEW", import_preview_document()),
-        (
-            "CONFIRM_IMPORT",
-            format!("mutation ConfirmImport($id: ID!) {{ confirmImport(importId: $id) {{ {BATCH} }} }}"),
-        ),
-        (
-            "UNDO_IMPORT",
-            format!("mutation UndoImport($id: ID!) {{ undoImport(importId: $id) {{ {BATCH} }} }}"),
-        ),
-        (
-            "DISCARD_IMPORT",
-            "mutation DiscardImport($id: ID!) { discardImport(importId: $id) }".to_owned(),
-        ),
-        (
-            "IMPORTS",
-            format!("query Imports($first: Int!) {{ imports(first: $first) {{ {BATCH} }} }}"),
-        ),
-        (
-            "CLASSIFY_CONTACTS",
-            "mutation ClassifyContacts($i: [ContactClassificationInput!]!) { classifyContacts(input: $i) }".to_owned(),
-        ),
-        (
-            "EXPORT_MY_DATA",
-            "query ExportMyData($format: ExportFormat!) { exportMyData(format: $format) }"
-                .to_owned(),
-        ),
-    ]
+// The documents, built at compile time from the fields they share; each is listed in
+// `operations::ALL`, so the schema check covers them like every other document.
+macro_rules! batch_fields {
+    () => {
+        "id format fileName status encoding parsedRows rejectedRows created updated unchanged createdAt confirmedAt undoneAt expiresAt"
+    };
+}
+macro_rules! preview_fields {
+    () => {
+        concat!(
+            "batch { ",
+            batch_fields!(),
+            " } newContacts updates unchanged rejectedRows rows(kind: $kind, offset: $offset, first: $first) { line kind contactId matchedBy changes name emails links company jobTitle connectedOn tags suggestedSector { sector field matched rule } warnings { field code value } } rejected(offset: $offset, first: $first) { line code reason }"
+        )
+    };
 }
 
-fn preview_import_document() -> String {
-    format!(
-        "mutation PreviewImport($file: Upload!, $format: ImportFormat, $kind: ImportRowKind, $offset: Int!, $first: Int!) {{ previewImport(file: $file, format: $format) {{ {PREVIEW_FIELDS} }} }}"
-    )
-}
-
-fn import_preview_document() -> String {
-    format!(
-        "query ImportPreview($id: ID!, $kind: ImportRowKind, $offset: Int!, $first: Int!) {{ importPreview(importId: $id) {{ {PREVIEW_FIELDS} }} }}"
-    )
-}
-
-fn document(name: &str) -> String {
-    import_documents()
-        .into_iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, d)| d)
-        .unwrap_or_default()
-}
+pub(crate) const PREVIEW_IMPORT: &str = concat!(
+    "mutation PreviewImport($file: Upload!, $format: ImportFormat, $kind: ImportRowKind, $offset: Int!, $first: Int!) { previewImport(file: $file, format: $format) { ",
+    preview_fields!(),
+    " } }"
+);
+pub(crate) const IMPORT_PREVIEW: &str = concat!(
+    "query ImportPreview($id: ID!, $kind: ImportRowKind, $offset: Int!, $first: Int!) { importPreview(importId: $id) { ",
+    preview_fields!(),
+    " } }"
+);
+pub(crate) const CONFIRM_IMPORT: &str = concat!(
+    "mutation ConfirmImport($id: ID!) { confirmImport(importId: $id) { ",
+    batch_fields!(),
+    " } }"
+);
+pub(crate) const UNDO_IMPORT: &str = concat!(
+    "mutation UndoImport($id: ID!) { undoImport(importId: $id) { ",
+    batch_fields!(),
+    " } }"
+);
+pub(crate) const DISCARD_IMPORT: &str =
+    "mutation DiscardImport($id: ID!) { discardImport(importId: $id) }";
+pub(crate) const IMPORTS: &str = concat!(
+    "query Imports($first: Int!) { imports(first: $first) { ",
+    batch_fields!(),
+    " } }"
+);
+pub(crate) const CLASSIFY_CONTACTS: &str =
+    "mutation ClassifyContacts($i: [ContactClassificationInput!]!) { classifyContacts(input: $i) }";
+pub(crate) const EXPORT_MY_DATA: &str =
+    "query ExportMyData($format: ExportFormat!) { exportMyData(format: $format) }";
 
 /// How many preview rows and rejections the first answer carries.
 const FIRST_PAGE: i32 = 100;
@@ -365,9 +357,7 @@ impl HerLeadClient {
             file_name: format.map_or("contacts", ImportFormat::file_name),
             contents: &contents,
         };
-        let data: PreviewImported = self
-            .execute_upload(&preview_import_document(), &vars, upload)
-            .await?;
+        let data: PreviewImported = self.execute_upload(PREVIEW_IMPORT, &vars, upload).await?;
         Ok(data.preview_import)
     }
 
@@ -386,9 +376,7 @@ impl HerLeadClient {
             offset,
             first,
         };
-        let data: PreviewRead = self
-            .execute(&import_preview_document(), &vars, true)
-            .await?;
+        let data: PreviewRead = self.execute(IMPORT_PREVIEW, &vars, true).await?;
         Ok(data.import_preview)
     }
 
@@ -397,9 +385,7 @@ impl HerLeadClient {
     /// longer a preview or has expired.
     pub async fn confirm_import(&self, import_id: String) -> Result<ImportBatch, HerLeadError> {
         let vars = IdVars { id: import_id };
-        let data: Confirmed = self
-            .execute(&document("CONFIRM_IMPORT"), &vars, true)
-            .await?;
+        let data: Confirmed = self.execute(CONFIRM_IMPORT, &vars, true).await?;
         Ok(data.confirm_import)
     }
 
@@ -407,23 +393,21 @@ impl HerLeadClient {
     /// asks or meetings logged.
     pub async fn undo_import(&self, import_id: String) -> Result<ImportBatch, HerLeadError> {
         let vars = IdVars { id: import_id };
-        let data: Undone = self.execute(&document("UNDO_IMPORT"), &vars, true).await?;
+        let data: Undone = self.execute(UNDO_IMPORT, &vars, true).await?;
         Ok(data.undo_import)
     }
 
     /// Forgets a preview she will not confirm.
     pub async fn discard_import(&self, import_id: String) -> Result<(), HerLeadError> {
         let vars = IdVars { id: import_id };
-        let _: IgnoredAny = self
-            .execute(&document("DISCARD_IMPORT"), &vars, true)
-            .await?;
+        let _: IgnoredAny = self.execute(DISCARD_IMPORT, &vars, true).await?;
         Ok(())
     }
 
     /// Her imports, newest first (`first` up to 100).
     pub async fn imports(&self, first: i32) -> Result<Vec<ImportBatch>, HerLeadError> {
         let vars = ImportsVars { first };
-        let data: Batches = self.execute(&document("IMPORTS"), &vars, true).await?;
+        let data: Batches = self.execute(IMPORTS, &vars, true).await?;
         Ok(data.imports)
     }
 
@@ -434,9 +418,7 @@ impl HerLeadClient {
         classifications: Vec<ContactClassification>,
     ) -> Result<i32, HerLeadError> {
         let vars = op::InputVars { i: classifications };
-        let data: Classified = self
-            .execute(&document("CLASSIFY_CONTACTS"), &vars, true)
-            .await?;
+        let data: Classified = self.execute(CLASSIFY_CONTACTS, &vars, true).await?;
         Ok(data.classify_contacts)
     }
 
@@ -444,9 +426,7 @@ impl HerLeadClient {
     /// one file to save. A `Vcard` or `Csv` export imports back with `import_contacts`.
     pub async fn export_my_data(&self, format: ExportFormat) -> Result<String, HerLeadError> {
         let vars = ExportVars { format };
-        let data: Exported = self
-            .execute(&document("EXPORT_MY_DATA"), &vars, true)
-            .await?;
+        let data: Exported = self.execute(EXPORT_MY_DATA, &vars, true).await?;
         Ok(data.export_my_data)
     }
 }

@@ -78,6 +78,14 @@ pub const ALL: &[(&str, &str)] = &[
     ("MARK_NUDGE_READ", MARK_NUDGE_READ),
     ("COHORT_DASHBOARD", COHORT_DASHBOARD),
     ("SEND_NUDGE", SEND_NUDGE),
+    ("PREVIEW_IMPORT", crate::imports::PREVIEW_IMPORT),
+    ("IMPORT_PREVIEW", crate::imports::IMPORT_PREVIEW),
+    ("CONFIRM_IMPORT", crate::imports::CONFIRM_IMPORT),
+    ("UNDO_IMPORT", crate::imports::UNDO_IMPORT),
+    ("DISCARD_IMPORT", crate::imports::DISCARD_IMPORT),
+    ("IMPORTS", crate::imports::IMPORTS),
+    ("CLASSIFY_CONTACTS", crate::imports::CLASSIFY_CONTACTS),
+    ("EXPORT_MY_DATA", crate::imports::EXPORT_MY_DATA),
 ];
 
 // Variables. Field names are the documents' `$variables`; input objects are camelCase like the

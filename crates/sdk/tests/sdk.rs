@@ -436,15 +436,10 @@ fn test_every_operation_is_valid_against_the_schema() {
     .expect("schema");
     let schema = apollo_compiler::Schema::parse_and_validate(sdl, "schema.graphql")
         .expect("the schema is valid");
-    let imports = import_documents();
-    let all = operations::ALL
-        .iter()
-        .map(|(name, document)| (*name, (*document).to_owned()))
-        .chain(imports);
-    for (name, document) in all {
+    for (name, document) in operations::ALL {
         if let Err(errors) = apollo_compiler::ExecutableDocument::parse_and_validate(
             &schema,
-            document,
+            *document,
             format!("{name}.graphql"),
         ) {
             panic!(
