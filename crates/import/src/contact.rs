@@ -151,26 +151,33 @@ impl RowBuilder {
     /// Sets HerLead's sector (a name such as `MEDIA`, any case), if none was set yet; an
     /// unknown one is dropped with a `BAD_SECTOR` warning.
     pub(crate) fn sector(&mut self, raw: &str) {
-        let raw = raw.trim();
-        if raw.is_empty() || self.sector.is_some() {
-            return;
-        }
-        match Sector::parse(&raw.to_ascii_uppercase()) {
-            Some(sector) => self.sector = Some(sector),
-            None => self.warn("sector", "BAD_SECTOR", raw),
-        }
+        self.sector = self.named(self.sector, raw, "sector", "BAD_SECTOR", Sector::parse);
     }
 
     /// Sets HerLead's scope (`CITY`, `COUNTRY`, `GLOBAL`), like [`RowBuilder::sector`].
     pub(crate) fn scope(&mut self, raw: &str) {
+        self.scope = self.named(self.scope, raw, "scope", "BAD_SCOPE", Scope::parse);
+    }
+
+    /// `current`, or else the enum value `raw` names (any case); blank keeps `current`, a
+    /// name `parse` does not know is a warning `code` on `field`.
+    fn named<T>(
+        &mut self,
+        current: Option<T>,
+        raw: &str,
+        field: &'static str,
+        code: &'static str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
         let raw = raw.trim();
-        if raw.is_empty() || self.scope.is_some() {
-            return;
+        if raw.is_empty() || current.is_some() {
+            return current;
         }
-        match Scope::parse(&raw.to_ascii_uppercase()) {
-            Some(scope) => self.scope = Some(scope),
-            None => self.warn("scope", "BAD_SCOPE", raw),
+        let value = parse(&raw.to_ascii_uppercase());
+        if value.is_none() {
+            self.warn(field, code, raw);
         }
+        value
     }
 
     /// Sets the date of the connection.
