@@ -6,6 +6,10 @@ import java.time.Duration
 import java.time.Instant
 import java.time.temporal.ChronoUnit
 import kotlinx.coroutines.async
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withTimeoutOrNull
 import kotlinx.coroutines.runBlocking
 // Core's enums (Role, Platform, Sector, …) are in their own package, next to the SDK's.
 import org.herlead.core.*
@@ -59,6 +63,7 @@ fun main(args: Array<String>) = runBlocking<Unit> {
     )
     check(profile.platform == Platform.LINKEDIN, "added a profile")
 
+    // Optional fields of an input record default to null: name what you know.
     val contact = client.addContact(
         ContactInput(
             name = "Grace Hopper",
@@ -67,7 +72,6 @@ fun main(args: Array<String>) = runBlocking<Unit> {
             industry = "software",
             inHerIndustry = true,
             onMeetList = true,
-            competitor = false,
             values = ValuesAlignment.ALIGNED,
             tags = listOf("computing"),
         )
@@ -83,12 +87,35 @@ fun main(args: Array<String>) = runBlocking<Unit> {
     val score = client.socialCapital()
     check(score.total > 0.0 && score.reach.score > 0.0, "social capital is ${"%.1f".format(score.total)}")
     check(client.recommendations(3).isNotEmpty(), "recommendations are offered")
+    check(client.recommendations().isNotEmpty(), "recommendations default their count")
+    val women = client.channels(Audience.WOMEN)
+    check(women.isNotEmpty() && women.all { it.audience == Audience.WOMEN }, "${women.size} channels made for women")
+
+    // Her contacts: one by id, a change, a search.
+    val met = client.updateContact(contact.id, ContactPatch(company = "Navy", stage = Stage.MET))
+    check(
+        met.company == "Navy" && met.stage == Stage.MET && met.stageOverride == Stage.MET,
+        "a contact she met is updated, with the stage she set",
+    )
+    val backToRules = client.updateContact(contact.id, ContactPatch(clear = listOf(ContactField.STAGE)))
+    check(backToRules.stageOverride == null, "clearing the stage hands it back to the rules")
+    check(client.contact(contact.id).name == "Grace Hopper", "a contact read by id")
+    val found = client.contacts(ContactFilter(search = "hopper"))
+    check(found.contacts.map { it.id } == listOf(contact.id), "a search finds her by name")
 
     try {
         client.updatePresence("javascript:alert(1)", null, null)
         check(false, "a bad website is refused")
     } catch (e: HerLeadException.Validation) {
         check(e.field == "website", "a bad website is a typed validation error on field ${e.field}")
+        check(e.requestId != null && e.toString().contains(e.requestId!!), "the error carries its request id: $e")
+    }
+    // No server on port 9 (discard): the error says the connection could not be made.
+    try {
+        HerLeadClient("http://127.0.0.1:9", options(), null).playbook()
+        check(false, "an unreachable server is an error")
+    } catch (e: HerLeadException.Network) {
+        check(e.kind == NetworkErrorKind.CONNECT, "an unreachable server is a ${e.kind} network error")
     }
 
     // Her network in: LinkedIn's Connections.csv, previewed, then confirmed.
@@ -107,7 +134,7 @@ fun main(args: Array<String>) = runBlocking<Unit> {
         "the vCard is recognized: 2 new contacts, 1 update",
     )
     client.confirmImport(cards.batch.id)
-    val page = client.contacts(100, null)
+    val page = client.contacts(first = 100)
     val suggested = page.contacts.mapNotNull { c ->
         c.suggestedSector?.let { ContactClassification(contactId = c.id, sector = it.sector, scope = Scope.COUNTRY) }
     }
@@ -139,5 +166,81 @@ fun main(args: Array<String>) = runBlocking<Unit> {
     both.forEach { it.await() }
     check(store.tokens != null && store.tokens?.accessToken != before, "two clients on one store both refreshed")
     check(job.me().email == email, "and the session lives on")
+    coachJourney(server, client, user.id)
     println("kotlin journey passed")
+}
+
+fun options() = ClientOptions(timeoutSeconds = 30u, userAgent = "herlead-kotlin-journey")
+
+// A coach, the way she comes to be: she registers in the app, then the operator grants her the
+// role on the server host (`herlead admin grant-coach`; run-sdk-journeys.sh passes the command),
+// and she signs in again (a change of role ends her sessions).
+suspend fun aCoach(server: String): HerLeadClient? {
+    val grant = System.getenv("HERLEAD_JOURNEY_GRANT_COACH")
+    if (grant == null) {
+        check(System.getenv("CI") == null, "CI provides the grant-coach command")
+        println("skipped: the coach journey (no HERLEAD_JOURNEY_GRANT_COACH; see examples/run-sdk-journeys.sh)")
+        return null
+    }
+    val email = "kotlin.coach.${System.currentTimeMillis()}@example.org"
+    val password = "correct horse battery"
+    val coach = HerLeadClient(server, options(), null)
+    coach.register(email, password, "Kotlin Coach")
+    val granted = ProcessBuilder(grant, email).inheritIO().start()
+    check(granted.waitFor() == 0, "the operator made her a coach")
+    check(coach.login(email, password).role == Role.COACH, "she signs in as a coach")
+    return coach
+}
+
+// A coach runs a cohort through the SDK: she creates it, the member joins with its code, the
+// coach reads her dashboard, sets a task the member completes, and nudges her while the member
+// collects her nudge stream as a Flow: the nudge arrives live.
+suspend fun coachJourney(server: String, member: HerLeadClient, memberId: String) {
+    val coach = aCoach(server) ?: return
+    val cohort = coach.createCohort(CohortInput(name = "Kotlin cohort", description = "Women in tech, Lima"))
+    check(cohort.stallDays == 14 && cohort.coaches.size == 1, "she created a cohort with the defaults")
+    check(coach.coachedCohorts().map { it.id } == listOf(cohort.id), "she finds it among hers")
+    val rotated = coach.rotateInviteCode(cohort.id)
+    check(rotated.inviteCode != cohort.inviteCode, "a new invite code replaces the old one")
+    try {
+        member.joinCohort(cohort.inviteCode, SharingLevel.PROGRESS)
+        check(false, "the old code is refused")
+    } catch (e: HerLeadException) {
+        println("ok: the old code is refused (${e::class.simpleName})")
+    }
+    val joined = member.joinCohort(rotated.inviteCode, SharingLevel.PROGRESS_AND_CONTACTS)
+    check(joined.id == cohort.id, "the member joined with the new code, sharing her contacts")
+
+    val board = coach.cohortDashboard(cohort.id, sort = MemberSort.NAME)
+    check(board.members.map { it.id } == listOf(memberId) && board.aggregates.members == 1, "the dashboard lists her")
+    check(!board.members[0].contacts.isNullOrEmpty(), "her shared contacts are on the dashboard")
+
+    val task = coach.addCohortTask(
+        cohort.id,
+        CohortTaskInput(title = "Introduce two members to each other", step = PlaybookStep.BRING_TOGETHER, dueOn = "2027-04-15"),
+    )
+    check(member.myCohortTasks().map { it.task.id } == listOf(task.id), "the member sees the cohort task")
+    check(member.setCohortTaskStatus(task.id, TaskStatus.DONE).completedAt != null, "and completes it")
+    check(coach.cohort(cohort.id).tasks.map { it.task.id to it.done } == listOf(task.id to 1), "the coach sees it done")
+
+    val nudges = member.nudgeStream()
+    val received = coroutineScope {
+        // Collecting stops at the first nudge of this cohort, which cancels the stream.
+        val first = async { withTimeout(60_000) { nudges.asFlow().first { it.cohortId == cohort.id } } }
+        // The server starts the subscription a moment after the stream opens: the coach nudges
+        // again if her first nudge came before it.
+        var sent = 0
+        while (!first.isCompleted && sent < 10) {
+            coach.sendNudge(cohort.id, memberId, "Your meet list is nearly there (#$sent)", "bring.meet_list")
+            sent++
+            withTimeoutOrNull(2_000) { first.join() }
+        }
+        first.await()
+    }
+    check(received.taskKey == "bring.meet_list", "a nudge arrived live: \"${received.message}\"")
+    check(nudges.next() == null, "the nudge stream is closed once the Flow is done")
+    check(member.myNudges(unreadOnly = true).isNotEmpty(), "the nudge waits unread in her list")
+
+    coach.removeMember(cohort.id, memberId)
+    check(coach.cohortDashboard(cohort.id).members.isEmpty(), "the coach removed her from the cohort")
 }

@@ -11,15 +11,19 @@ from datetime import datetime, timedelta, timezone
 
 # Core's enums are in their own module, herlead_core, next to herlead_sdk.
 from herlead_core import (
-    Audience, InteractionKind, Platform, Role, Scope, Sector, TaskStatus, ValuesAlignment,
+    Audience, InteractionKind, PlaybookStep, Platform, Role, Scope, Sector, SharingLevel, Stage,
+    TaskStatus, ValuesAlignment,
 )
 from herlead_sdk import (
-    ClientOptions, ContactClassification, ContactInput, ExportFormat, HerLeadClient, HerLeadError,
-    ImportFormat, ImportState, ProfileInput, StoredTokens, TokenStore,
+    ClientOptions, CohortInput, CohortTaskInput, ContactClassification, ContactField, ContactFilter,
+    ContactInput, ContactPatch, ExportFormat, HerLeadClient, HerLeadError, ImportFormat, ImportState,
+    MemberSort, NetworkErrorKind, ProfileInput, StoredTokens, TokenStore,
 )
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "imports")
 
+# Live streams as async iterators: a hand-written module next to herlead_sdk.
+from herlead_streams import live
 
 def example(name: str) -> bytes:
     with open(os.path.join(EXAMPLES, name), "rb") as f:
@@ -68,9 +72,10 @@ async def journey(server: str) -> None:
         display_name="Python Member", tagline=None, picture_url=None, website_link="https://python.example.org"))
     check(profile.platform == Platform.LINKEDIN, "added a profile")
 
+    # Optional fields of an input record default to None: name what you know.
     contact = await client.add_contact(ContactInput(
         name="Grace Hopper", sector=Sector.MEDIA, scope=Scope.CITY, industry="software", in_her_industry=True,
-        on_meet_list=True, competitor=False, values=ValuesAlignment.ALIGNED, tags=["computing"]))
+        on_meet_list=True, values=ValuesAlignment.ALIGNED, tags=["computing"]))
     an_hour_ago = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
     give = await client.log_interaction(contact.id, InteractionKind.SHARED_POST, an_hour_ago, "Shared her talk")
     check(give.interaction.is_give and not give.warnings, "logged a give")
@@ -82,12 +87,32 @@ async def journey(server: str) -> None:
     score = await client.social_capital()
     check(score.total > 0 and score.reach.score > 0, f"social capital is {score.total:.1f}")
     check(len(await client.recommendations(3)) > 0, "recommendations are offered")
+    check(len(await client.recommendations()) > 0, "recommendations default their count")
+    women = await client.channels(Audience.WOMEN)
+    check(len(women) > 0 and all(c.audience == Audience.WOMEN for c in women), f"{len(women)} channels made for women")
+
+    # Her contacts: one by id, a change, a search.
+    met = await client.update_contact(contact.id, ContactPatch(company="Navy", stage=Stage.MET))
+    check((met.company, met.stage, met.stage_override) == ("Navy", Stage.MET, Stage.MET),
+          "a contact she met is updated, with the stage she set")
+    back_to_rules = await client.update_contact(contact.id, ContactPatch(clear=[ContactField.STAGE]))
+    check(back_to_rules.stage_override is None, "clearing the stage hands it back to the rules")
+    check((await client.contact(contact.id)).name == "Grace Hopper", "a contact read by id")
+    found = await client.contacts(ContactFilter(search="hopper"))
+    check([c.id for c in found.contacts] == [contact.id], "a search finds her by name")
 
     try:
         await client.update_presence("javascript:alert(1)", None, None)
         check(False, "a bad website is refused")
     except HerLeadError.Validation as e:
         check(e.field == "website", f"a bad website is a typed validation error on field {e.field}")
+        check(e.request_id is not None and e.request_id in str(e), f"the error carries its request id: {e}")
+    # No server on port 9 (discard): the error says the connection could not be made.
+    try:
+        await HerLeadClient("http://127.0.0.1:9", options(), None).playbook()
+        check(False, "an unreachable server is an error")
+    except HerLeadError.Network as e:
+        check(e.kind == NetworkErrorKind.CONNECT, f"an unreachable server is a {e.kind} network error")
 
     # Her network in: LinkedIn's Connections.csv, previewed, then confirmed.
     preview = await client.import_contacts(example("Connections.csv"), ImportFormat.LINKEDIN)
@@ -102,7 +127,7 @@ async def journey(server: str) -> None:
     check(cards.batch.format == ImportFormat.VCARD and (cards.new_contacts, cards.updates) == (2, 1),
           "the vCard is recognized: 2 new contacts, 1 update")
     await client.confirm_import(cards.batch.id)
-    page = await client.contacts(100, None)
+    page = await client.contacts(first=100)
     suggested = [ContactClassification(contact_id=c.id, sector=c.suggested_sector.sector, scope=Scope.COUNTRY)
                  for c in page.contacts if c.suggested_sector is not None]
     check(await client.classify_contacts(suggested) == len(suggested),
@@ -133,7 +158,92 @@ async def journey(server: str) -> None:
     check(users[0].email == email and users[1].email == email, "two clients on one store both refreshed")
     check(store.tokens is not None and store.tokens.access_token != before, "the shared store holds the new tokens")
     check((await job.me()).email == email, "and the session lives on")
+    await coach_journey(server, client, user.id)
     print("python journey passed")
+
+
+
+def options() -> ClientOptions:
+    return ClientOptions(timeout_seconds=30, user_agent="herlead-python-journey")
+
+
+async def a_coach(server: str):
+    """A coach, the way she comes to be: she registers in the app, then the operator grants her
+    the role on the server host (`herlead admin grant-coach`; run-sdk-journeys.sh passes the
+    command), and she signs in again (a change of role ends her sessions)."""
+    grant = os.environ.get("HERLEAD_JOURNEY_GRANT_COACH")
+    if grant is None:
+        check("CI" not in os.environ, "CI provides the grant-coach command")
+        print("skipped: the coach journey (no HERLEAD_JOURNEY_GRANT_COACH; see examples/run-sdk-journeys.sh)")
+        return None
+    email, password = f"python.coach.{time.time_ns()}@example.org", "correct horse battery"
+    coach = HerLeadClient(server, options(), None)
+    await coach.register(email, password, "Python Coach")
+    granted = await asyncio.create_subprocess_exec(grant, email)
+    check(await granted.wait() == 0, "the operator made her a coach")
+    check((await coach.login(email, password)).role == Role.COACH, "she signs in as a coach")
+    return coach
+
+
+async def coach_journey(server: str, member: HerLeadClient, member_id: str) -> None:
+    """A coach runs a cohort through the SDK: she creates it, the member joins with its code,
+    the coach reads her dashboard, sets a task the member completes, and nudges her while the
+    member has her nudge stream open: the nudge arrives live."""
+    coach = await a_coach(server)
+    if coach is None:
+        return
+    cohort = await coach.create_cohort(CohortInput(name="Python cohort", description="Women in tech, Bogotá"))
+    check(cohort.stall_days == 14 and len(cohort.coaches) == 1, "she created a cohort with the defaults")
+    check([c.id for c in await coach.coached_cohorts()] == [cohort.id], "she finds it among hers")
+    rotated = await coach.rotate_invite_code(cohort.id)
+    check(rotated.invite_code != cohort.invite_code, "a new invite code replaces the old one")
+    try:
+        await member.join_cohort(cohort.invite_code, SharingLevel.PROGRESS)
+        check(False, "the old code is refused")
+    except HerLeadError as e:
+        check(True, f"the old code is refused ({type(e).__name__})")
+    joined = await member.join_cohort(rotated.invite_code, SharingLevel.PROGRESS_AND_CONTACTS)
+    check(joined.id == cohort.id, "the member joined with the new code, sharing her contacts")
+
+    board = await coach.cohort_dashboard(cohort.id, sort=MemberSort.NAME)
+    check([m.id for m in board.members] == [member_id] and board.aggregates.members == 1,
+          "the dashboard lists her")
+    check(board.members[0].contacts is not None and len(board.members[0].contacts) > 0,
+          "her shared contacts are on the dashboard")
+
+    task = await coach.add_cohort_task(cohort.id, CohortTaskInput(
+        title="Introduce two members to each other", step=PlaybookStep.BRING_TOGETHER, due_on="2027-04-15"))
+    mine = await member.my_cohort_tasks()
+    check([t.task.id for t in mine] == [task.id], "the member sees the cohort task")
+    done = await member.set_cohort_task_status(task.id, TaskStatus.DONE)
+    check(done.completed_at is not None, "and completes it")
+    tasks = (await coach.cohort(cohort.id)).tasks
+    check([(t.task.id, t.done) for t in tasks] == [(task.id, 1)], "the coach sees it done")
+
+    async with live(await member.nudge_stream()) as nudges:
+        async def first_of_cohort():
+            async for nudge in nudges:
+                if nudge.cohort_id == cohort.id:
+                    return nudge
+            return None
+
+        arrival = asyncio.ensure_future(first_of_cohort())
+        # The server starts the subscription a moment after the stream opens: the coach nudges
+        # again if her first nudge came before it.
+        for sent in range(10):
+            await coach.send_nudge(cohort.id, member_id, f"Your meet list is nearly there (#{sent})",
+                                   "bring.meet_list")
+            done, _ = await asyncio.wait({arrival}, timeout=2)
+            if done:
+                break
+        received = await asyncio.wait_for(arrival, timeout=60)
+    check(received is not None and received.task_key == "bring.meet_list",
+          f"a nudge arrived live: \"{received.message if received else None}\"")
+    check([n async for n in nudges] == [], "the nudge stream is closed once the block is left")
+    check(len(await member.my_nudges(unread_only=True)) >= 1, "the nudge waits unread in her list")
+
+    await coach.remove_member(cohort.id, member_id)
+    check((await coach.cohort_dashboard(cohort.id)).members == [], "the coach removed her from the cohort")
 
 
 if __name__ == "__main__":

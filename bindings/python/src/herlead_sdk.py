@@ -527,7 +527,17 @@ def _uniffi_check_contract_api_version(lib):
         raise InternalError("UniFFI contract version mismatch: try cleaning and rebuilding your project")
 
 def _uniffi_check_api_checksums(lib):
+    if lib.uniffi_herlead_sdk_checksum_func_memory_token_store() != 65:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_func_progress_from_statuses() != 41169:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_activitystream_cancel() != 7565:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_activitystream_next() != 19804:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_add_co_coach() != 16113:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_add_cohort_task() != 8823:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_add_community() != 8921:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -535,21 +545,51 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_add_profile() != 57981:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_calendar_feed() != 15992:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_change_password() != 25298:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_channels() != 25719:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts() != 4610:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard() != 56776:
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_coached_cohorts() != 37583:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort() != 65415:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_activity_stream() != 42867:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard() != 18432:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_communities() != 44551:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_confirm_import() != 21747:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_contacts() != 23989:
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_contact() != 4854:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_contacts() != 25609:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_create_cohort() != 13903:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_account() != 50727:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_community() != 59972:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_contact() != 57225:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_interaction() != 49055:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_meeting() != 48347:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_profile() != 49871:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_disable_calendar_feed() != 56798:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_discard_import() != 9654:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect() != 11618:
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect() != 61041:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_enable_calendar_feed() != 26024:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_export_my_data() != 62714:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -579,37 +619,67 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_me() != 37313:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_my_cohort_tasks() != 15429:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_my_cohorts() != 11594:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_my_nudges() != 55715:
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_my_nudges() != 24187:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_my_progress() != 33641:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stalled_members() != 38094:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stream() != 45135:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_playbook() != 16160:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_presence() != 13720:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_recommendations() != 62560:
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_progress_history() != 41964:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_recommendations() != 5364:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_register() != 47506:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_remove_member() != 54759:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_restore_session() != 32533:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_rotate_calendar_feed() != 38441:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_rotate_invite_code() != 62652:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_send_nudge() != 45688:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_set_cohort_task_status() != 58162:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_set_sharing() != 55300:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_set_task_status() != 3046:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_sign_out_everywhere() != 13875:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_social_capital() != 24870:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_undo_import() != 2803:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_cohort() != 37542:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_community() != 55231:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_contact() != 47316:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_display_name() != 42366:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_presence() != 14820:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_profile() != 28629:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_constructor_herleadclient_new() != 33036:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_herlead_sdk_checksum_constructor_memorytokenstore_new() != 19534:
+    if lib.uniffi_herlead_sdk_checksum_method_nudgestream_cancel() != 3486:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_herlead_sdk_checksum_method_nudgestream_next() != 64152:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_herlead_sdk_checksum_method_tokenstore_load() != 49208:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -646,9 +716,24 @@ _UniffiLib.ffi_herlead_sdk_rustbuffer_reserve.restype = _UniffiRustBuffer
 _UniffiLib.ffi_herlead_sdk_uniffi_contract_version.argtypes = (
 )
 _UniffiLib.ffi_herlead_sdk_uniffi_contract_version.restype = ctypes.c_uint32
+_UniffiLib.uniffi_herlead_sdk_checksum_func_memory_token_store.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_func_memory_token_store.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_func_progress_from_statuses.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_func_progress_from_statuses.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_activitystream_cancel.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_activitystream_cancel.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_activitystream_next.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_activitystream_next.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_co_coach.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_co_coach.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_cohort_task.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_cohort_task.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_community.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_community.restype = ctypes.c_uint16
@@ -658,9 +743,27 @@ _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_contact.restype 
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_profile.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_add_profile.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_calendar_feed.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_calendar_feed.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_change_password.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_change_password.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_channels.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_channels.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_coached_cohorts.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_coached_cohorts.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_activity_stream.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_activity_stream.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard.restype = ctypes.c_uint16
@@ -670,18 +773,45 @@ _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_communities.restype 
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_confirm_import.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_confirm_import.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_contact.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_contact.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_contacts.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_contacts.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_create_cohort.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_create_cohort.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_account.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_account.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_community.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_community.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_contact.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_contact.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_interaction.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_interaction.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_meeting.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_meeting.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_profile.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_profile.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_disable_calendar_feed.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_disable_calendar_feed.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_discard_import.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_discard_import.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_enable_calendar_feed.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_enable_calendar_feed.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_export_my_data.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_export_my_data.restype = ctypes.c_uint16
@@ -724,6 +854,9 @@ _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_mark_nudge_read.rest
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_me.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_me.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_my_cohort_tasks.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_my_cohort_tasks.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_my_cohorts.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_my_cohorts.restype = ctypes.c_uint16
@@ -733,45 +866,87 @@ _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_my_nudges.restype = 
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_my_progress.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_my_progress.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stalled_members.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stalled_members.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stream.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stream.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_playbook.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_playbook.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_presence.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_presence.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_progress_history.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_progress_history.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_recommendations.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_recommendations.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_register.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_register.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_remove_member.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_remove_member.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_restore_session.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_restore_session.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_rotate_calendar_feed.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_rotate_calendar_feed.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_rotate_invite_code.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_rotate_invite_code.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_send_nudge.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_send_nudge.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_set_cohort_task_status.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_set_cohort_task_status.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_set_sharing.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_set_sharing.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_set_task_status.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_set_task_status.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_sign_out_everywhere.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_sign_out_everywhere.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_social_capital.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_social_capital.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_undo_import.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_undo_import.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_cohort.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_cohort.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_community.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_community.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_contact.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_contact.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_display_name.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_display_name.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_presence.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_presence.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_profile.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_herleadclient_update_profile.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_constructor_herleadclient_new.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_constructor_herleadclient_new.restype = ctypes.c_uint16
-_UniffiLib.uniffi_herlead_sdk_checksum_constructor_memorytokenstore_new.argtypes = (
+_UniffiLib.uniffi_herlead_sdk_checksum_method_nudgestream_cancel.argtypes = (
 )
-_UniffiLib.uniffi_herlead_sdk_checksum_constructor_memorytokenstore_new.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_nudgestream_cancel.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_checksum_method_nudgestream_next.argtypes = (
+)
+_UniffiLib.uniffi_herlead_sdk_checksum_method_nudgestream_next.restype = ctypes.c_uint16
 _UniffiLib.uniffi_herlead_sdk_checksum_method_tokenstore_load.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_tokenstore_load.restype = ctypes.c_uint16
@@ -781,11 +956,36 @@ _UniffiLib.uniffi_herlead_sdk_checksum_method_tokenstore_save.restype = ctypes.c
 _UniffiLib.uniffi_herlead_sdk_checksum_method_tokenstore_clear.argtypes = (
 )
 _UniffiLib.uniffi_herlead_sdk_checksum_method_tokenstore_clear.restype = ctypes.c_uint16
+_UniffiLib.uniffi_herlead_sdk_fn_func_memory_token_store.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_herlead_sdk_fn_func_memory_token_store.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_func_progress_from_statuses.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_herlead_sdk_fn_func_progress_from_statuses.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_herlead_sdk_fn_method_activitystream_cancel.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_activitystream_cancel.restype = None
+_UniffiLib.uniffi_herlead_sdk_fn_method_activitystream_next.argtypes = (
+    ctypes.c_uint64,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_activitystream_next.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_co_coach.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_co_coach.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_cohort_task.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_cohort_task.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_community.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -804,15 +1004,45 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_profile.argtypes = (
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_profile.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_calendar_feed.argtypes = (
+    ctypes.c_uint64,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_calendar_feed.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_change_password.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_change_password.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_channels.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_channels.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_classify_contacts.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_classify_contacts.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_coached_cohorts.argtypes = (
+    ctypes.c_uint64,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_coached_cohorts.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort_activity_stream.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort_activity_stream.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort_dashboard.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     ctypes.c_int32,
+    _UniffiRustBuffer,
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort_dashboard.restype = ctypes.c_uint64
@@ -825,17 +1055,57 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_confirm_import.argtypes = 
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_confirm_import.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_contact.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_contact.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_contacts.argtypes = (
     ctypes.c_uint64,
-    ctypes.c_int32,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_contacts.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_create_cohort.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_create_cohort.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_account.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_account.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_community.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_community.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_contact.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_contact.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_interaction.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_interaction.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_meeting.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_meeting.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_profile.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_profile.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_disable_calendar_feed.argtypes = (
+    ctypes.c_uint64,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_disable_calendar_feed.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_discard_import.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -846,6 +1116,10 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_due_to_reconnect.argtypes 
     ctypes.c_int32,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_due_to_reconnect.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_enable_calendar_feed.argtypes = (
+    ctypes.c_uint64,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_enable_calendar_feed.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_export_my_data.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -926,6 +1200,10 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_me.argtypes = (
     ctypes.c_uint64,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_me.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_my_cohort_tasks.argtypes = (
+    ctypes.c_uint64,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_my_cohort_tasks.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_my_cohorts.argtypes = (
     ctypes.c_uint64,
 )
@@ -939,6 +1217,17 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_my_progress.argtypes = (
     ctypes.c_uint64,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_my_progress.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_nudge_stalled_members.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_nudge_stalled_members.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_nudge_stream.argtypes = (
+    ctypes.c_uint64,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_nudge_stream.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_playbook.argtypes = (
     ctypes.c_uint64,
 )
@@ -947,6 +1236,12 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_presence.argtypes = (
     ctypes.c_uint64,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_presence.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_progress_history.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_progress_history.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_recommendations.argtypes = (
     ctypes.c_uint64,
     ctypes.c_int32,
@@ -959,10 +1254,26 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_register.argtypes = (
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_register.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_remove_member.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_remove_member.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_restore_session.argtypes = (
     ctypes.c_uint64,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_restore_session.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_rotate_calendar_feed.argtypes = (
+    ctypes.c_uint64,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_rotate_calendar_feed.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_rotate_invite_code.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.c_int32,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_rotate_invite_code.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_send_nudge.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -971,6 +1282,12 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_send_nudge.argtypes = (
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_send_nudge.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_set_cohort_task_status.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    herlead_core._UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_set_cohort_task_status.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_set_sharing.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -984,6 +1301,10 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_set_task_status.argtypes =
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_set_task_status.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_sign_out_everywhere.argtypes = (
+    ctypes.c_uint64,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_sign_out_everywhere.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_social_capital.argtypes = (
     ctypes.c_uint64,
 )
@@ -993,6 +1314,29 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_undo_import.argtypes = (
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_undo_import.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_cohort.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_cohort.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_community.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_community.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_contact.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_contact.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_display_name.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_display_name.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_presence.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1000,6 +1344,12 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_presence.argtypes =
     _UniffiRustBuffer,
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_presence.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_profile.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_profile.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_constructor_herleadclient_new.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -1007,10 +1357,15 @@ _UniffiLib.uniffi_herlead_sdk_fn_constructor_herleadclient_new.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_herlead_sdk_fn_constructor_herleadclient_new.restype = ctypes.c_uint64
-_UniffiLib.uniffi_herlead_sdk_fn_constructor_memorytokenstore_new.argtypes = (
+_UniffiLib.uniffi_herlead_sdk_fn_method_nudgestream_cancel.argtypes = (
+    ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_herlead_sdk_fn_constructor_memorytokenstore_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_method_nudgestream_cancel.restype = None
+_UniffiLib.uniffi_herlead_sdk_fn_method_nudgestream_next.argtypes = (
+    ctypes.c_uint64,
+)
+_UniffiLib.uniffi_herlead_sdk_fn_method_nudgestream_next.restype = ctypes.c_uint64
 _UniffiLib.uniffi_herlead_sdk_fn_method_tokenstore_load.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1027,6 +1382,16 @@ _UniffiLib.uniffi_herlead_sdk_fn_method_tokenstore_clear.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_herlead_sdk_fn_method_tokenstore_clear.restype = None
+_UniffiLib.uniffi_herlead_sdk_fn_clone_activitystream.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_herlead_sdk_fn_clone_activitystream.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_free_activitystream.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_herlead_sdk_fn_free_activitystream.restype = None
 _UniffiLib.uniffi_herlead_sdk_fn_clone_herleadclient.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1037,16 +1402,16 @@ _UniffiLib.uniffi_herlead_sdk_fn_free_herleadclient.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_herlead_sdk_fn_free_herleadclient.restype = None
-_UniffiLib.uniffi_herlead_sdk_fn_clone_memorytokenstore.argtypes = (
+_UniffiLib.uniffi_herlead_sdk_fn_clone_nudgestream.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_herlead_sdk_fn_clone_memorytokenstore.restype = ctypes.c_uint64
-_UniffiLib.uniffi_herlead_sdk_fn_free_memorytokenstore.argtypes = (
+_UniffiLib.uniffi_herlead_sdk_fn_clone_nudgestream.restype = ctypes.c_uint64
+_UniffiLib.uniffi_herlead_sdk_fn_free_nudgestream.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_herlead_sdk_fn_free_memorytokenstore.restype = None
+_UniffiLib.uniffi_herlead_sdk_fn_free_nudgestream.restype = None
 _UniffiLib.uniffi_herlead_sdk_fn_clone_tokenstore.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1383,19 +1748,6 @@ async def _uniffi_rust_call_async(rust_future, ffi_poll, ffi_complete, ffi_free,
 # Public interface members begin here.
 
 
-class _UniffiFfiConverterUInt32(_UniffiConverterPrimitiveInt):
-    CLASS_NAME = "u32"
-    VALUE_MIN = 0
-    VALUE_MAX = 2**32
-
-    @staticmethod
-    def read(buf):
-        return buf.read_u32()
-
-    @staticmethod
-    def write(value, buf):
-        buf.write_u32(value)
-
 class _UniffiFfiConverterString:
     @staticmethod
     def check_lower(value):
@@ -1427,6 +1779,239 @@ class _UniffiFfiConverterString:
         with _UniffiRustBuffer.alloc_with_builder() as builder:
             builder.write(value.encode("utf-8"))
             return builder.finalize()
+
+
+
+# The Timestamp type.
+Timestamp = datetime.datetime
+
+# There is a loss of precision when converting from Rust timestamps,
+# which are accurate to the nanosecond,
+# to Python datetimes, which have a variable precision due to the use of float as representation.
+class _UniffiFfiConverterTimestamp(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        seconds = buf.read_i64()
+        microseconds = buf.read_u32() / 1000
+        # Use fromtimestamp(0) then add the seconds using a timedelta.  This
+        # ensures that we get OverflowError rather than ValueError when
+        # seconds is too large.
+        if seconds >= 0:
+            return datetime.datetime.fromtimestamp(0, tz=datetime.timezone.utc) + datetime.timedelta(seconds=seconds, microseconds=microseconds)
+        else:
+            return datetime.datetime.fromtimestamp(0, tz=datetime.timezone.utc) - datetime.timedelta(seconds=-seconds, microseconds=microseconds)
+
+    @staticmethod
+    def check_lower(value):
+        pass
+
+    @staticmethod
+    def write(value, buf):
+        if value >= datetime.datetime.fromtimestamp(0, datetime.timezone.utc):
+            sign = 1
+            delta = value - datetime.datetime.fromtimestamp(0, datetime.timezone.utc)
+        else:
+            sign = -1
+            delta = datetime.datetime.fromtimestamp(0, datetime.timezone.utc) - value
+
+        seconds = delta.seconds + delta.days * 24 * 3600
+        nanoseconds = delta.microseconds * 1000
+        buf.write_i64(sign * seconds)
+        buf.write_u32(nanoseconds)
+
+@dataclass
+class ActivityEvent:
+    """
+    A change in the progress of a member of a cohort she coaches, as it happens (never the
+    member's notes).
+"""
+    def __init__(self, *, member_id:str, display_name:str, task_key:str, from_status:herlead_core.TaskStatus, to_status:herlead_core.TaskStatus, at:Timestamp, source:str):
+        self.member_id = member_id
+        self.display_name = display_name
+        self.task_key = task_key
+        self.from_status = from_status
+        self.to_status = to_status
+        self.at = at
+        self.source = source
+        
+        
+
+    
+    def __str__(self):
+        return "ActivityEvent(member_id={}, display_name={}, task_key={}, from_status={}, to_status={}, at={}, source={})".format(self.member_id, self.display_name, self.task_key, self.from_status, self.to_status, self.at, self.source)
+    def __eq__(self, other):
+        if self.member_id != other.member_id:
+            return False
+        if self.display_name != other.display_name:
+            return False
+        if self.task_key != other.task_key:
+            return False
+        if self.from_status != other.from_status:
+            return False
+        if self.to_status != other.to_status:
+            return False
+        if self.at != other.at:
+            return False
+        if self.source != other.source:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeActivityEvent(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ActivityEvent(
+            member_id=_UniffiFfiConverterString.read(buf),
+            display_name=_UniffiFfiConverterString.read(buf),
+            task_key=_UniffiFfiConverterString.read(buf),
+            from_status=herlead_core._UniffiFfiConverterTypeTaskStatus.read(buf),
+            to_status=herlead_core._UniffiFfiConverterTypeTaskStatus.read(buf),
+            at=_UniffiFfiConverterTimestamp.read(buf),
+            source=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.member_id)
+        _UniffiFfiConverterString.check_lower(value.display_name)
+        _UniffiFfiConverterString.check_lower(value.task_key)
+        herlead_core._UniffiFfiConverterTypeTaskStatus.check_lower(value.from_status)
+        herlead_core._UniffiFfiConverterTypeTaskStatus.check_lower(value.to_status)
+        _UniffiFfiConverterTimestamp.check_lower(value.at)
+        _UniffiFfiConverterString.check_lower(value.source)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.member_id, buf)
+        _UniffiFfiConverterString.write(value.display_name, buf)
+        _UniffiFfiConverterString.write(value.task_key, buf)
+        herlead_core._UniffiFfiConverterTypeTaskStatus.write(value.from_status, buf)
+        herlead_core._UniffiFfiConverterTypeTaskStatus.write(value.to_status, buf)
+        _UniffiFfiConverterTimestamp.write(value.at, buf)
+        _UniffiFfiConverterString.write(value.source, buf)
+
+@dataclass
+class CalendarFeed:
+    """
+    Her calendar feed, while it is on.
+"""
+    def __init__(self, *, created_at:Timestamp):
+        self.created_at = created_at
+        
+        
+
+    
+    def __str__(self):
+        return "CalendarFeed(created_at={})".format(self.created_at)
+    def __eq__(self, other):
+        if self.created_at != other.created_at:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCalendarFeed(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CalendarFeed(
+            created_at=_UniffiFfiConverterTimestamp.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterTimestamp.check_lower(value.created_at)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterTimestamp.write(value.created_at, buf)
+
+class _UniffiFfiConverterOptionalString(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterString.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterString.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterString.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
+@dataclass
+class Channel:
+    """
+    A channel made for one audience (such as a network of women in a profession).
+"""
+    def __init__(self, *, key:str, name:str, homepage:typing.Optional[str], audience:herlead_core.Audience):
+        self.key = key
+        self.name = name
+        self.homepage = homepage
+        self.audience = audience
+        
+        
+
+    
+    def __str__(self):
+        return "Channel(key={}, name={}, homepage={}, audience={})".format(self.key, self.name, self.homepage, self.audience)
+    def __eq__(self, other):
+        if self.key != other.key:
+            return False
+        if self.name != other.name:
+            return False
+        if self.homepage != other.homepage:
+            return False
+        if self.audience != other.audience:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeChannel(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return Channel(
+            key=_UniffiFfiConverterString.read(buf),
+            name=_UniffiFfiConverterString.read(buf),
+            homepage=_UniffiFfiConverterOptionalString.read(buf),
+            audience=herlead_core._UniffiFfiConverterTypeAudience.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.key)
+        _UniffiFfiConverterString.check_lower(value.name)
+        _UniffiFfiConverterOptionalString.check_lower(value.homepage)
+        herlead_core._UniffiFfiConverterTypeAudience.check_lower(value.audience)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.key, buf)
+        _UniffiFfiConverterString.write(value.name, buf)
+        _UniffiFfiConverterOptionalString.write(value.homepage, buf)
+        herlead_core._UniffiFfiConverterTypeAudience.write(value.audience, buf)
+
+class _UniffiFfiConverterUInt32(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "u32"
+    VALUE_MIN = 0
+    VALUE_MAX = 2**32
+
+    @staticmethod
+    def read(buf):
+        return buf.read_u32()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_u32(value)
 
 @dataclass
 class ClientOptions:
@@ -1480,6 +2065,166 @@ class _UniffiFfiConverterInt32(_UniffiConverterPrimitiveInt):
     def write(value, buf):
         buf.write_i32(value)
 
+class _UniffiFfiConverterBoolean:
+    @classmethod
+    def check_lower(cls, value):
+        return not not value
+
+    @classmethod
+    def lower(cls, value):
+        return 1 if value else 0
+
+    @staticmethod
+    def lift(value):
+        return value != 0
+
+    @classmethod
+    def read(cls, buf):
+        return cls.lift(buf.read_u8())
+
+    @classmethod
+    def write(cls, value, buf):
+        buf.write_u8(value)
+
+@dataclass
+class CohortCoach:
+    """
+    One of a cohort's coaches.
+"""
+    def __init__(self, *, id:str, display_name:str, owner:bool):
+        self.id = id
+        self.display_name = display_name
+        self.owner = owner
+        
+        
+
+    
+    def __str__(self):
+        return "CohortCoach(id={}, display_name={}, owner={})".format(self.id, self.display_name, self.owner)
+    def __eq__(self, other):
+        if self.id != other.id:
+            return False
+        if self.display_name != other.display_name:
+            return False
+        if self.owner != other.owner:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCohortCoach(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CohortCoach(
+            id=_UniffiFfiConverterString.read(buf),
+            display_name=_UniffiFfiConverterString.read(buf),
+            owner=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.id)
+        _UniffiFfiConverterString.check_lower(value.display_name)
+        _UniffiFfiConverterBoolean.check_lower(value.owner)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.id, buf)
+        _UniffiFfiConverterString.write(value.display_name, buf)
+        _UniffiFfiConverterBoolean.write(value.owner, buf)
+
+class _UniffiFfiConverterSequenceTypeCohortCoach(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeCohortCoach.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeCohortCoach.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeCohortCoach.read(buf) for i in range(count)
+        ]
+
+
+
+@dataclass
+class CohortTask:
+    """
+    A task a coach added to a cohort.
+"""
+    def __init__(self, *, id:str, cohort_id:str, key:str, title:str, guidance:typing.Optional[str], step:herlead_core.PlaybookStep, due_on:typing.Optional[str]):
+        self.id = id
+        self.cohort_id = cohort_id
+        self.key = key
+        self.title = title
+        self.guidance = guidance
+        self.step = step
+        self.due_on = due_on
+        
+        
+
+    
+    def __str__(self):
+        return "CohortTask(id={}, cohort_id={}, key={}, title={}, guidance={}, step={}, due_on={})".format(self.id, self.cohort_id, self.key, self.title, self.guidance, self.step, self.due_on)
+    def __eq__(self, other):
+        if self.id != other.id:
+            return False
+        if self.cohort_id != other.cohort_id:
+            return False
+        if self.key != other.key:
+            return False
+        if self.title != other.title:
+            return False
+        if self.guidance != other.guidance:
+            return False
+        if self.step != other.step:
+            return False
+        if self.due_on != other.due_on:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCohortTask(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CohortTask(
+            id=_UniffiFfiConverterString.read(buf),
+            cohort_id=_UniffiFfiConverterString.read(buf),
+            key=_UniffiFfiConverterString.read(buf),
+            title=_UniffiFfiConverterString.read(buf),
+            guidance=_UniffiFfiConverterOptionalString.read(buf),
+            step=herlead_core._UniffiFfiConverterTypePlaybookStep.read(buf),
+            due_on=_UniffiFfiConverterOptionalString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.id)
+        _UniffiFfiConverterString.check_lower(value.cohort_id)
+        _UniffiFfiConverterString.check_lower(value.key)
+        _UniffiFfiConverterString.check_lower(value.title)
+        _UniffiFfiConverterOptionalString.check_lower(value.guidance)
+        herlead_core._UniffiFfiConverterTypePlaybookStep.check_lower(value.step)
+        _UniffiFfiConverterOptionalString.check_lower(value.due_on)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.id, buf)
+        _UniffiFfiConverterString.write(value.cohort_id, buf)
+        _UniffiFfiConverterString.write(value.key, buf)
+        _UniffiFfiConverterString.write(value.title, buf)
+        _UniffiFfiConverterOptionalString.write(value.guidance, buf)
+        herlead_core._UniffiFfiConverterTypePlaybookStep.write(value.step, buf)
+        _UniffiFfiConverterOptionalString.write(value.due_on, buf)
+
 class _UniffiFfiConverterFloat64(_UniffiConverterPrimitiveFloat):
     @staticmethod
     def read(buf):
@@ -1490,53 +2235,166 @@ class _UniffiFfiConverterFloat64(_UniffiConverterPrimitiveFloat):
         buf.write_double(value)
 
 @dataclass
-class CohortAggregates:
+class CohortTaskCompletion:
     """
-    Cohort-wide figures.
+    How many of a cohort's members finished one of its tasks.
 """
-    def __init__(self, *, members:int, stalled:int, score_average:float):
-        self.members = members
-        self.stalled = stalled
-        self.score_average = score_average
+    def __init__(self, *, task:CohortTask, done:int, counted:int, rate:float):
+        self.task = task
+        self.done = done
+        self.counted = counted
+        self.rate = rate
         
         
 
     
     def __str__(self):
-        return "CohortAggregates(members={}, stalled={}, score_average={})".format(self.members, self.stalled, self.score_average)
+        return "CohortTaskCompletion(task={}, done={}, counted={}, rate={})".format(self.task, self.done, self.counted, self.rate)
     def __eq__(self, other):
-        if self.members != other.members:
+        if self.task != other.task:
             return False
-        if self.stalled != other.stalled:
+        if self.done != other.done:
             return False
-        if self.score_average != other.score_average:
+        if self.counted != other.counted:
+            return False
+        if self.rate != other.rate:
             return False
         return True
 
-class _UniffiFfiConverterTypeCohortAggregates(_UniffiConverterRustBuffer):
+class _UniffiFfiConverterTypeCohortTaskCompletion(_UniffiConverterRustBuffer):
     @staticmethod
     def read(buf):
-        return CohortAggregates(
-            members=_UniffiFfiConverterInt32.read(buf),
-            stalled=_UniffiFfiConverterInt32.read(buf),
-            score_average=_UniffiFfiConverterFloat64.read(buf),
+        return CohortTaskCompletion(
+            task=_UniffiFfiConverterTypeCohortTask.read(buf),
+            done=_UniffiFfiConverterInt32.read(buf),
+            counted=_UniffiFfiConverterInt32.read(buf),
+            rate=_UniffiFfiConverterFloat64.read(buf),
         )
 
     @staticmethod
     def check_lower(value):
-        _UniffiFfiConverterInt32.check_lower(value.members)
-        _UniffiFfiConverterInt32.check_lower(value.stalled)
-        _UniffiFfiConverterFloat64.check_lower(value.score_average)
+        _UniffiFfiConverterTypeCohortTask.check_lower(value.task)
+        _UniffiFfiConverterInt32.check_lower(value.done)
+        _UniffiFfiConverterInt32.check_lower(value.counted)
+        _UniffiFfiConverterFloat64.check_lower(value.rate)
 
     @staticmethod
     def write(value, buf):
-        _UniffiFfiConverterInt32.write(value.members, buf)
-        _UniffiFfiConverterInt32.write(value.stalled, buf)
-        _UniffiFfiConverterFloat64.write(value.score_average, buf)
+        _UniffiFfiConverterTypeCohortTask.write(value.task, buf)
+        _UniffiFfiConverterInt32.write(value.done, buf)
+        _UniffiFfiConverterInt32.write(value.counted, buf)
+        _UniffiFfiConverterFloat64.write(value.rate, buf)
 
+class _UniffiFfiConverterSequenceTypeCohortTaskCompletion(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeCohortTaskCompletion.check_lower(item)
 
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeCohortTaskCompletion.write(item, buf)
 
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
 
+        return [
+            _UniffiFfiConverterTypeCohortTaskCompletion.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class Cohort:
+    """
+    A cohort she coaches: its settings, invite code, coaches and the tasks she added, with how
+    many members finished each. Its members and figures are on [`crate::CohortDashboard`].
+"""
+    def __init__(self, *, id:str, name:str, description:typing.Optional[str], starts_on:typing.Optional[str], ends_on:typing.Optional[str], stall_days:int, invite_code:str, invite_expires_at:Timestamp, coaches:typing.List[CohortCoach], tasks:typing.List[CohortTaskCompletion]):
+        self.id = id
+        self.name = name
+        self.description = description
+        self.starts_on = starts_on
+        self.ends_on = ends_on
+        self.stall_days = stall_days
+        self.invite_code = invite_code
+        self.invite_expires_at = invite_expires_at
+        self.coaches = coaches
+        self.tasks = tasks
+        
+        
+
+    
+    def __str__(self):
+        return "Cohort(id={}, name={}, description={}, starts_on={}, ends_on={}, stall_days={}, invite_code={}, invite_expires_at={}, coaches={}, tasks={})".format(self.id, self.name, self.description, self.starts_on, self.ends_on, self.stall_days, self.invite_code, self.invite_expires_at, self.coaches, self.tasks)
+    def __eq__(self, other):
+        if self.id != other.id:
+            return False
+        if self.name != other.name:
+            return False
+        if self.description != other.description:
+            return False
+        if self.starts_on != other.starts_on:
+            return False
+        if self.ends_on != other.ends_on:
+            return False
+        if self.stall_days != other.stall_days:
+            return False
+        if self.invite_code != other.invite_code:
+            return False
+        if self.invite_expires_at != other.invite_expires_at:
+            return False
+        if self.coaches != other.coaches:
+            return False
+        if self.tasks != other.tasks:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCohort(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return Cohort(
+            id=_UniffiFfiConverterString.read(buf),
+            name=_UniffiFfiConverterString.read(buf),
+            description=_UniffiFfiConverterOptionalString.read(buf),
+            starts_on=_UniffiFfiConverterOptionalString.read(buf),
+            ends_on=_UniffiFfiConverterOptionalString.read(buf),
+            stall_days=_UniffiFfiConverterInt32.read(buf),
+            invite_code=_UniffiFfiConverterString.read(buf),
+            invite_expires_at=_UniffiFfiConverterTimestamp.read(buf),
+            coaches=_UniffiFfiConverterSequenceTypeCohortCoach.read(buf),
+            tasks=_UniffiFfiConverterSequenceTypeCohortTaskCompletion.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.id)
+        _UniffiFfiConverterString.check_lower(value.name)
+        _UniffiFfiConverterOptionalString.check_lower(value.description)
+        _UniffiFfiConverterOptionalString.check_lower(value.starts_on)
+        _UniffiFfiConverterOptionalString.check_lower(value.ends_on)
+        _UniffiFfiConverterInt32.check_lower(value.stall_days)
+        _UniffiFfiConverterString.check_lower(value.invite_code)
+        _UniffiFfiConverterTimestamp.check_lower(value.invite_expires_at)
+        _UniffiFfiConverterSequenceTypeCohortCoach.check_lower(value.coaches)
+        _UniffiFfiConverterSequenceTypeCohortTaskCompletion.check_lower(value.tasks)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.id, buf)
+        _UniffiFfiConverterString.write(value.name, buf)
+        _UniffiFfiConverterOptionalString.write(value.description, buf)
+        _UniffiFfiConverterOptionalString.write(value.starts_on, buf)
+        _UniffiFfiConverterOptionalString.write(value.ends_on, buf)
+        _UniffiFfiConverterInt32.write(value.stall_days, buf)
+        _UniffiFfiConverterString.write(value.invite_code, buf)
+        _UniffiFfiConverterTimestamp.write(value.invite_expires_at, buf)
+        _UniffiFfiConverterSequenceTypeCohortCoach.write(value.coaches, buf)
+        _UniffiFfiConverterSequenceTypeCohortTaskCompletion.write(value.tasks, buf)
 
 class _UniffiFfiConverterOptionalTypePlaybookStep(_UniffiConverterRustBuffer):
     @classmethod
@@ -1562,6 +2420,402 @@ class _UniffiFfiConverterOptionalTypePlaybookStep(_UniffiConverterRustBuffer):
             return herlead_core._UniffiFfiConverterTypePlaybookStep.read(buf)
         else:
             raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class StepCount:
+    """
+    How many members are on one step.
+"""
+    def __init__(self, *, step:typing.Optional[herlead_core.PlaybookStep], members:int):
+        self.step = step
+        self.members = members
+        
+        
+
+    
+    def __str__(self):
+        return "StepCount(step={}, members={})".format(self.step, self.members)
+    def __eq__(self, other):
+        if self.step != other.step:
+            return False
+        if self.members != other.members:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeStepCount(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return StepCount(
+            step=_UniffiFfiConverterOptionalTypePlaybookStep.read(buf),
+            members=_UniffiFfiConverterInt32.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalTypePlaybookStep.check_lower(value.step)
+        _UniffiFfiConverterInt32.check_lower(value.members)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalTypePlaybookStep.write(value.step, buf)
+        _UniffiFfiConverterInt32.write(value.members, buf)
+
+class _UniffiFfiConverterSequenceTypeStepCount(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeStepCount.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeStepCount.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeStepCount.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class SubScoreAverages:
+    """
+    Mean sub-scores of a cohort.
+"""
+    def __init__(self, *, presence:float, reach:float, reciprocity:float, collective_action:float):
+        self.presence = presence
+        self.reach = reach
+        self.reciprocity = reciprocity
+        self.collective_action = collective_action
+        
+        
+
+    
+    def __str__(self):
+        return "SubScoreAverages(presence={}, reach={}, reciprocity={}, collective_action={})".format(self.presence, self.reach, self.reciprocity, self.collective_action)
+    def __eq__(self, other):
+        if self.presence != other.presence:
+            return False
+        if self.reach != other.reach:
+            return False
+        if self.reciprocity != other.reciprocity:
+            return False
+        if self.collective_action != other.collective_action:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeSubScoreAverages(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return SubScoreAverages(
+            presence=_UniffiFfiConverterFloat64.read(buf),
+            reach=_UniffiFfiConverterFloat64.read(buf),
+            reciprocity=_UniffiFfiConverterFloat64.read(buf),
+            collective_action=_UniffiFfiConverterFloat64.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterFloat64.check_lower(value.presence)
+        _UniffiFfiConverterFloat64.check_lower(value.reach)
+        _UniffiFfiConverterFloat64.check_lower(value.reciprocity)
+        _UniffiFfiConverterFloat64.check_lower(value.collective_action)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterFloat64.write(value.presence, buf)
+        _UniffiFfiConverterFloat64.write(value.reach, buf)
+        _UniffiFfiConverterFloat64.write(value.reciprocity, buf)
+        _UniffiFfiConverterFloat64.write(value.collective_action, buf)
+
+@dataclass
+class ScoreBucket:
+    """
+    A band of scores.
+"""
+    def __init__(self, *, _from:float, to:float, members:int):
+        self._from = _from
+        self.to = to
+        self.members = members
+        
+        
+
+    
+    def __str__(self):
+        return "ScoreBucket(_from={}, to={}, members={})".format(self._from, self.to, self.members)
+    def __eq__(self, other):
+        if self._from != other._from:
+            return False
+        if self.to != other.to:
+            return False
+        if self.members != other.members:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeScoreBucket(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ScoreBucket(
+            _from=_UniffiFfiConverterFloat64.read(buf),
+            to=_UniffiFfiConverterFloat64.read(buf),
+            members=_UniffiFfiConverterInt32.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterFloat64.check_lower(value._from)
+        _UniffiFfiConverterFloat64.check_lower(value.to)
+        _UniffiFfiConverterInt32.check_lower(value.members)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterFloat64.write(value._from, buf)
+        _UniffiFfiConverterFloat64.write(value.to, buf)
+        _UniffiFfiConverterInt32.write(value.members, buf)
+
+class _UniffiFfiConverterSequenceTypeScoreBucket(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeScoreBucket.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeScoreBucket.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeScoreBucket.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class TaskCompletionRate:
+    """
+    How many members finished one playbook task.
+"""
+    def __init__(self, *, task_key:str, done:int, counted:int, rate:float):
+        self.task_key = task_key
+        self.done = done
+        self.counted = counted
+        self.rate = rate
+        
+        
+
+    
+    def __str__(self):
+        return "TaskCompletionRate(task_key={}, done={}, counted={}, rate={})".format(self.task_key, self.done, self.counted, self.rate)
+    def __eq__(self, other):
+        if self.task_key != other.task_key:
+            return False
+        if self.done != other.done:
+            return False
+        if self.counted != other.counted:
+            return False
+        if self.rate != other.rate:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeTaskCompletionRate(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return TaskCompletionRate(
+            task_key=_UniffiFfiConverterString.read(buf),
+            done=_UniffiFfiConverterInt32.read(buf),
+            counted=_UniffiFfiConverterInt32.read(buf),
+            rate=_UniffiFfiConverterFloat64.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.task_key)
+        _UniffiFfiConverterInt32.check_lower(value.done)
+        _UniffiFfiConverterInt32.check_lower(value.counted)
+        _UniffiFfiConverterFloat64.check_lower(value.rate)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.task_key, buf)
+        _UniffiFfiConverterInt32.write(value.done, buf)
+        _UniffiFfiConverterInt32.write(value.counted, buf)
+        _UniffiFfiConverterFloat64.write(value.rate, buf)
+
+class _UniffiFfiConverterSequenceTypeTaskCompletionRate(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeTaskCompletionRate.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeTaskCompletionRate.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeTaskCompletionRate.read(buf) for i in range(count)
+        ]
+
+
+
+@dataclass
+class SectorCoverage:
+    """
+    How many members reach one sector.
+"""
+    def __init__(self, *, sector:herlead_core.Sector, members:int):
+        self.sector = sector
+        self.members = members
+        
+        
+
+    
+    def __str__(self):
+        return "SectorCoverage(sector={}, members={})".format(self.sector, self.members)
+    def __eq__(self, other):
+        if self.sector != other.sector:
+            return False
+        if self.members != other.members:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeSectorCoverage(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return SectorCoverage(
+            sector=herlead_core._UniffiFfiConverterTypeSector.read(buf),
+            members=_UniffiFfiConverterInt32.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        herlead_core._UniffiFfiConverterTypeSector.check_lower(value.sector)
+        _UniffiFfiConverterInt32.check_lower(value.members)
+
+    @staticmethod
+    def write(value, buf):
+        herlead_core._UniffiFfiConverterTypeSector.write(value.sector, buf)
+        _UniffiFfiConverterInt32.write(value.members, buf)
+
+class _UniffiFfiConverterSequenceTypeSectorCoverage(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeSectorCoverage.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeSectorCoverage.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeSectorCoverage.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class CohortAggregates:
+    """
+    Cohort-wide figures.
+"""
+    def __init__(self, *, members:int, stalled:int, score_average:float, per_step:typing.List[StepCount], sub_score_averages:SubScoreAverages, score_distribution:typing.List[ScoreBucket], task_completion:typing.List[TaskCompletionRate], sector_coverage:typing.List[SectorCoverage]):
+        self.members = members
+        self.stalled = stalled
+        self.score_average = score_average
+        self.per_step = per_step
+        self.sub_score_averages = sub_score_averages
+        self.score_distribution = score_distribution
+        self.task_completion = task_completion
+        self.sector_coverage = sector_coverage
+        
+        
+
+    
+    def __str__(self):
+        return "CohortAggregates(members={}, stalled={}, score_average={}, per_step={}, sub_score_averages={}, score_distribution={}, task_completion={}, sector_coverage={})".format(self.members, self.stalled, self.score_average, self.per_step, self.sub_score_averages, self.score_distribution, self.task_completion, self.sector_coverage)
+    def __eq__(self, other):
+        if self.members != other.members:
+            return False
+        if self.stalled != other.stalled:
+            return False
+        if self.score_average != other.score_average:
+            return False
+        if self.per_step != other.per_step:
+            return False
+        if self.sub_score_averages != other.sub_score_averages:
+            return False
+        if self.score_distribution != other.score_distribution:
+            return False
+        if self.task_completion != other.task_completion:
+            return False
+        if self.sector_coverage != other.sector_coverage:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCohortAggregates(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CohortAggregates(
+            members=_UniffiFfiConverterInt32.read(buf),
+            stalled=_UniffiFfiConverterInt32.read(buf),
+            score_average=_UniffiFfiConverterFloat64.read(buf),
+            per_step=_UniffiFfiConverterSequenceTypeStepCount.read(buf),
+            sub_score_averages=_UniffiFfiConverterTypeSubScoreAverages.read(buf),
+            score_distribution=_UniffiFfiConverterSequenceTypeScoreBucket.read(buf),
+            task_completion=_UniffiFfiConverterSequenceTypeTaskCompletionRate.read(buf),
+            sector_coverage=_UniffiFfiConverterSequenceTypeSectorCoverage.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterInt32.check_lower(value.members)
+        _UniffiFfiConverterInt32.check_lower(value.stalled)
+        _UniffiFfiConverterFloat64.check_lower(value.score_average)
+        _UniffiFfiConverterSequenceTypeStepCount.check_lower(value.per_step)
+        _UniffiFfiConverterTypeSubScoreAverages.check_lower(value.sub_score_averages)
+        _UniffiFfiConverterSequenceTypeScoreBucket.check_lower(value.score_distribution)
+        _UniffiFfiConverterSequenceTypeTaskCompletionRate.check_lower(value.task_completion)
+        _UniffiFfiConverterSequenceTypeSectorCoverage.check_lower(value.sector_coverage)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterInt32.write(value.members, buf)
+        _UniffiFfiConverterInt32.write(value.stalled, buf)
+        _UniffiFfiConverterFloat64.write(value.score_average, buf)
+        _UniffiFfiConverterSequenceTypeStepCount.write(value.per_step, buf)
+        _UniffiFfiConverterTypeSubScoreAverages.write(value.sub_score_averages, buf)
+        _UniffiFfiConverterSequenceTypeScoreBucket.write(value.score_distribution, buf)
+        _UniffiFfiConverterSequenceTypeTaskCompletionRate.write(value.task_completion, buf)
+        _UniffiFfiConverterSequenceTypeSectorCoverage.write(value.sector_coverage, buf)
+
+
 
 @dataclass
 class ProgressSummary:
@@ -1635,64 +2889,6 @@ class _UniffiFfiConverterTypeScoreTotal(_UniffiConverterRustBuffer):
     def write(value, buf):
         _UniffiFfiConverterFloat64.write(value.total, buf)
 
-# The Timestamp type.
-Timestamp = datetime.datetime
-
-# There is a loss of precision when converting from Rust timestamps,
-# which are accurate to the nanosecond,
-# to Python datetimes, which have a variable precision due to the use of float as representation.
-class _UniffiFfiConverterTimestamp(_UniffiConverterRustBuffer):
-    @staticmethod
-    def read(buf):
-        seconds = buf.read_i64()
-        microseconds = buf.read_u32() / 1000
-        # Use fromtimestamp(0) then add the seconds using a timedelta.  This
-        # ensures that we get OverflowError rather than ValueError when
-        # seconds is too large.
-        if seconds >= 0:
-            return datetime.datetime.fromtimestamp(0, tz=datetime.timezone.utc) + datetime.timedelta(seconds=seconds, microseconds=microseconds)
-        else:
-            return datetime.datetime.fromtimestamp(0, tz=datetime.timezone.utc) - datetime.timedelta(seconds=-seconds, microseconds=microseconds)
-
-    @staticmethod
-    def check_lower(value):
-        pass
-
-    @staticmethod
-    def write(value, buf):
-        if value >= datetime.datetime.fromtimestamp(0, datetime.timezone.utc):
-            sign = 1
-            delta = value - datetime.datetime.fromtimestamp(0, datetime.timezone.utc)
-        else:
-            sign = -1
-            delta = datetime.datetime.fromtimestamp(0, datetime.timezone.utc) - value
-
-        seconds = delta.seconds + delta.days * 24 * 3600
-        nanoseconds = delta.microseconds * 1000
-        buf.write_i64(sign * seconds)
-        buf.write_u32(nanoseconds)
-
-class _UniffiFfiConverterBoolean:
-    @classmethod
-    def check_lower(cls, value):
-        return not not value
-
-    @classmethod
-    def lower(cls, value):
-        return 1 if value else 0
-
-    @staticmethod
-    def lift(value):
-        return value != 0
-
-    @classmethod
-    def read(cls, buf):
-        return cls.lift(buf.read_u8())
-
-    @classmethod
-    def write(cls, value, buf):
-        buf.write_u8(value)
-
 
 
 class _UniffiFfiConverterOptionalTypeRecommendationCode(_UniffiConverterRustBuffer):
@@ -1720,12 +2916,132 @@ class _UniffiFfiConverterOptionalTypeRecommendationCode(_UniffiConverterRustBuff
         else:
             raise InternalError("Unexpected flag byte for optional type")
 
+class _UniffiFfiConverterOptionalTypeSector(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            herlead_core._UniffiFfiConverterTypeSector.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        herlead_core._UniffiFfiConverterTypeSector.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return herlead_core._UniffiFfiConverterTypeSector.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
+@dataclass
+class SharedContact:
+    """
+    One of a member's contacts, as her coach sees it when she shares contacts.
+"""
+    def __init__(self, *, name:str, sector:typing.Optional[herlead_core.Sector], stage:herlead_core.Stage):
+        self.name = name
+        self.sector = sector
+        self.stage = stage
+        
+        
+
+    
+    def __str__(self):
+        return "SharedContact(name={}, sector={}, stage={})".format(self.name, self.sector, self.stage)
+    def __eq__(self, other):
+        if self.name != other.name:
+            return False
+        if self.sector != other.sector:
+            return False
+        if self.stage != other.stage:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeSharedContact(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return SharedContact(
+            name=_UniffiFfiConverterString.read(buf),
+            sector=_UniffiFfiConverterOptionalTypeSector.read(buf),
+            stage=herlead_core._UniffiFfiConverterTypeStage.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.name)
+        _UniffiFfiConverterOptionalTypeSector.check_lower(value.sector)
+        herlead_core._UniffiFfiConverterTypeStage.check_lower(value.stage)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.name, buf)
+        _UniffiFfiConverterOptionalTypeSector.write(value.sector, buf)
+        herlead_core._UniffiFfiConverterTypeStage.write(value.stage, buf)
+
+class _UniffiFfiConverterSequenceTypeSharedContact(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeSharedContact.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeSharedContact.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeSharedContact.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterOptionalSequenceTypeSharedContact(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterSequenceTypeSharedContact.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterSequenceTypeSharedContact.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterSequenceTypeSharedContact.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
 @dataclass
 class CohortMember:
     """
     One member on a coach's dashboard.
 """
-    def __init__(self, *, id:str, display_name:str, sharing:herlead_core.SharingLevel, progress:ProgressSummary, score:ScoreTotal, last_activity:Timestamp, stalled:bool, top_recommendation:typing.Optional[herlead_core.RecommendationCode]):
+    def __init__(self, *, id:str, display_name:str, sharing:herlead_core.SharingLevel, progress:ProgressSummary, score:ScoreTotal, last_activity:Timestamp, stalled:bool, top_recommendation:typing.Optional[herlead_core.RecommendationCode], joined_at:Timestamp, contacts:typing.Optional[typing.List[SharedContact]]):
         self.id = id
         self.display_name = display_name
         self.sharing = sharing
@@ -1734,12 +3050,14 @@ class CohortMember:
         self.last_activity = last_activity
         self.stalled = stalled
         self.top_recommendation = top_recommendation
+        self.joined_at = joined_at
+        self.contacts = contacts
         
         
 
     
     def __str__(self):
-        return "CohortMember(id={}, display_name={}, sharing={}, progress={}, score={}, last_activity={}, stalled={}, top_recommendation={})".format(self.id, self.display_name, self.sharing, self.progress, self.score, self.last_activity, self.stalled, self.top_recommendation)
+        return "CohortMember(id={}, display_name={}, sharing={}, progress={}, score={}, last_activity={}, stalled={}, top_recommendation={}, joined_at={}, contacts={})".format(self.id, self.display_name, self.sharing, self.progress, self.score, self.last_activity, self.stalled, self.top_recommendation, self.joined_at, self.contacts)
     def __eq__(self, other):
         if self.id != other.id:
             return False
@@ -1757,6 +3075,10 @@ class CohortMember:
             return False
         if self.top_recommendation != other.top_recommendation:
             return False
+        if self.joined_at != other.joined_at:
+            return False
+        if self.contacts != other.contacts:
+            return False
         return True
 
 class _UniffiFfiConverterTypeCohortMember(_UniffiConverterRustBuffer):
@@ -1771,6 +3093,8 @@ class _UniffiFfiConverterTypeCohortMember(_UniffiConverterRustBuffer):
             last_activity=_UniffiFfiConverterTimestamp.read(buf),
             stalled=_UniffiFfiConverterBoolean.read(buf),
             top_recommendation=_UniffiFfiConverterOptionalTypeRecommendationCode.read(buf),
+            joined_at=_UniffiFfiConverterTimestamp.read(buf),
+            contacts=_UniffiFfiConverterOptionalSequenceTypeSharedContact.read(buf),
         )
 
     @staticmethod
@@ -1783,6 +3107,8 @@ class _UniffiFfiConverterTypeCohortMember(_UniffiConverterRustBuffer):
         _UniffiFfiConverterTimestamp.check_lower(value.last_activity)
         _UniffiFfiConverterBoolean.check_lower(value.stalled)
         _UniffiFfiConverterOptionalTypeRecommendationCode.check_lower(value.top_recommendation)
+        _UniffiFfiConverterTimestamp.check_lower(value.joined_at)
+        _UniffiFfiConverterOptionalSequenceTypeSharedContact.check_lower(value.contacts)
 
     @staticmethod
     def write(value, buf):
@@ -1794,6 +3120,8 @@ class _UniffiFfiConverterTypeCohortMember(_UniffiConverterRustBuffer):
         _UniffiFfiConverterTimestamp.write(value.last_activity, buf)
         _UniffiFfiConverterBoolean.write(value.stalled, buf)
         _UniffiFfiConverterOptionalTypeRecommendationCode.write(value.top_recommendation, buf)
+        _UniffiFfiConverterTimestamp.write(value.joined_at, buf)
+        _UniffiFfiConverterOptionalSequenceTypeSharedContact.write(value.contacts, buf)
 
 class _UniffiFfiConverterSequenceTypeCohortMember(_UniffiConverterRustBuffer):
     @classmethod
@@ -1817,31 +3145,6 @@ class _UniffiFfiConverterSequenceTypeCohortMember(_UniffiConverterRustBuffer):
         return [
             _UniffiFfiConverterTypeCohortMember.read(buf) for i in range(count)
         ]
-
-class _UniffiFfiConverterOptionalString(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        if value is not None:
-            _UniffiFfiConverterString.check_lower(value)
-
-    @classmethod
-    def write(cls, value, buf):
-        if value is None:
-            buf.write_u8(0)
-            return
-
-        buf.write_u8(1)
-        _UniffiFfiConverterString.write(value, buf)
-
-    @classmethod
-    def read(cls, buf):
-        flag = buf.read_u8()
-        if flag == 0:
-            return None
-        elif flag == 1:
-            return _UniffiFfiConverterString.read(buf)
-        else:
-            raise InternalError("Unexpected flag byte for optional type")
 
 @dataclass
 class CohortDashboard:
@@ -1911,6 +3214,365 @@ class _UniffiFfiConverterTypeCohortDashboard(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.end_cursor, buf)
         _UniffiFfiConverterBoolean.write(value.has_next_page, buf)
         _UniffiFfiConverterTypeCohortAggregates.write(value.aggregates, buf)
+
+@dataclass
+class CohortInput:
+    """
+    A new cohort.
+"""
+    def __init__(self, *, name:str, description:typing.Optional[str] = None, starts_on:typing.Optional[str] = None, ends_on:typing.Optional[str] = None, stall_days:int = 14):
+        self.name = name
+        self.description = description
+        self.starts_on = starts_on
+        self.ends_on = ends_on
+        self.stall_days = stall_days
+        
+        
+
+    
+    def __str__(self):
+        return "CohortInput(name={}, description={}, starts_on={}, ends_on={}, stall_days={})".format(self.name, self.description, self.starts_on, self.ends_on, self.stall_days)
+    def __eq__(self, other):
+        if self.name != other.name:
+            return False
+        if self.description != other.description:
+            return False
+        if self.starts_on != other.starts_on:
+            return False
+        if self.ends_on != other.ends_on:
+            return False
+        if self.stall_days != other.stall_days:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCohortInput(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CohortInput(
+            name=_UniffiFfiConverterString.read(buf),
+            description=_UniffiFfiConverterOptionalString.read(buf),
+            starts_on=_UniffiFfiConverterOptionalString.read(buf),
+            ends_on=_UniffiFfiConverterOptionalString.read(buf),
+            stall_days=_UniffiFfiConverterInt32.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.name)
+        _UniffiFfiConverterOptionalString.check_lower(value.description)
+        _UniffiFfiConverterOptionalString.check_lower(value.starts_on)
+        _UniffiFfiConverterOptionalString.check_lower(value.ends_on)
+        _UniffiFfiConverterInt32.check_lower(value.stall_days)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.name, buf)
+        _UniffiFfiConverterOptionalString.write(value.description, buf)
+        _UniffiFfiConverterOptionalString.write(value.starts_on, buf)
+        _UniffiFfiConverterOptionalString.write(value.ends_on, buf)
+        _UniffiFfiConverterInt32.write(value.stall_days, buf)
+
+class _UniffiFfiConverterOptionalInt32(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterInt32.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterInt32.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterInt32.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
+
+
+
+class CohortField(enum.Enum):
+    """
+    The fields of a cohort that can be emptied.
+"""
+    
+    DESCRIPTION = 0
+    """
+    Its description.
+"""
+    
+    STARTS_ON = 1
+    """
+    Its first day.
+"""
+    
+    ENDS_ON = 2
+    """
+    Its last day.
+"""
+    
+
+
+class _UniffiFfiConverterTypeCohortField(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return CohortField.DESCRIPTION
+        if variant == 2:
+            return CohortField.STARTS_ON
+        if variant == 3:
+            return CohortField.ENDS_ON
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == CohortField.DESCRIPTION:
+            return
+        if value == CohortField.STARTS_ON:
+            return
+        if value == CohortField.ENDS_ON:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == CohortField.DESCRIPTION:
+            buf.write_i32(1)
+        if value == CohortField.STARTS_ON:
+            buf.write_i32(2)
+        if value == CohortField.ENDS_ON:
+            buf.write_i32(3)
+
+
+
+class _UniffiFfiConverterSequenceTypeCohortField(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeCohortField.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeCohortField.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeCohortField.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class CohortPatch:
+    """
+    Changes to a cohort: a field left `None` keeps its value; a field named in `clear` is
+    emptied.
+"""
+    def __init__(self, *, name:typing.Optional[str] = None, description:typing.Optional[str] = None, starts_on:typing.Optional[str] = None, ends_on:typing.Optional[str] = None, stall_days:typing.Optional[int] = None, clear:typing.List[CohortField] = _DEFAULT):
+        self.name = name
+        self.description = description
+        self.starts_on = starts_on
+        self.ends_on = ends_on
+        self.stall_days = stall_days
+        if clear is _DEFAULT:
+            self.clear = []
+        else:
+            self.clear = clear
+        
+        
+
+    
+    def __str__(self):
+        return "CohortPatch(name={}, description={}, starts_on={}, ends_on={}, stall_days={}, clear={})".format(self.name, self.description, self.starts_on, self.ends_on, self.stall_days, self.clear)
+    def __eq__(self, other):
+        if self.name != other.name:
+            return False
+        if self.description != other.description:
+            return False
+        if self.starts_on != other.starts_on:
+            return False
+        if self.ends_on != other.ends_on:
+            return False
+        if self.stall_days != other.stall_days:
+            return False
+        if self.clear != other.clear:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCohortPatch(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CohortPatch(
+            name=_UniffiFfiConverterOptionalString.read(buf),
+            description=_UniffiFfiConverterOptionalString.read(buf),
+            starts_on=_UniffiFfiConverterOptionalString.read(buf),
+            ends_on=_UniffiFfiConverterOptionalString.read(buf),
+            stall_days=_UniffiFfiConverterOptionalInt32.read(buf),
+            clear=_UniffiFfiConverterSequenceTypeCohortField.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalString.check_lower(value.name)
+        _UniffiFfiConverterOptionalString.check_lower(value.description)
+        _UniffiFfiConverterOptionalString.check_lower(value.starts_on)
+        _UniffiFfiConverterOptionalString.check_lower(value.ends_on)
+        _UniffiFfiConverterOptionalInt32.check_lower(value.stall_days)
+        _UniffiFfiConverterSequenceTypeCohortField.check_lower(value.clear)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalString.write(value.name, buf)
+        _UniffiFfiConverterOptionalString.write(value.description, buf)
+        _UniffiFfiConverterOptionalString.write(value.starts_on, buf)
+        _UniffiFfiConverterOptionalString.write(value.ends_on, buf)
+        _UniffiFfiConverterOptionalInt32.write(value.stall_days, buf)
+        _UniffiFfiConverterSequenceTypeCohortField.write(value.clear, buf)
+
+@dataclass
+class CohortTaskInput:
+    """
+    A task a coach adds for her cohort.
+"""
+    def __init__(self, *, title:str, step:herlead_core.PlaybookStep, guidance:typing.Optional[str] = None, due_on:typing.Optional[str] = None):
+        self.title = title
+        self.step = step
+        self.guidance = guidance
+        self.due_on = due_on
+        
+        
+
+    
+    def __str__(self):
+        return "CohortTaskInput(title={}, step={}, guidance={}, due_on={})".format(self.title, self.step, self.guidance, self.due_on)
+    def __eq__(self, other):
+        if self.title != other.title:
+            return False
+        if self.step != other.step:
+            return False
+        if self.guidance != other.guidance:
+            return False
+        if self.due_on != other.due_on:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCohortTaskInput(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CohortTaskInput(
+            title=_UniffiFfiConverterString.read(buf),
+            step=herlead_core._UniffiFfiConverterTypePlaybookStep.read(buf),
+            guidance=_UniffiFfiConverterOptionalString.read(buf),
+            due_on=_UniffiFfiConverterOptionalString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.title)
+        herlead_core._UniffiFfiConverterTypePlaybookStep.check_lower(value.step)
+        _UniffiFfiConverterOptionalString.check_lower(value.guidance)
+        _UniffiFfiConverterOptionalString.check_lower(value.due_on)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.title, buf)
+        herlead_core._UniffiFfiConverterTypePlaybookStep.write(value.step, buf)
+        _UniffiFfiConverterOptionalString.write(value.guidance, buf)
+        _UniffiFfiConverterOptionalString.write(value.due_on, buf)
+
+class _UniffiFfiConverterOptionalTimestamp(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTimestamp.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTimestamp.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTimestamp.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class CohortTaskProgress:
+    """
+    A cohort task with her status on it.
+"""
+    def __init__(self, *, task:CohortTask, status:herlead_core.TaskStatus, updated_at:typing.Optional[Timestamp], completed_at:typing.Optional[Timestamp]):
+        self.task = task
+        self.status = status
+        self.updated_at = updated_at
+        self.completed_at = completed_at
+        
+        
+
+    
+    def __str__(self):
+        return "CohortTaskProgress(task={}, status={}, updated_at={}, completed_at={})".format(self.task, self.status, self.updated_at, self.completed_at)
+    def __eq__(self, other):
+        if self.task != other.task:
+            return False
+        if self.status != other.status:
+            return False
+        if self.updated_at != other.updated_at:
+            return False
+        if self.completed_at != other.completed_at:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCohortTaskProgress(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CohortTaskProgress(
+            task=_UniffiFfiConverterTypeCohortTask.read(buf),
+            status=herlead_core._UniffiFfiConverterTypeTaskStatus.read(buf),
+            updated_at=_UniffiFfiConverterOptionalTimestamp.read(buf),
+            completed_at=_UniffiFfiConverterOptionalTimestamp.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterTypeCohortTask.check_lower(value.task)
+        herlead_core._UniffiFfiConverterTypeTaskStatus.check_lower(value.status)
+        _UniffiFfiConverterOptionalTimestamp.check_lower(value.updated_at)
+        _UniffiFfiConverterOptionalTimestamp.check_lower(value.completed_at)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterTypeCohortTask.write(value.task, buf)
+        herlead_core._UniffiFfiConverterTypeTaskStatus.write(value.status, buf)
+        _UniffiFfiConverterOptionalTimestamp.write(value.updated_at, buf)
+        _UniffiFfiConverterOptionalTimestamp.write(value.completed_at, buf)
 
 
 
@@ -2088,6 +3750,113 @@ class _UniffiFfiConverterTypeCommunity(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBoolean.write(value.real_world, buf)
         _UniffiFfiConverterSequenceTypeMeeting.write(value.meetings, buf)
 
+class _UniffiFfiConverterOptionalTypeCommunityKind(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            herlead_core._UniffiFfiConverterTypeCommunityKind.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        herlead_core._UniffiFfiConverterTypeCommunityKind.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return herlead_core._UniffiFfiConverterTypeCommunityKind.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+class _UniffiFfiConverterOptionalTypeCommunityRole(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            herlead_core._UniffiFfiConverterTypeCommunityRole.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        herlead_core._UniffiFfiConverterTypeCommunityRole.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return herlead_core._UniffiFfiConverterTypeCommunityRole.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class CommunityPatch:
+    """
+    Changes to one of her communities: `None` keeps a value; `clear_link` removes its link.
+"""
+    def __init__(self, *, name:typing.Optional[str] = None, kind:typing.Optional[herlead_core.CommunityKind] = None, role:typing.Optional[herlead_core.CommunityRole] = None, link:typing.Optional[str] = None, clear_link:bool = False):
+        self.name = name
+        self.kind = kind
+        self.role = role
+        self.link = link
+        self.clear_link = clear_link
+        
+        
+
+    
+    def __str__(self):
+        return "CommunityPatch(name={}, kind={}, role={}, link={}, clear_link={})".format(self.name, self.kind, self.role, self.link, self.clear_link)
+    def __eq__(self, other):
+        if self.name != other.name:
+            return False
+        if self.kind != other.kind:
+            return False
+        if self.role != other.role:
+            return False
+        if self.link != other.link:
+            return False
+        if self.clear_link != other.clear_link:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCommunityPatch(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CommunityPatch(
+            name=_UniffiFfiConverterOptionalString.read(buf),
+            kind=_UniffiFfiConverterOptionalTypeCommunityKind.read(buf),
+            role=_UniffiFfiConverterOptionalTypeCommunityRole.read(buf),
+            link=_UniffiFfiConverterOptionalString.read(buf),
+            clear_link=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalString.check_lower(value.name)
+        _UniffiFfiConverterOptionalTypeCommunityKind.check_lower(value.kind)
+        _UniffiFfiConverterOptionalTypeCommunityRole.check_lower(value.role)
+        _UniffiFfiConverterOptionalString.check_lower(value.link)
+        _UniffiFfiConverterBoolean.check_lower(value.clear_link)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalString.write(value.name, buf)
+        _UniffiFfiConverterOptionalTypeCommunityKind.write(value.kind, buf)
+        _UniffiFfiConverterOptionalTypeCommunityRole.write(value.role, buf)
+        _UniffiFfiConverterOptionalString.write(value.link, buf)
+        _UniffiFfiConverterBoolean.write(value.clear_link, buf)
+
 
 
 @dataclass
@@ -2137,33 +3906,6 @@ class _UniffiFfiConverterTypeConsistencyFinding(_UniffiConverterRustBuffer):
 
 
 
-class _UniffiFfiConverterOptionalTypeSector(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        if value is not None:
-            herlead_core._UniffiFfiConverterTypeSector.check_lower(value)
-
-    @classmethod
-    def write(cls, value, buf):
-        if value is None:
-            buf.write_u8(0)
-            return
-
-        buf.write_u8(1)
-        herlead_core._UniffiFfiConverterTypeSector.write(value, buf)
-
-    @classmethod
-    def read(cls, buf):
-        flag = buf.read_u8()
-        if flag == 0:
-            return None
-        elif flag == 1:
-            return herlead_core._UniffiFfiConverterTypeSector.read(buf)
-        else:
-            raise InternalError("Unexpected flag byte for optional type")
-
-
-
 class _UniffiFfiConverterOptionalTypeScope(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -2188,8 +3930,6 @@ class _UniffiFfiConverterOptionalTypeScope(_UniffiConverterRustBuffer):
             return herlead_core._UniffiFfiConverterTypeScope.read(buf)
         else:
             raise InternalError("Unexpected flag byte for optional type")
-
-
 
 
 
@@ -2269,12 +4009,37 @@ class _UniffiFfiConverterOptionalTypeSectorSuggestion(_UniffiConverterRustBuffer
         else:
             raise InternalError("Unexpected flag byte for optional type")
 
+class _UniffiFfiConverterOptionalTypeStage(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            herlead_core._UniffiFfiConverterTypeStage.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        herlead_core._UniffiFfiConverterTypeStage.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return herlead_core._UniffiFfiConverterTypeStage.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
 @dataclass
 class Contact:
     """
     A person in her network.
 """
-    def __init__(self, *, id:str, name:str, sector:typing.Optional[herlead_core.Sector], scope:typing.Optional[herlead_core.Scope], industry:typing.Optional[str], in_her_industry:bool, on_meet_list:bool, competitor:bool, values:herlead_core.ValuesAlignment, tags:typing.List[str], stage:herlead_core.Stage, emails:typing.List[str], company:typing.Optional[str], job_title:typing.Optional[str], links:typing.List[str], suggested_sector:typing.Optional[SectorSuggestion]):
+    def __init__(self, *, id:str, name:str, sector:typing.Optional[herlead_core.Sector], scope:typing.Optional[herlead_core.Scope], industry:typing.Optional[str], in_her_industry:bool, on_meet_list:bool, competitor:bool, values:herlead_core.ValuesAlignment, tags:typing.List[str], stage:herlead_core.Stage, emails:typing.List[str], company:typing.Optional[str], job_title:typing.Optional[str], links:typing.List[str], suggested_sector:typing.Optional[SectorSuggestion], stage_override:typing.Optional[herlead_core.Stage], cadence_days:typing.Optional[int], connected_on:typing.Optional[str], created_at:Timestamp):
         self.id = id
         self.name = name
         self.sector = sector
@@ -2291,12 +4056,16 @@ class Contact:
         self.job_title = job_title
         self.links = links
         self.suggested_sector = suggested_sector
+        self.stage_override = stage_override
+        self.cadence_days = cadence_days
+        self.connected_on = connected_on
+        self.created_at = created_at
         
         
 
     
     def __str__(self):
-        return "Contact(id={}, name={}, sector={}, scope={}, industry={}, in_her_industry={}, on_meet_list={}, competitor={}, values={}, tags={}, stage={}, emails={}, company={}, job_title={}, links={}, suggested_sector={})".format(self.id, self.name, self.sector, self.scope, self.industry, self.in_her_industry, self.on_meet_list, self.competitor, self.values, self.tags, self.stage, self.emails, self.company, self.job_title, self.links, self.suggested_sector)
+        return "Contact(id={}, name={}, sector={}, scope={}, industry={}, in_her_industry={}, on_meet_list={}, competitor={}, values={}, tags={}, stage={}, emails={}, company={}, job_title={}, links={}, suggested_sector={}, stage_override={}, cadence_days={}, connected_on={}, created_at={})".format(self.id, self.name, self.sector, self.scope, self.industry, self.in_her_industry, self.on_meet_list, self.competitor, self.values, self.tags, self.stage, self.emails, self.company, self.job_title, self.links, self.suggested_sector, self.stage_override, self.cadence_days, self.connected_on, self.created_at)
     def __eq__(self, other):
         if self.id != other.id:
             return False
@@ -2330,6 +4099,14 @@ class Contact:
             return False
         if self.suggested_sector != other.suggested_sector:
             return False
+        if self.stage_override != other.stage_override:
+            return False
+        if self.cadence_days != other.cadence_days:
+            return False
+        if self.connected_on != other.connected_on:
+            return False
+        if self.created_at != other.created_at:
+            return False
         return True
 
 class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
@@ -2352,6 +4129,10 @@ class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
             job_title=_UniffiFfiConverterOptionalString.read(buf),
             links=_UniffiFfiConverterSequenceString.read(buf),
             suggested_sector=_UniffiFfiConverterOptionalTypeSectorSuggestion.read(buf),
+            stage_override=_UniffiFfiConverterOptionalTypeStage.read(buf),
+            cadence_days=_UniffiFfiConverterOptionalInt32.read(buf),
+            connected_on=_UniffiFfiConverterOptionalString.read(buf),
+            created_at=_UniffiFfiConverterTimestamp.read(buf),
         )
 
     @staticmethod
@@ -2372,6 +4153,10 @@ class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.check_lower(value.job_title)
         _UniffiFfiConverterSequenceString.check_lower(value.links)
         _UniffiFfiConverterOptionalTypeSectorSuggestion.check_lower(value.suggested_sector)
+        _UniffiFfiConverterOptionalTypeStage.check_lower(value.stage_override)
+        _UniffiFfiConverterOptionalInt32.check_lower(value.cadence_days)
+        _UniffiFfiConverterOptionalString.check_lower(value.connected_on)
+        _UniffiFfiConverterTimestamp.check_lower(value.created_at)
 
     @staticmethod
     def write(value, buf):
@@ -2391,6 +4176,10 @@ class _UniffiFfiConverterTypeContact(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.job_title, buf)
         _UniffiFfiConverterSequenceString.write(value.links, buf)
         _UniffiFfiConverterOptionalTypeSectorSuggestion.write(value.suggested_sector, buf)
+        _UniffiFfiConverterOptionalTypeStage.write(value.stage_override, buf)
+        _UniffiFfiConverterOptionalInt32.write(value.cadence_days, buf)
+        _UniffiFfiConverterOptionalString.write(value.connected_on, buf)
+        _UniffiFfiConverterTimestamp.write(value.created_at, buf)
 
 @dataclass
 class ContactClassification:
@@ -2437,12 +4226,126 @@ class _UniffiFfiConverterTypeContactClassification(_UniffiConverterRustBuffer):
         herlead_core._UniffiFfiConverterTypeSector.write(value.sector, buf)
         herlead_core._UniffiFfiConverterTypeScope.write(value.scope, buf)
 
+class _UniffiFfiConverterOptionalBoolean(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterBoolean.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterBoolean.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterBoolean.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class ContactFilter:
+    """
+    Which of her contacts to list; every condition given must hold.
+"""
+    def __init__(self, *, sector:typing.Optional[herlead_core.Sector] = None, scope:typing.Optional[herlead_core.Scope] = None, stage:typing.Optional[herlead_core.Stage] = None, on_meet_list:typing.Optional[bool] = None, search:typing.Optional[str] = None, classified:typing.Optional[bool] = None):
+        self.sector = sector
+        self.scope = scope
+        self.stage = stage
+        self.on_meet_list = on_meet_list
+        self.search = search
+        self.classified = classified
+        
+        
+
+    
+    def __str__(self):
+        return "ContactFilter(sector={}, scope={}, stage={}, on_meet_list={}, search={}, classified={})".format(self.sector, self.scope, self.stage, self.on_meet_list, self.search, self.classified)
+    def __eq__(self, other):
+        if self.sector != other.sector:
+            return False
+        if self.scope != other.scope:
+            return False
+        if self.stage != other.stage:
+            return False
+        if self.on_meet_list != other.on_meet_list:
+            return False
+        if self.search != other.search:
+            return False
+        if self.classified != other.classified:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeContactFilter(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ContactFilter(
+            sector=_UniffiFfiConverterOptionalTypeSector.read(buf),
+            scope=_UniffiFfiConverterOptionalTypeScope.read(buf),
+            stage=_UniffiFfiConverterOptionalTypeStage.read(buf),
+            on_meet_list=_UniffiFfiConverterOptionalBoolean.read(buf),
+            search=_UniffiFfiConverterOptionalString.read(buf),
+            classified=_UniffiFfiConverterOptionalBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalTypeSector.check_lower(value.sector)
+        _UniffiFfiConverterOptionalTypeScope.check_lower(value.scope)
+        _UniffiFfiConverterOptionalTypeStage.check_lower(value.stage)
+        _UniffiFfiConverterOptionalBoolean.check_lower(value.on_meet_list)
+        _UniffiFfiConverterOptionalString.check_lower(value.search)
+        _UniffiFfiConverterOptionalBoolean.check_lower(value.classified)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalTypeSector.write(value.sector, buf)
+        _UniffiFfiConverterOptionalTypeScope.write(value.scope, buf)
+        _UniffiFfiConverterOptionalTypeStage.write(value.stage, buf)
+        _UniffiFfiConverterOptionalBoolean.write(value.on_meet_list, buf)
+        _UniffiFfiConverterOptionalString.write(value.search, buf)
+        _UniffiFfiConverterOptionalBoolean.write(value.classified, buf)
+
+class _UniffiFfiConverterOptionalTypeValuesAlignment(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            herlead_core._UniffiFfiConverterTypeValuesAlignment.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        herlead_core._UniffiFfiConverterTypeValuesAlignment.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return herlead_core._UniffiFfiConverterTypeValuesAlignment.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
 @dataclass
 class ContactInput:
     """
-    A new contact.
+    A new contact. Only `name`, `sector` and `scope` are required; the rest default as the
+    schema does.
 """
-    def __init__(self, *, name:str, sector:herlead_core.Sector, scope:herlead_core.Scope, industry:typing.Optional[str], in_her_industry:bool, on_meet_list:bool, competitor:bool, values:herlead_core.ValuesAlignment, tags:typing.List[str]):
+    def __init__(self, *, name:str, sector:herlead_core.Sector, scope:herlead_core.Scope, industry:typing.Optional[str] = None, in_her_industry:bool = False, on_meet_list:bool = False, competitor:bool = False, values:typing.Optional[herlead_core.ValuesAlignment] = None, tags:typing.List[str] = _DEFAULT, links:typing.List[str] = _DEFAULT, stage:typing.Optional[herlead_core.Stage] = None, cadence_days:typing.Optional[int] = None, emails:typing.List[str] = _DEFAULT, company:typing.Optional[str] = None, job_title:typing.Optional[str] = None, connected_on:typing.Optional[str] = None):
         self.name = name
         self.sector = sector
         self.scope = scope
@@ -2451,13 +4354,29 @@ class ContactInput:
         self.on_meet_list = on_meet_list
         self.competitor = competitor
         self.values = values
-        self.tags = tags
+        if tags is _DEFAULT:
+            self.tags = []
+        else:
+            self.tags = tags
+        if links is _DEFAULT:
+            self.links = []
+        else:
+            self.links = links
+        self.stage = stage
+        self.cadence_days = cadence_days
+        if emails is _DEFAULT:
+            self.emails = []
+        else:
+            self.emails = emails
+        self.company = company
+        self.job_title = job_title
+        self.connected_on = connected_on
         
         
 
     
     def __str__(self):
-        return "ContactInput(name={}, sector={}, scope={}, industry={}, in_her_industry={}, on_meet_list={}, competitor={}, values={}, tags={})".format(self.name, self.sector, self.scope, self.industry, self.in_her_industry, self.on_meet_list, self.competitor, self.values, self.tags)
+        return "ContactInput(name={}, sector={}, scope={}, industry={}, in_her_industry={}, on_meet_list={}, competitor={}, values={}, tags={}, links={}, stage={}, cadence_days={}, emails={}, company={}, job_title={}, connected_on={})".format(self.name, self.sector, self.scope, self.industry, self.in_her_industry, self.on_meet_list, self.competitor, self.values, self.tags, self.links, self.stage, self.cadence_days, self.emails, self.company, self.job_title, self.connected_on)
     def __eq__(self, other):
         if self.name != other.name:
             return False
@@ -2477,6 +4396,20 @@ class ContactInput:
             return False
         if self.tags != other.tags:
             return False
+        if self.links != other.links:
+            return False
+        if self.stage != other.stage:
+            return False
+        if self.cadence_days != other.cadence_days:
+            return False
+        if self.emails != other.emails:
+            return False
+        if self.company != other.company:
+            return False
+        if self.job_title != other.job_title:
+            return False
+        if self.connected_on != other.connected_on:
+            return False
         return True
 
 class _UniffiFfiConverterTypeContactInput(_UniffiConverterRustBuffer):
@@ -2490,8 +4423,15 @@ class _UniffiFfiConverterTypeContactInput(_UniffiConverterRustBuffer):
             in_her_industry=_UniffiFfiConverterBoolean.read(buf),
             on_meet_list=_UniffiFfiConverterBoolean.read(buf),
             competitor=_UniffiFfiConverterBoolean.read(buf),
-            values=herlead_core._UniffiFfiConverterTypeValuesAlignment.read(buf),
+            values=_UniffiFfiConverterOptionalTypeValuesAlignment.read(buf),
             tags=_UniffiFfiConverterSequenceString.read(buf),
+            links=_UniffiFfiConverterSequenceString.read(buf),
+            stage=_UniffiFfiConverterOptionalTypeStage.read(buf),
+            cadence_days=_UniffiFfiConverterOptionalInt32.read(buf),
+            emails=_UniffiFfiConverterSequenceString.read(buf),
+            company=_UniffiFfiConverterOptionalString.read(buf),
+            job_title=_UniffiFfiConverterOptionalString.read(buf),
+            connected_on=_UniffiFfiConverterOptionalString.read(buf),
         )
 
     @staticmethod
@@ -2503,8 +4443,15 @@ class _UniffiFfiConverterTypeContactInput(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBoolean.check_lower(value.in_her_industry)
         _UniffiFfiConverterBoolean.check_lower(value.on_meet_list)
         _UniffiFfiConverterBoolean.check_lower(value.competitor)
-        herlead_core._UniffiFfiConverterTypeValuesAlignment.check_lower(value.values)
+        _UniffiFfiConverterOptionalTypeValuesAlignment.check_lower(value.values)
         _UniffiFfiConverterSequenceString.check_lower(value.tags)
+        _UniffiFfiConverterSequenceString.check_lower(value.links)
+        _UniffiFfiConverterOptionalTypeStage.check_lower(value.stage)
+        _UniffiFfiConverterOptionalInt32.check_lower(value.cadence_days)
+        _UniffiFfiConverterSequenceString.check_lower(value.emails)
+        _UniffiFfiConverterOptionalString.check_lower(value.company)
+        _UniffiFfiConverterOptionalString.check_lower(value.job_title)
+        _UniffiFfiConverterOptionalString.check_lower(value.connected_on)
 
     @staticmethod
     def write(value, buf):
@@ -2515,8 +4462,15 @@ class _UniffiFfiConverterTypeContactInput(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBoolean.write(value.in_her_industry, buf)
         _UniffiFfiConverterBoolean.write(value.on_meet_list, buf)
         _UniffiFfiConverterBoolean.write(value.competitor, buf)
-        herlead_core._UniffiFfiConverterTypeValuesAlignment.write(value.values, buf)
+        _UniffiFfiConverterOptionalTypeValuesAlignment.write(value.values, buf)
         _UniffiFfiConverterSequenceString.write(value.tags, buf)
+        _UniffiFfiConverterSequenceString.write(value.links, buf)
+        _UniffiFfiConverterOptionalTypeStage.write(value.stage, buf)
+        _UniffiFfiConverterOptionalInt32.write(value.cadence_days, buf)
+        _UniffiFfiConverterSequenceString.write(value.emails, buf)
+        _UniffiFfiConverterOptionalString.write(value.company, buf)
+        _UniffiFfiConverterOptionalString.write(value.job_title, buf)
+        _UniffiFfiConverterOptionalString.write(value.connected_on, buf)
 
 @dataclass
 class ContactName:
@@ -2643,6 +4597,280 @@ class _UniffiFfiConverterTypeContactPage(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.end_cursor, buf)
         _UniffiFfiConverterBoolean.write(value.has_next_page, buf)
         _UniffiFfiConverterInt64.write(value.total_count, buf)
+
+class _UniffiFfiConverterOptionalSequenceString(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterSequenceString.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterSequenceString.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterSequenceString.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
+
+
+
+class ContactField(enum.Enum):
+    """
+    The fields of a contact that can be emptied.
+"""
+    
+    INDUSTRY = 0
+    """
+    The industry.
+"""
+    
+    STAGE = 1
+    """
+    The stage she set: the rules derive it again.
+"""
+    
+    CADENCE_DAYS = 2
+    """
+    Her cadence: the playbook's default applies again.
+"""
+    
+    COMPANY = 3
+    """
+    The company.
+"""
+    
+    JOB_TITLE = 4
+    """
+    The job title.
+"""
+    
+    CONNECTED_ON = 5
+    """
+    The day they connected.
+"""
+    
+
+
+class _UniffiFfiConverterTypeContactField(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ContactField.INDUSTRY
+        if variant == 2:
+            return ContactField.STAGE
+        if variant == 3:
+            return ContactField.CADENCE_DAYS
+        if variant == 4:
+            return ContactField.COMPANY
+        if variant == 5:
+            return ContactField.JOB_TITLE
+        if variant == 6:
+            return ContactField.CONNECTED_ON
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == ContactField.INDUSTRY:
+            return
+        if value == ContactField.STAGE:
+            return
+        if value == ContactField.CADENCE_DAYS:
+            return
+        if value == ContactField.COMPANY:
+            return
+        if value == ContactField.JOB_TITLE:
+            return
+        if value == ContactField.CONNECTED_ON:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == ContactField.INDUSTRY:
+            buf.write_i32(1)
+        if value == ContactField.STAGE:
+            buf.write_i32(2)
+        if value == ContactField.CADENCE_DAYS:
+            buf.write_i32(3)
+        if value == ContactField.COMPANY:
+            buf.write_i32(4)
+        if value == ContactField.JOB_TITLE:
+            buf.write_i32(5)
+        if value == ContactField.CONNECTED_ON:
+            buf.write_i32(6)
+
+
+
+class _UniffiFfiConverterSequenceTypeContactField(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeContactField.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeContactField.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeContactField.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class ContactPatch:
+    """
+    Changes to one of her contacts: a field left `None` keeps its value; a field named in
+    `clear` is emptied (a stage she set goes back to the one the rules derive).
+"""
+    def __init__(self, *, name:typing.Optional[str] = None, sector:typing.Optional[herlead_core.Sector] = None, scope:typing.Optional[herlead_core.Scope] = None, industry:typing.Optional[str] = None, in_her_industry:typing.Optional[bool] = None, on_meet_list:typing.Optional[bool] = None, competitor:typing.Optional[bool] = None, values:typing.Optional[herlead_core.ValuesAlignment] = None, tags:typing.Optional[typing.List[str]] = None, links:typing.Optional[typing.List[str]] = None, stage:typing.Optional[herlead_core.Stage] = None, cadence_days:typing.Optional[int] = None, emails:typing.Optional[typing.List[str]] = None, company:typing.Optional[str] = None, job_title:typing.Optional[str] = None, connected_on:typing.Optional[str] = None, clear:typing.List[ContactField] = _DEFAULT):
+        self.name = name
+        self.sector = sector
+        self.scope = scope
+        self.industry = industry
+        self.in_her_industry = in_her_industry
+        self.on_meet_list = on_meet_list
+        self.competitor = competitor
+        self.values = values
+        self.tags = tags
+        self.links = links
+        self.stage = stage
+        self.cadence_days = cadence_days
+        self.emails = emails
+        self.company = company
+        self.job_title = job_title
+        self.connected_on = connected_on
+        if clear is _DEFAULT:
+            self.clear = []
+        else:
+            self.clear = clear
+        
+        
+
+    
+    def __str__(self):
+        return "ContactPatch(name={}, sector={}, scope={}, industry={}, in_her_industry={}, on_meet_list={}, competitor={}, values={}, tags={}, links={}, stage={}, cadence_days={}, emails={}, company={}, job_title={}, connected_on={}, clear={})".format(self.name, self.sector, self.scope, self.industry, self.in_her_industry, self.on_meet_list, self.competitor, self.values, self.tags, self.links, self.stage, self.cadence_days, self.emails, self.company, self.job_title, self.connected_on, self.clear)
+    def __eq__(self, other):
+        if self.name != other.name:
+            return False
+        if self.sector != other.sector:
+            return False
+        if self.scope != other.scope:
+            return False
+        if self.industry != other.industry:
+            return False
+        if self.in_her_industry != other.in_her_industry:
+            return False
+        if self.on_meet_list != other.on_meet_list:
+            return False
+        if self.competitor != other.competitor:
+            return False
+        if self.values != other.values:
+            return False
+        if self.tags != other.tags:
+            return False
+        if self.links != other.links:
+            return False
+        if self.stage != other.stage:
+            return False
+        if self.cadence_days != other.cadence_days:
+            return False
+        if self.emails != other.emails:
+            return False
+        if self.company != other.company:
+            return False
+        if self.job_title != other.job_title:
+            return False
+        if self.connected_on != other.connected_on:
+            return False
+        if self.clear != other.clear:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeContactPatch(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ContactPatch(
+            name=_UniffiFfiConverterOptionalString.read(buf),
+            sector=_UniffiFfiConverterOptionalTypeSector.read(buf),
+            scope=_UniffiFfiConverterOptionalTypeScope.read(buf),
+            industry=_UniffiFfiConverterOptionalString.read(buf),
+            in_her_industry=_UniffiFfiConverterOptionalBoolean.read(buf),
+            on_meet_list=_UniffiFfiConverterOptionalBoolean.read(buf),
+            competitor=_UniffiFfiConverterOptionalBoolean.read(buf),
+            values=_UniffiFfiConverterOptionalTypeValuesAlignment.read(buf),
+            tags=_UniffiFfiConverterOptionalSequenceString.read(buf),
+            links=_UniffiFfiConverterOptionalSequenceString.read(buf),
+            stage=_UniffiFfiConverterOptionalTypeStage.read(buf),
+            cadence_days=_UniffiFfiConverterOptionalInt32.read(buf),
+            emails=_UniffiFfiConverterOptionalSequenceString.read(buf),
+            company=_UniffiFfiConverterOptionalString.read(buf),
+            job_title=_UniffiFfiConverterOptionalString.read(buf),
+            connected_on=_UniffiFfiConverterOptionalString.read(buf),
+            clear=_UniffiFfiConverterSequenceTypeContactField.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalString.check_lower(value.name)
+        _UniffiFfiConverterOptionalTypeSector.check_lower(value.sector)
+        _UniffiFfiConverterOptionalTypeScope.check_lower(value.scope)
+        _UniffiFfiConverterOptionalString.check_lower(value.industry)
+        _UniffiFfiConverterOptionalBoolean.check_lower(value.in_her_industry)
+        _UniffiFfiConverterOptionalBoolean.check_lower(value.on_meet_list)
+        _UniffiFfiConverterOptionalBoolean.check_lower(value.competitor)
+        _UniffiFfiConverterOptionalTypeValuesAlignment.check_lower(value.values)
+        _UniffiFfiConverterOptionalSequenceString.check_lower(value.tags)
+        _UniffiFfiConverterOptionalSequenceString.check_lower(value.links)
+        _UniffiFfiConverterOptionalTypeStage.check_lower(value.stage)
+        _UniffiFfiConverterOptionalInt32.check_lower(value.cadence_days)
+        _UniffiFfiConverterOptionalSequenceString.check_lower(value.emails)
+        _UniffiFfiConverterOptionalString.check_lower(value.company)
+        _UniffiFfiConverterOptionalString.check_lower(value.job_title)
+        _UniffiFfiConverterOptionalString.check_lower(value.connected_on)
+        _UniffiFfiConverterSequenceTypeContactField.check_lower(value.clear)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalString.write(value.name, buf)
+        _UniffiFfiConverterOptionalTypeSector.write(value.sector, buf)
+        _UniffiFfiConverterOptionalTypeScope.write(value.scope, buf)
+        _UniffiFfiConverterOptionalString.write(value.industry, buf)
+        _UniffiFfiConverterOptionalBoolean.write(value.in_her_industry, buf)
+        _UniffiFfiConverterOptionalBoolean.write(value.on_meet_list, buf)
+        _UniffiFfiConverterOptionalBoolean.write(value.competitor, buf)
+        _UniffiFfiConverterOptionalTypeValuesAlignment.write(value.values, buf)
+        _UniffiFfiConverterOptionalSequenceString.write(value.tags, buf)
+        _UniffiFfiConverterOptionalSequenceString.write(value.links, buf)
+        _UniffiFfiConverterOptionalTypeStage.write(value.stage, buf)
+        _UniffiFfiConverterOptionalInt32.write(value.cadence_days, buf)
+        _UniffiFfiConverterOptionalSequenceString.write(value.emails, buf)
+        _UniffiFfiConverterOptionalString.write(value.company, buf)
+        _UniffiFfiConverterOptionalString.write(value.job_title, buf)
+        _UniffiFfiConverterOptionalString.write(value.connected_on, buf)
+        _UniffiFfiConverterSequenceTypeContactField.write(value.clear, buf)
 
 
 
@@ -2804,31 +5032,6 @@ class _UniffiFfiConverterTypeImportState(_UniffiConverterRustBuffer):
             buf.write_i32(3)
 
 
-
-class _UniffiFfiConverterOptionalTimestamp(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        if value is not None:
-            _UniffiFfiConverterTimestamp.check_lower(value)
-
-    @classmethod
-    def write(cls, value, buf):
-        if value is None:
-            buf.write_u8(0)
-            return
-
-        buf.write_u8(1)
-        _UniffiFfiConverterTimestamp.write(value, buf)
-
-    @classmethod
-    def read(cls, buf):
-        flag = buf.read_u8()
-        if flag == 0:
-            return None
-        elif flag == 1:
-            return _UniffiFfiConverterTimestamp.read(buf)
-        else:
-            raise InternalError("Unexpected flag byte for optional type")
 
 @dataclass
 class ImportBatch:
@@ -3715,31 +5918,6 @@ class _UniffiFfiConverterTypeNudge(_UniffiConverterRustBuffer):
 
 
 
-class _UniffiFfiConverterOptionalInt32(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        if value is not None:
-            _UniffiFfiConverterInt32.check_lower(value)
-
-    @classmethod
-    def write(cls, value, buf):
-        if value is None:
-            buf.write_u8(0)
-            return
-
-        buf.write_u8(1)
-        _UniffiFfiConverterInt32.write(value, buf)
-
-    @classmethod
-    def read(cls, buf):
-        flag = buf.read_u8()
-        if flag == 0:
-            return None
-        elif flag == 1:
-            return _UniffiFfiConverterInt32.read(buf)
-        else:
-            raise InternalError("Unexpected flag byte for optional type")
-
 @dataclass
 class Task:
     """
@@ -3951,8 +6129,6 @@ class _UniffiFfiConverterTypePlaybook(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.version, buf)
         _UniffiFfiConverterSequenceTypeStep.write(value.steps, buf)
 
-
-
 class _UniffiFfiConverterSequenceTypeAudience(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -4161,7 +6337,7 @@ class ProfileInput:
     """
     A new profile.
 """
-    def __init__(self, *, platform:herlead_core.Platform, handle:str, url:str, display_name:typing.Optional[str], tagline:typing.Optional[str], picture_url:typing.Optional[str], website_link:typing.Optional[str]):
+    def __init__(self, *, platform:herlead_core.Platform, handle:str, url:str, display_name:typing.Optional[str] = None, tagline:typing.Optional[str] = None, picture_url:typing.Optional[str] = None, website_link:typing.Optional[str] = None):
         self.platform = platform
         self.handle = handle
         self.url = url
@@ -4225,6 +6401,203 @@ class _UniffiFfiConverterTypeProfileInput(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.picture_url, buf)
         _UniffiFfiConverterOptionalString.write(value.website_link, buf)
 
+class _UniffiFfiConverterOptionalTypePlatform(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            herlead_core._UniffiFfiConverterTypePlatform.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        herlead_core._UniffiFfiConverterTypePlatform.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return herlead_core._UniffiFfiConverterTypePlatform.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+
+
+
+
+class ProfileField(enum.Enum):
+    """
+    The fields of a profile that can be emptied.
+"""
+    
+    DISPLAY_NAME = 0
+    """
+    The name shown.
+"""
+    
+    TAGLINE = 1
+    """
+    The tagline.
+"""
+    
+    PICTURE_URL = 2
+    """
+    The picture.
+"""
+    
+    WEBSITE_LINK = 3
+    """
+    The website link.
+"""
+    
+
+
+class _UniffiFfiConverterTypeProfileField(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ProfileField.DISPLAY_NAME
+        if variant == 2:
+            return ProfileField.TAGLINE
+        if variant == 3:
+            return ProfileField.PICTURE_URL
+        if variant == 4:
+            return ProfileField.WEBSITE_LINK
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == ProfileField.DISPLAY_NAME:
+            return
+        if value == ProfileField.TAGLINE:
+            return
+        if value == ProfileField.PICTURE_URL:
+            return
+        if value == ProfileField.WEBSITE_LINK:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == ProfileField.DISPLAY_NAME:
+            buf.write_i32(1)
+        if value == ProfileField.TAGLINE:
+            buf.write_i32(2)
+        if value == ProfileField.PICTURE_URL:
+            buf.write_i32(3)
+        if value == ProfileField.WEBSITE_LINK:
+            buf.write_i32(4)
+
+
+
+class _UniffiFfiConverterSequenceTypeProfileField(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeProfileField.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeProfileField.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeProfileField.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class ProfilePatch:
+    """
+    Changes to one of her profiles: `None` keeps a value; a field in `clear` is emptied.
+"""
+    def __init__(self, *, platform:typing.Optional[herlead_core.Platform] = None, handle:typing.Optional[str] = None, url:typing.Optional[str] = None, display_name:typing.Optional[str] = None, tagline:typing.Optional[str] = None, picture_url:typing.Optional[str] = None, website_link:typing.Optional[str] = None, clear:typing.List[ProfileField] = _DEFAULT):
+        self.platform = platform
+        self.handle = handle
+        self.url = url
+        self.display_name = display_name
+        self.tagline = tagline
+        self.picture_url = picture_url
+        self.website_link = website_link
+        if clear is _DEFAULT:
+            self.clear = []
+        else:
+            self.clear = clear
+        
+        
+
+    
+    def __str__(self):
+        return "ProfilePatch(platform={}, handle={}, url={}, display_name={}, tagline={}, picture_url={}, website_link={}, clear={})".format(self.platform, self.handle, self.url, self.display_name, self.tagline, self.picture_url, self.website_link, self.clear)
+    def __eq__(self, other):
+        if self.platform != other.platform:
+            return False
+        if self.handle != other.handle:
+            return False
+        if self.url != other.url:
+            return False
+        if self.display_name != other.display_name:
+            return False
+        if self.tagline != other.tagline:
+            return False
+        if self.picture_url != other.picture_url:
+            return False
+        if self.website_link != other.website_link:
+            return False
+        if self.clear != other.clear:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeProfilePatch(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ProfilePatch(
+            platform=_UniffiFfiConverterOptionalTypePlatform.read(buf),
+            handle=_UniffiFfiConverterOptionalString.read(buf),
+            url=_UniffiFfiConverterOptionalString.read(buf),
+            display_name=_UniffiFfiConverterOptionalString.read(buf),
+            tagline=_UniffiFfiConverterOptionalString.read(buf),
+            picture_url=_UniffiFfiConverterOptionalString.read(buf),
+            website_link=_UniffiFfiConverterOptionalString.read(buf),
+            clear=_UniffiFfiConverterSequenceTypeProfileField.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalTypePlatform.check_lower(value.platform)
+        _UniffiFfiConverterOptionalString.check_lower(value.handle)
+        _UniffiFfiConverterOptionalString.check_lower(value.url)
+        _UniffiFfiConverterOptionalString.check_lower(value.display_name)
+        _UniffiFfiConverterOptionalString.check_lower(value.tagline)
+        _UniffiFfiConverterOptionalString.check_lower(value.picture_url)
+        _UniffiFfiConverterOptionalString.check_lower(value.website_link)
+        _UniffiFfiConverterSequenceTypeProfileField.check_lower(value.clear)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalTypePlatform.write(value.platform, buf)
+        _UniffiFfiConverterOptionalString.write(value.handle, buf)
+        _UniffiFfiConverterOptionalString.write(value.url, buf)
+        _UniffiFfiConverterOptionalString.write(value.display_name, buf)
+        _UniffiFfiConverterOptionalString.write(value.tagline, buf)
+        _UniffiFfiConverterOptionalString.write(value.picture_url, buf)
+        _UniffiFfiConverterOptionalString.write(value.website_link, buf)
+        _UniffiFfiConverterSequenceTypeProfileField.write(value.clear, buf)
+
 @dataclass
 class TaskRef:
     """
@@ -4257,8 +6630,6 @@ class _UniffiFfiConverterTypeTaskRef(_UniffiConverterRustBuffer):
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterString.write(value.key, buf)
-
-
 
 @dataclass
 class TaskProgress:
@@ -4464,6 +6835,192 @@ class _UniffiFfiConverterTypeProgress(_UniffiConverterRustBuffer):
         _UniffiFfiConverterInt32.write(value.percent, buf)
         _UniffiFfiConverterOptionalTypePlaybookStep.write(value.current_step, buf)
         _UniffiFfiConverterSequenceTypeStepProgress.write(value.steps, buf)
+
+
+
+
+
+
+class ChangeSource(enum.Enum):
+    """
+    Who changed a task's status.
+"""
+    
+    MEMBER = 0
+    """
+    She did, with `set_task_status`.
+"""
+    
+    RULE = 1
+    """
+    A rule did, from what she recorded.
+"""
+    
+
+
+class _UniffiFfiConverterTypeChangeSource(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ChangeSource.MEMBER
+        if variant == 2:
+            return ChangeSource.RULE
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == ChangeSource.MEMBER:
+            return
+        if value == ChangeSource.RULE:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == ChangeSource.MEMBER:
+            buf.write_i32(1)
+        if value == ChangeSource.RULE:
+            buf.write_i32(2)
+
+
+
+@dataclass
+class ProgressEvent:
+    """
+    One change of one of her tasks' status.
+"""
+    def __init__(self, *, task_key:str, _from:herlead_core.TaskStatus, to:herlead_core.TaskStatus, note:typing.Optional[str], occurred_at:Timestamp, source:ChangeSource):
+        self.task_key = task_key
+        self._from = _from
+        self.to = to
+        self.note = note
+        self.occurred_at = occurred_at
+        self.source = source
+        
+        
+
+    
+    def __str__(self):
+        return "ProgressEvent(task_key={}, _from={}, to={}, note={}, occurred_at={}, source={})".format(self.task_key, self._from, self.to, self.note, self.occurred_at, self.source)
+    def __eq__(self, other):
+        if self.task_key != other.task_key:
+            return False
+        if self._from != other._from:
+            return False
+        if self.to != other.to:
+            return False
+        if self.note != other.note:
+            return False
+        if self.occurred_at != other.occurred_at:
+            return False
+        if self.source != other.source:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeProgressEvent(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ProgressEvent(
+            task_key=_UniffiFfiConverterString.read(buf),
+            _from=herlead_core._UniffiFfiConverterTypeTaskStatus.read(buf),
+            to=herlead_core._UniffiFfiConverterTypeTaskStatus.read(buf),
+            note=_UniffiFfiConverterOptionalString.read(buf),
+            occurred_at=_UniffiFfiConverterTimestamp.read(buf),
+            source=_UniffiFfiConverterTypeChangeSource.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.task_key)
+        herlead_core._UniffiFfiConverterTypeTaskStatus.check_lower(value._from)
+        herlead_core._UniffiFfiConverterTypeTaskStatus.check_lower(value.to)
+        _UniffiFfiConverterOptionalString.check_lower(value.note)
+        _UniffiFfiConverterTimestamp.check_lower(value.occurred_at)
+        _UniffiFfiConverterTypeChangeSource.check_lower(value.source)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.task_key, buf)
+        herlead_core._UniffiFfiConverterTypeTaskStatus.write(value._from, buf)
+        herlead_core._UniffiFfiConverterTypeTaskStatus.write(value.to, buf)
+        _UniffiFfiConverterOptionalString.write(value.note, buf)
+        _UniffiFfiConverterTimestamp.write(value.occurred_at, buf)
+        _UniffiFfiConverterTypeChangeSource.write(value.source, buf)
+
+class _UniffiFfiConverterSequenceTypeProgressEvent(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeProgressEvent.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeProgressEvent.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeProgressEvent.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class ProgressHistoryPage:
+    """
+    A page of her progress history, newest first.
+"""
+    def __init__(self, *, events:typing.List[ProgressEvent], end_cursor:typing.Optional[str], has_next_page:bool, total_count:int):
+        self.events = events
+        self.end_cursor = end_cursor
+        self.has_next_page = has_next_page
+        self.total_count = total_count
+        
+        
+
+    
+    def __str__(self):
+        return "ProgressHistoryPage(events={}, end_cursor={}, has_next_page={}, total_count={})".format(self.events, self.end_cursor, self.has_next_page, self.total_count)
+    def __eq__(self, other):
+        if self.events != other.events:
+            return False
+        if self.end_cursor != other.end_cursor:
+            return False
+        if self.has_next_page != other.has_next_page:
+            return False
+        if self.total_count != other.total_count:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeProgressHistoryPage(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ProgressHistoryPage(
+            events=_UniffiFfiConverterSequenceTypeProgressEvent.read(buf),
+            end_cursor=_UniffiFfiConverterOptionalString.read(buf),
+            has_next_page=_UniffiFfiConverterBoolean.read(buf),
+            total_count=_UniffiFfiConverterInt64.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterSequenceTypeProgressEvent.check_lower(value.events)
+        _UniffiFfiConverterOptionalString.check_lower(value.end_cursor)
+        _UniffiFfiConverterBoolean.check_lower(value.has_next_page)
+        _UniffiFfiConverterInt64.check_lower(value.total_count)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterSequenceTypeProgressEvent.write(value.events, buf)
+        _UniffiFfiConverterOptionalString.write(value.end_cursor, buf)
+        _UniffiFfiConverterBoolean.write(value.has_next_page, buf)
+        _UniffiFfiConverterInt64.write(value.total_count, buf)
 
 class _UniffiFfiConverterOptionalTypeEntityRef(_UniffiConverterRustBuffer):
     @classmethod
@@ -4967,6 +7524,91 @@ class _UniffiFfiConverterTypeExportFormat(_UniffiConverterRustBuffer):
 
 
 
+
+
+
+class NetworkErrorKind(enum.Enum):
+    """
+    What kind of network failure a [`HerLeadError::Network`] is, for an app that treats them
+    differently (retry a timeout, tell her she is offline, warn about a hostile network).
+"""
+    
+    TIMEOUT = 0
+    """
+    The server took longer than `ClientOptions::timeout_seconds`.
+"""
+    
+    CONNECT = 1
+    """
+    No connection could be made: refused, unreachable, or the name does not resolve
+    (she is offline, or the server is down).
+"""
+    
+    TLS = 2
+    """
+    The TLS handshake failed: an untrusted or expired certificate, or a proxy in between.
+"""
+    
+    BAD_ANSWER = 3
+    """
+    The server answered with something that is not a GraphQL answer (a proxy's page, a
+    truncated body).
+"""
+    
+    OTHER = 4
+    """
+    The connection broke some other way (reset mid-answer, say).
+"""
+    
+
+
+class _UniffiFfiConverterTypeNetworkErrorKind(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return NetworkErrorKind.TIMEOUT
+        if variant == 2:
+            return NetworkErrorKind.CONNECT
+        if variant == 3:
+            return NetworkErrorKind.TLS
+        if variant == 4:
+            return NetworkErrorKind.BAD_ANSWER
+        if variant == 5:
+            return NetworkErrorKind.OTHER
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == NetworkErrorKind.TIMEOUT:
+            return
+        if value == NetworkErrorKind.CONNECT:
+            return
+        if value == NetworkErrorKind.TLS:
+            return
+        if value == NetworkErrorKind.BAD_ANSWER:
+            return
+        if value == NetworkErrorKind.OTHER:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == NetworkErrorKind.TIMEOUT:
+            buf.write_i32(1)
+        if value == NetworkErrorKind.CONNECT:
+            buf.write_i32(2)
+        if value == NetworkErrorKind.TLS:
+            buf.write_i32(3)
+        if value == NetworkErrorKind.BAD_ANSWER:
+            buf.write_i32(4)
+        if value == NetworkErrorKind.OTHER:
+            buf.write_i32(5)
+
+
+
+
+
 # HerLeadError
 # We want to define each variant as a nested class that's also a subclass,
 # which is tricky in Python.  To accomplish this we're going to create each
@@ -4991,11 +7633,15 @@ class HerLeadError:  # type: ignore
         The server could not be reached, or answered with something that is not GraphQL.
 """
         
-        def __init__(self, reason):
+        def __init__(self, kind, reason, request_id):
             super().__init__(", ".join([
+                "kind={!r}".format(kind),
                 "reason={!r}".format(reason),
+                "request_id={!r}".format(request_id),
             ]))
+            self.kind = kind
             self.reason = reason
+            self.request_id = request_id
 
         def __repr__(self):
             return "HerLeadError.Network({})".format(str(self))
@@ -5005,11 +7651,13 @@ class HerLeadError:  # type: ignore
         Not signed in, or the session ended: sign in again.
 """
         
-        def __init__(self, reason):
+        def __init__(self, reason, request_id):
             super().__init__(", ".join([
                 "reason={!r}".format(reason),
+                "request_id={!r}".format(request_id),
             ]))
             self.reason = reason
+            self.request_id = request_id
 
         def __repr__(self):
             return "HerLeadError.Unauthenticated({})".format(str(self))
@@ -5019,11 +7667,13 @@ class HerLeadError:  # type: ignore
         Signed in, but not allowed.
 """
         
-        def __init__(self, reason):
+        def __init__(self, reason, request_id):
             super().__init__(", ".join([
                 "reason={!r}".format(reason),
+                "request_id={!r}".format(request_id),
             ]))
             self.reason = reason
+            self.request_id = request_id
 
         def __repr__(self):
             return "HerLeadError.Forbidden({})".format(str(self))
@@ -5033,11 +7683,13 @@ class HerLeadError:  # type: ignore
         No such thing, or not one this account may see.
 """
         
-        def __init__(self, reason):
+        def __init__(self, reason, request_id):
             super().__init__(", ".join([
                 "reason={!r}".format(reason),
+                "request_id={!r}".format(request_id),
             ]))
             self.reason = reason
+            self.request_id = request_id
 
         def __repr__(self):
             return "HerLeadError.NotFound({})".format(str(self))
@@ -5047,13 +7699,15 @@ class HerLeadError:  # type: ignore
         An input was refused; `field` names it when the server did.
 """
         
-        def __init__(self, field, reason):
+        def __init__(self, field, reason, request_id):
             super().__init__(", ".join([
                 "field={!r}".format(field),
                 "reason={!r}".format(reason),
+                "request_id={!r}".format(request_id),
             ]))
             self.field = field
             self.reason = reason
+            self.request_id = request_id
 
         def __repr__(self):
             return "HerLeadError.Validation({})".format(str(self))
@@ -5063,13 +7717,15 @@ class HerLeadError:  # type: ignore
         A unique value is taken (an email, a handle, a membership).
 """
         
-        def __init__(self, field, reason):
+        def __init__(self, field, reason, request_id):
             super().__init__(", ".join([
                 "field={!r}".format(field),
                 "reason={!r}".format(reason),
+                "request_id={!r}".format(request_id),
             ]))
             self.field = field
             self.reason = reason
+            self.request_id = request_id
 
         def __repr__(self):
             return "HerLeadError.Conflict({})".format(str(self))
@@ -5079,13 +7735,15 @@ class HerLeadError:  # type: ignore
         Too many requests; try again after `retry_after_seconds`.
 """
         
-        def __init__(self, retry_after_seconds, reason):
+        def __init__(self, retry_after_seconds, reason, request_id):
             super().__init__(", ".join([
                 "retry_after_seconds={!r}".format(retry_after_seconds),
                 "reason={!r}".format(reason),
+                "request_id={!r}".format(request_id),
             ]))
             self.retry_after_seconds = retry_after_seconds
             self.reason = reason
+            self.request_id = request_id
 
         def __repr__(self):
             return "HerLeadError.RateLimited({})".format(str(self))
@@ -5095,11 +7753,13 @@ class HerLeadError:  # type: ignore
         The server failed; the details are in its log.
 """
         
-        def __init__(self, reason):
+        def __init__(self, reason, request_id):
             super().__init__(", ".join([
                 "reason={!r}".format(reason),
+                "request_id={!r}".format(request_id),
             ]))
             self.reason = reason
+            self.request_id = request_id
 
         def __repr__(self):
             return "HerLeadError.Server({})".format(str(self))
@@ -5115,100 +7775,421 @@ class _UniffiFfiConverterTypeHerLeadError(_UniffiConverterRustBuffer):
         variant = buf.read_i32()
         if variant == 1:
             return HerLeadError.Network(
+                _UniffiFfiConverterTypeNetworkErrorKind.read(buf),
                 _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterOptionalString.read(buf),
             )
         if variant == 2:
             return HerLeadError.Unauthenticated(
                 _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterOptionalString.read(buf),
             )
         if variant == 3:
             return HerLeadError.Forbidden(
                 _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterOptionalString.read(buf),
             )
         if variant == 4:
             return HerLeadError.NotFound(
                 _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterOptionalString.read(buf),
             )
         if variant == 5:
             return HerLeadError.Validation(
                 _UniffiFfiConverterString.read(buf),
                 _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterOptionalString.read(buf),
             )
         if variant == 6:
             return HerLeadError.Conflict(
                 _UniffiFfiConverterString.read(buf),
                 _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterOptionalString.read(buf),
             )
         if variant == 7:
             return HerLeadError.RateLimited(
                 _UniffiFfiConverterUInt32.read(buf),
                 _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterOptionalString.read(buf),
             )
         if variant == 8:
             return HerLeadError.Server(
                 _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterOptionalString.read(buf),
             )
         raise InternalError("Raw enum value doesn't match any cases")
 
     @staticmethod
     def check_lower(value):
         if isinstance(value, HerLeadError.Network):
+            _UniffiFfiConverterTypeNetworkErrorKind.check_lower(value.kind)
             _UniffiFfiConverterString.check_lower(value.reason)
+            _UniffiFfiConverterOptionalString.check_lower(value.request_id)
             return
         if isinstance(value, HerLeadError.Unauthenticated):
             _UniffiFfiConverterString.check_lower(value.reason)
+            _UniffiFfiConverterOptionalString.check_lower(value.request_id)
             return
         if isinstance(value, HerLeadError.Forbidden):
             _UniffiFfiConverterString.check_lower(value.reason)
+            _UniffiFfiConverterOptionalString.check_lower(value.request_id)
             return
         if isinstance(value, HerLeadError.NotFound):
             _UniffiFfiConverterString.check_lower(value.reason)
+            _UniffiFfiConverterOptionalString.check_lower(value.request_id)
             return
         if isinstance(value, HerLeadError.Validation):
             _UniffiFfiConverterString.check_lower(value.field)
             _UniffiFfiConverterString.check_lower(value.reason)
+            _UniffiFfiConverterOptionalString.check_lower(value.request_id)
             return
         if isinstance(value, HerLeadError.Conflict):
             _UniffiFfiConverterString.check_lower(value.field)
             _UniffiFfiConverterString.check_lower(value.reason)
+            _UniffiFfiConverterOptionalString.check_lower(value.request_id)
             return
         if isinstance(value, HerLeadError.RateLimited):
             _UniffiFfiConverterUInt32.check_lower(value.retry_after_seconds)
             _UniffiFfiConverterString.check_lower(value.reason)
+            _UniffiFfiConverterOptionalString.check_lower(value.request_id)
             return
         if isinstance(value, HerLeadError.Server):
             _UniffiFfiConverterString.check_lower(value.reason)
+            _UniffiFfiConverterOptionalString.check_lower(value.request_id)
             return
 
     @staticmethod
     def write(value, buf):
         if isinstance(value, HerLeadError.Network):
             buf.write_i32(1)
+            _UniffiFfiConverterTypeNetworkErrorKind.write(value.kind, buf)
             _UniffiFfiConverterString.write(value.reason, buf)
+            _UniffiFfiConverterOptionalString.write(value.request_id, buf)
         if isinstance(value, HerLeadError.Unauthenticated):
             buf.write_i32(2)
             _UniffiFfiConverterString.write(value.reason, buf)
+            _UniffiFfiConverterOptionalString.write(value.request_id, buf)
         if isinstance(value, HerLeadError.Forbidden):
             buf.write_i32(3)
             _UniffiFfiConverterString.write(value.reason, buf)
+            _UniffiFfiConverterOptionalString.write(value.request_id, buf)
         if isinstance(value, HerLeadError.NotFound):
             buf.write_i32(4)
             _UniffiFfiConverterString.write(value.reason, buf)
+            _UniffiFfiConverterOptionalString.write(value.request_id, buf)
         if isinstance(value, HerLeadError.Validation):
             buf.write_i32(5)
             _UniffiFfiConverterString.write(value.field, buf)
             _UniffiFfiConverterString.write(value.reason, buf)
+            _UniffiFfiConverterOptionalString.write(value.request_id, buf)
         if isinstance(value, HerLeadError.Conflict):
             buf.write_i32(6)
             _UniffiFfiConverterString.write(value.field, buf)
             _UniffiFfiConverterString.write(value.reason, buf)
+            _UniffiFfiConverterOptionalString.write(value.request_id, buf)
         if isinstance(value, HerLeadError.RateLimited):
             buf.write_i32(7)
             _UniffiFfiConverterUInt32.write(value.retry_after_seconds, buf)
             _UniffiFfiConverterString.write(value.reason, buf)
+            _UniffiFfiConverterOptionalString.write(value.request_id, buf)
         if isinstance(value, HerLeadError.Server):
             buf.write_i32(8)
             _UniffiFfiConverterString.write(value.reason, buf)
+            _UniffiFfiConverterOptionalString.write(value.request_id, buf)
+
+
+
+
+
+
+class MemberSort(enum.Enum):
+    """
+    The order of a cohort's member list on the dashboard.
+"""
+    
+    AT_RISK = 0
+    """
+    Stalled first, then least progress, then longest quiet (the default).
+"""
+    
+    NAME = 1
+    """
+    Alphabetical by name.
+"""
+    
+    PROGRESS = 2
+    """
+    Most progress first.
+"""
+    
+    SCORE = 3
+    """
+    Highest social capital first.
+"""
+    
+    RECENT_ACTIVITY = 4
+    """
+    Most recent activity first.
+"""
+    
+
+
+class _UniffiFfiConverterTypeMemberSort(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return MemberSort.AT_RISK
+        if variant == 2:
+            return MemberSort.NAME
+        if variant == 3:
+            return MemberSort.PROGRESS
+        if variant == 4:
+            return MemberSort.SCORE
+        if variant == 5:
+            return MemberSort.RECENT_ACTIVITY
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == MemberSort.AT_RISK:
+            return
+        if value == MemberSort.NAME:
+            return
+        if value == MemberSort.PROGRESS:
+            return
+        if value == MemberSort.SCORE:
+            return
+        if value == MemberSort.RECENT_ACTIVITY:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == MemberSort.AT_RISK:
+            buf.write_i32(1)
+        if value == MemberSort.NAME:
+            buf.write_i32(2)
+        if value == MemberSort.PROGRESS:
+            buf.write_i32(3)
+        if value == MemberSort.SCORE:
+            buf.write_i32(4)
+        if value == MemberSort.RECENT_ACTIVITY:
+            buf.write_i32(5)
+
+
+
+class _UniffiFfiConverterOptionalTypeActivityEvent(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeActivityEvent.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeActivityEvent.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeActivityEvent.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+class ActivityStreamProtocol(typing.Protocol):
+    """
+    A cohort's activity, live, for one of its coaches: every change of a member's task
+    status arrives through `next()`. Get one with `HerLeadClient::cohort_activity_stream`;
+    collect or iterate it as `NudgeStream` says.
+"""
+    
+    def cancel(self, ) -> None:
+        """
+        Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+        waiting at that moment included). Letting go of the stream does the same.
+"""
+        raise NotImplementedError
+    async def next(self, ) -> typing.Optional[ActivityEvent]:
+        """
+        The next change, waiting for it as long as it takes; `None` once the stream has ended
+        (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+"""
+        raise NotImplementedError
+
+class ActivityStream(ActivityStreamProtocol):
+    """
+    A cohort's activity, live, for one of its coaches: every change of a member's task
+    status arrives through `next()`. Get one with `HerLeadClient::cohort_activity_stream`;
+    collect or iterate it as `NudgeStream` says.
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_herlead_sdk_fn_free_activitystream, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_herlead_sdk_fn_clone_activitystream, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def cancel(self, ) -> None:
+        """
+        Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+        waiting at that moment included). Letting go of the stream does the same.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_herlead_sdk_fn_method_activitystream_cancel,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    async def next(self, ) -> typing.Optional[ActivityEvent]:
+        """
+        The next change, waiting for it as long as it takes; `None` once the stream has ended
+        (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalTypeActivityEvent.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_activitystream_next(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+
+
+
+
+
+class _UniffiFfiConverterTypeActivityStream:
+    @staticmethod
+    def lift(value: int) -> ActivityStream:
+        return ActivityStream._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: ActivityStream):
+        if not isinstance(value, ActivityStream):
+            raise TypeError("Expected ActivityStream instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: ActivityStream) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> ActivityStream:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: ActivityStream, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+class _UniffiFfiConverterOptionalTypeCalendarFeed(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeCalendarFeed.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeCalendarFeed.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeCalendarFeed.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+class _UniffiFfiConverterOptionalTypeAudience(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            herlead_core._UniffiFfiConverterTypeAudience.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        herlead_core._UniffiFfiConverterTypeAudience.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return herlead_core._UniffiFfiConverterTypeAudience.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+class _UniffiFfiConverterSequenceTypeChannel(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeChannel.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeChannel.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeChannel.read(buf) for i in range(count)
+        ]
 
 class _UniffiFfiConverterSequenceTypeContactClassification(_UniffiConverterRustBuffer):
     @classmethod
@@ -5233,6 +8214,54 @@ class _UniffiFfiConverterSequenceTypeContactClassification(_UniffiConverterRustB
             _UniffiFfiConverterTypeContactClassification.read(buf) for i in range(count)
         ]
 
+class _UniffiFfiConverterSequenceTypeCohort(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeCohort.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeCohort.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeCohort.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterOptionalTypeMemberSort(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeMemberSort.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeMemberSort.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeMemberSort.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
 class _UniffiFfiConverterSequenceTypeCommunity(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -5255,6 +8284,31 @@ class _UniffiFfiConverterSequenceTypeCommunity(_UniffiConverterRustBuffer):
         return [
             _UniffiFfiConverterTypeCommunity.read(buf) for i in range(count)
         ]
+
+class _UniffiFfiConverterOptionalTypeContactFilter(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeContactFilter.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeContactFilter.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeContactFilter.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
 
 class _UniffiFfiConverterSequenceTypeReconnect(_UniffiConverterRustBuffer):
     @classmethod
@@ -5395,6 +8449,29 @@ class _UniffiFfiConverterSequenceTypeInteraction(_UniffiConverterRustBuffer):
             _UniffiFfiConverterTypeInteraction.read(buf) for i in range(count)
         ]
 
+class _UniffiFfiConverterSequenceTypeCohortTaskProgress(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeCohortTaskProgress.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeCohortTaskProgress.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeCohortTaskProgress.read(buf) for i in range(count)
+        ]
+
 class _UniffiFfiConverterSequenceTypeMemberCohort(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -5440,6 +8517,147 @@ class _UniffiFfiConverterSequenceTypeNudge(_UniffiConverterRustBuffer):
         return [
             _UniffiFfiConverterTypeNudge.read(buf) for i in range(count)
         ]
+
+class _UniffiFfiConverterOptionalTypeNudge(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeNudge.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeNudge.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeNudge.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+class NudgeStreamProtocol(typing.Protocol):
+    """
+    Her nudges, live: each one a coach sends her arrives through `next()`, once, including
+    those sent while the connection was down. Get one with `HerLeadClient::nudge_stream`.
+    In Kotlin collect it as a `Flow` (`asFlow()`), in Swift iterate it (`for try await`), in
+    Python wrap it with `herlead_streams.live` (`async for`).
+"""
+    
+    def cancel(self, ) -> None:
+        """
+        Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+        waiting at that moment included). Letting go of the stream does the same.
+"""
+        raise NotImplementedError
+    async def next(self, ) -> typing.Optional[Nudge]:
+        """
+        The next nudge, waiting for it as long as it takes; `None` once the stream has ended
+        (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+"""
+        raise NotImplementedError
+
+class NudgeStream(NudgeStreamProtocol):
+    """
+    Her nudges, live: each one a coach sends her arrives through `next()`, once, including
+    those sent while the connection was down. Get one with `HerLeadClient::nudge_stream`.
+    In Kotlin collect it as a `Flow` (`asFlow()`), in Swift iterate it (`for try await`), in
+    Python wrap it with `herlead_streams.live` (`async for`).
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_herlead_sdk_fn_free_nudgestream, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_herlead_sdk_fn_clone_nudgestream, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def cancel(self, ) -> None:
+        """
+        Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+        waiting at that moment included). Letting go of the stream does the same.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_herlead_sdk_fn_method_nudgestream_cancel,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    async def next(self, ) -> typing.Optional[Nudge]:
+        """
+        The next nudge, waiting for it as long as it takes; `None` once the stream has ended
+        (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalTypeNudge.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_nudgestream_next(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+
+
+
+
+
+class _UniffiFfiConverterTypeNudgeStream:
+    @staticmethod
+    def lift(value: int) -> NudgeStream:
+        return NudgeStream._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: NudgeStream):
+        if not isinstance(value, NudgeStream):
+            raise TypeError("Expected NudgeStream instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: NudgeStream) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> NudgeStream:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: NudgeStream, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
 
 class _UniffiFfiConverterSequenceTypeRecommendation(_UniffiConverterRustBuffer):
     @classmethod
@@ -5522,6 +8740,16 @@ class HerLeadClientProtocol(typing.Protocol):
     store, in this process or another: see [`HerLeadClient::new`]).
 """
     
+    async def add_co_coach(self, cohort_id: str,email: str) -> Cohort:
+        """
+        COACH: makes another coach (by her account's email) a co-coach of the cohort.
+"""
+        raise NotImplementedError
+    async def add_cohort_task(self, cohort_id: str,task: CohortTaskInput) -> CohortTask:
+        """
+        COACH: adds a task for every member of the cohort, in one of the playbook's steps.
+"""
+        raise NotImplementedError
     async def add_community(self, name: str,kind: herlead_core.CommunityKind,role: herlead_core.CommunityRole,link: typing.Optional[str]) -> Community:
         """
         Adds a community.
@@ -5537,15 +8765,52 @@ class HerLeadClientProtocol(typing.Protocol):
         Adds a social profile.
 """
         raise NotImplementedError
+    async def calendar_feed(self, ) -> typing.Optional[CalendarFeed]:
+        """
+        Her calendar feed (the contacts due for a touch, for any calendar app), or `None`
+        while it is off.
+"""
+        raise NotImplementedError
+    async def change_password(self, current_password: str,new_password: str) -> None:
+        """
+        Changes her password after checking the current one. Her other sign-ins end (with
+        their open sockets); this client stays signed in.
+"""
+        raise NotImplementedError
+    async def channels(self, audience: typing.Union[object, typing.Optional[herlead_core.Audience]] = _DEFAULT) -> typing.List[Channel]:
+        """
+        Channels made for specific audiences: all of them, or those of `audience` (public).
+"""
+        raise NotImplementedError
     async def classify_contacts(self, classifications: typing.List[ContactClassification]) -> int:
         """
         Sets the sector and scope of up to 500 of her contacts at once, in one transaction
         (every id must be hers or nothing changes); answers how many changed.
 """
         raise NotImplementedError
-    async def cohort_dashboard(self, cohort_id: str,first: int,after: typing.Optional[str]) -> CohortDashboard:
+    async def coached_cohorts(self, ) -> typing.List[Cohort]:
         """
-        COACH: a page of a cohort's dashboard, most at risk first.
+        COACH: the cohorts she coaches (owner or co-coach).
+"""
+        raise NotImplementedError
+    async def cohort(self, cohort_id: str) -> Cohort:
+        """
+        COACH: one cohort she coaches, with its invite code, coaches and tasks.
+"""
+        raise NotImplementedError
+    async def cohort_activity_stream(self, cohort_id: str) -> ActivityStream:
+        """
+        COACH: opens a cohort's activity as a live stream (see `ActivityStream`). Answers once
+        the socket is signed in and subscribed (`Unauthenticated`, `Network` as for
+        `nudge_stream`); a cohort she does not coach is the stream's first `next()`, as
+        `NotFound`.
+"""
+        raise NotImplementedError
+    async def cohort_dashboard(self, cohort_id: str,first: int = 50,after: typing.Union[object, typing.Optional[str]] = _DEFAULT,sort: typing.Union[object, typing.Optional[MemberSort]] = _DEFAULT) -> CohortDashboard:
+        """
+        COACH: a page of a cohort's dashboard: `first` members (up to 100) after the cursor
+        `after`, in the order `sort` (most at risk first when `None`), with the cohort's
+        figures. A member's contacts are there only when she shares them.
 """
         raise NotImplementedError
     async def communities(self, ) -> typing.List[Community]:
@@ -5560,9 +8825,33 @@ class HerLeadClientProtocol(typing.Protocol):
         longer a preview or has expired.
 """
         raise NotImplementedError
-    async def contacts(self, first: int,after: typing.Optional[str]) -> ContactPage:
+    async def contact(self, id: str) -> Contact:
         """
-        A page of her contacts (oldest first; `first` up to 100).
+        One of her contacts; `NotFound` for an id that is not hers.
+"""
+        raise NotImplementedError
+    async def contacts(self, filter: typing.Union[object, typing.Optional[ContactFilter]] = _DEFAULT,first: typing.Union[object, typing.Optional[int]] = _DEFAULT,after: typing.Union[object, typing.Optional[str]] = _DEFAULT) -> ContactPage:
+        """
+        A page of her contacts, oldest first: `first` up to 100 (20 when `None`), from after
+        the cursor `after`, only those matching `filter` (all when `None`). `total_count`
+        counts every match.
+"""
+        raise NotImplementedError
+    async def create_cohort(self, cohort: CohortInput) -> Cohort:
+        """
+        COACH: creates a cohort with an invite code valid for 14 days; she owns it.
+"""
+        raise NotImplementedError
+    async def delete_account(self, password: str) -> None:
+        """
+        Deletes her account and everything she recorded, after she re-enters her password,
+        and forgets the tokens. A coach whose cohorts still have members or other coaches gets
+        `Conflict`: she hands them over or closes them first.
+"""
+        raise NotImplementedError
+    async def delete_community(self, id: str) -> None:
+        """
+        Deletes one of her communities with its meetings.
 """
         raise NotImplementedError
     async def delete_contact(self, id: str) -> int:
@@ -5570,14 +8859,41 @@ class HerLeadClientProtocol(typing.Protocol):
         Deletes a contact with its interactions; returns how many interactions went with it.
 """
         raise NotImplementedError
+    async def delete_interaction(self, id: str) -> None:
+        """
+        Deletes one of her interactions; the rules count without it.
+"""
+        raise NotImplementedError
+    async def delete_meeting(self, id: str) -> None:
+        """
+        Deletes one of her meetings.
+"""
+        raise NotImplementedError
+    async def delete_profile(self, id: str) -> None:
+        """
+        Deletes one of her profiles.
+"""
+        raise NotImplementedError
+    async def disable_calendar_feed(self, ) -> None:
+        """
+        Turns her calendar feed off; its address stops working.
+"""
+        raise NotImplementedError
     async def discard_import(self, import_id: str) -> None:
         """
         Forgets a preview she will not confirm.
 """
         raise NotImplementedError
-    async def due_to_reconnect(self, first: int) -> typing.List[Reconnect]:
+    async def due_to_reconnect(self, first: int = 20) -> typing.List[Reconnect]:
         """
         Contacts due for a touch, most overdue first.
+"""
+        raise NotImplementedError
+    async def enable_calendar_feed(self, ) -> str:
+        """
+        Turns her calendar feed on and answers its full address (on this client's server).
+        Whoever has the address can read the feed: treat it like a password. Called again, it
+        makes a new address and the old one stops working.
 """
         raise NotImplementedError
     async def export_my_data(self, format: ExportFormat) -> str:
@@ -5657,12 +8973,17 @@ class HerLeadClientProtocol(typing.Protocol):
         The signed-in user.
 """
         raise NotImplementedError
+    async def my_cohort_tasks(self, ) -> typing.List[CohortTaskProgress]:
+        """
+        The tasks her coaches added to her cohorts, soonest due first, with her status on each.
+"""
+        raise NotImplementedError
     async def my_cohorts(self, ) -> typing.List[MemberCohort]:
         """
         Cohorts she belongs to.
 """
         raise NotImplementedError
-    async def my_nudges(self, unread_only: bool) -> typing.List[Nudge]:
+    async def my_nudges(self, unread_only: bool = False) -> typing.List[Nudge]:
         """
         Her nudges, newest first.
 """
@@ -5670,6 +8991,20 @@ class HerLeadClientProtocol(typing.Protocol):
     async def my_progress(self, ) -> Progress:
         """
         Her progress through the playbook.
+"""
+        raise NotImplementedError
+    async def nudge_stalled_members(self, cohort_id: str,message: str,task_key: typing.Optional[str]) -> typing.List[Nudge]:
+        """
+        COACH: sends the same nudge to every stalled member of the cohort; answers the nudges
+        sent (none when nobody is stalled).
+"""
+        raise NotImplementedError
+    async def nudge_stream(self, ) -> NudgeStream:
+        """
+        Opens her nudges as a live stream (see `NudgeStream`). Answers once the socket is
+        signed in and subscribed: `Unauthenticated` when she is not signed in, `Network` when
+        the server cannot be reached. A nudge sent in the very moment the stream opens may
+        come before the server has started the subscription; `my_nudges` has it.
 """
         raise NotImplementedError
     async def playbook(self, ) -> Playbook:
@@ -5682,7 +9017,13 @@ class HerLeadClientProtocol(typing.Protocol):
         Her website, signature, audiences, profiles and what to fix.
 """
         raise NotImplementedError
-    async def recommendations(self, first: int) -> typing.List[Recommendation]:
+    async def progress_history(self, first: typing.Union[object, typing.Optional[int]] = _DEFAULT,after: typing.Union[object, typing.Optional[str]] = _DEFAULT) -> ProgressHistoryPage:
+        """
+        Her progress history, newest first: `first` up to 100 (20 when `None`); pass a page's
+        `end_cursor` as `after` for older changes.
+"""
+        raise NotImplementedError
+    async def recommendations(self, first: int = 10) -> typing.List[Recommendation]:
         """
         What to do next, in playbook order.
 """
@@ -5698,15 +9039,36 @@ class HerLeadClientProtocol(typing.Protocol):
         sign in instead".
 """
         raise NotImplementedError
+    async def remove_member(self, cohort_id: str,member_id: str) -> None:
+        """
+        COACH: removes a member from a cohort she coaches; her coaches stop seeing her at once.
+"""
+        raise NotImplementedError
     async def restore_session(self, ) -> typing.Optional[User]:
         """
         Resumes the saved session: the signed-in user, or none when there is no session or it
         has ended (the saved tokens are then forgotten).
 """
         raise NotImplementedError
+    async def rotate_calendar_feed(self, ) -> str:
+        """
+        Gives her calendar feed a new address (answered in full); the old one stops working.
+"""
+        raise NotImplementedError
+    async def rotate_invite_code(self, cohort_id: str,valid_days: int = 14) -> Cohort:
+        """
+        COACH: replaces a cohort's invite code with one valid for `valid_days` (1 to 90); the
+        old code stops working at once.
+"""
+        raise NotImplementedError
     async def send_nudge(self, cohort_id: str,member_id: str,message: str,task_key: typing.Optional[str]) -> Nudge:
         """
         COACH: nudges one member of a cohort.
+"""
+        raise NotImplementedError
+    async def set_cohort_task_status(self, task_id: str,status: herlead_core.TaskStatus) -> CohortTaskProgress:
+        """
+        Sets her status on a task of one of her cohorts.
 """
         raise NotImplementedError
     async def set_sharing(self, cohort_id: str,sharing: herlead_core.SharingLevel) -> None:
@@ -5720,6 +9082,12 @@ class HerLeadClientProtocol(typing.Protocol):
         handed back with NOT_STARTED).
 """
         raise NotImplementedError
+    async def sign_out_everywhere(self, ) -> None:
+        """
+        Ends every sign-in of hers on every device, this one included, and forgets the
+        tokens. (Access tokens already issued elsewhere stop at their expiry, within minutes.)
+"""
+        raise NotImplementedError
     async def social_capital(self, ) -> SocialCapital:
         """
         Her social capital with the factors behind it.
@@ -5731,10 +9099,35 @@ class HerLeadClientProtocol(typing.Protocol):
         asks or meetings logged.
 """
         raise NotImplementedError
+    async def update_cohort(self, cohort_id: str,patch: CohortPatch) -> Cohort:
+        """
+        COACH: changes a cohort she coaches.
+"""
+        raise NotImplementedError
+    async def update_community(self, id: str,patch: CommunityPatch) -> Community:
+        """
+        Changes one of her communities (see [`CommunityPatch`]).
+"""
+        raise NotImplementedError
+    async def update_contact(self, id: str,patch: ContactPatch) -> Contact:
+        """
+        Changes one of her contacts (see [`ContactPatch`]); the rules run again with it.
+"""
+        raise NotImplementedError
+    async def update_display_name(self, display_name: str) -> User:
+        """
+        Changes the name shown to her and to her cohorts' coaches.
+"""
+        raise NotImplementedError
     async def update_presence(self, website: typing.Optional[str],email_signature: typing.Optional[str],audiences: typing.Optional[typing.List[herlead_core.Audience]]) -> Presence:
         """
         Changes her website, signature or audiences; `None` keeps a value, an empty string
         clears it.
+"""
+        raise NotImplementedError
+    async def update_profile(self, id: str,patch: ProfilePatch) -> Profile:
+        """
+        Changes one of her profiles (see [`ProfilePatch`]).
 """
         raise NotImplementedError
 
@@ -5796,6 +9189,52 @@ class HerLeadClient(HerLeadClientProtocol):
         inst = cls.__new__(cls)
         inst._handle = handle
         return inst
+    async def add_co_coach(self, cohort_id: str,email: str) -> Cohort:
+        """
+        COACH: makes another coach (by her account's email) a co-coach of the cohort.
+"""
+        
+        _UniffiFfiConverterString.check_lower(cohort_id)
+
+        _UniffiFfiConverterString.check_lower(email)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(cohort_id),
+            _UniffiFfiConverterString.lower(email),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCohort.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_co_coach(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def add_cohort_task(self, cohort_id: str,task: CohortTaskInput) -> CohortTask:
+        """
+        COACH: adds a task for every member of the cohort, in one of the playbook's steps.
+"""
+        
+        _UniffiFfiConverterString.check_lower(cohort_id)
+
+        _UniffiFfiConverterTypeCohortTaskInput.check_lower(task)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(cohort_id),
+            _UniffiFfiConverterTypeCohortTaskInput.lower(task),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCohortTask.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_cohort_task(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
     async def add_community(self, name: str,kind: herlead_core.CommunityKind,role: herlead_core.CommunityRole,link: typing.Optional[str]) -> Community:
         """
         Adds a community.
@@ -5865,6 +9304,70 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
+    async def calendar_feed(self, ) -> typing.Optional[CalendarFeed]:
+        """
+        Her calendar feed (the contacts due for a touch, for any calendar app), or `None`
+        while it is off.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalTypeCalendarFeed.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_calendar_feed(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def change_password(self, current_password: str,new_password: str) -> None:
+        """
+        Changes her password after checking the current one. Her other sign-ins end (with
+        their open sockets); this client stays signed in.
+"""
+        
+        _UniffiFfiConverterString.check_lower(current_password)
+
+        _UniffiFfiConverterString.check_lower(new_password)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(current_password),
+            _UniffiFfiConverterString.lower(new_password),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_change_password(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_void,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def channels(self, audience: typing.Union[object, typing.Optional[herlead_core.Audience]] = _DEFAULT) -> typing.List[Channel]:
+        """
+        Channels made for specific audiences: all of them, or those of `audience` (public).
+"""
+        
+        if audience is _DEFAULT:
+            audience = None
+        _UniffiFfiConverterOptionalTypeAudience.check_lower(audience)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterOptionalTypeAudience.lower(audience),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceTypeChannel.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_channels(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
     async def classify_contacts(self, classifications: typing.List[ContactClassification]) -> int:
         """
         Sets the sector and scope of up to 500 of her contacts at once, in one transaction
@@ -5886,21 +9389,90 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
-    async def cohort_dashboard(self, cohort_id: str,first: int,after: typing.Optional[str]) -> CohortDashboard:
+    async def coached_cohorts(self, ) -> typing.List[Cohort]:
         """
-        COACH: a page of a cohort's dashboard, most at risk first.
+        COACH: the cohorts she coaches (owner or co-coach).
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceTypeCohort.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_coached_cohorts(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def cohort(self, cohort_id: str) -> Cohort:
+        """
+        COACH: one cohort she coaches, with its invite code, coaches and tasks.
+"""
+        
+        _UniffiFfiConverterString.check_lower(cohort_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(cohort_id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCohort.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def cohort_activity_stream(self, cohort_id: str) -> ActivityStream:
+        """
+        COACH: opens a cohort's activity as a live stream (see `ActivityStream`). Answers once
+        the socket is signed in and subscribed (`Unauthenticated`, `Network` as for
+        `nudge_stream`); a cohort she does not coach is the stream's first `next()`, as
+        `NotFound`.
+"""
+        
+        _UniffiFfiConverterString.check_lower(cohort_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(cohort_id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeActivityStream.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort_activity_stream(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_u64,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_u64,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_u64,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def cohort_dashboard(self, cohort_id: str,first: int = 50,after: typing.Union[object, typing.Optional[str]] = _DEFAULT,sort: typing.Union[object, typing.Optional[MemberSort]] = _DEFAULT) -> CohortDashboard:
+        """
+        COACH: a page of a cohort's dashboard: `first` members (up to 100) after the cursor
+        `after`, in the order `sort` (most at risk first when `None`), with the cohort's
+        figures. A member's contacts are there only when she shares them.
 """
         
         _UniffiFfiConverterString.check_lower(cohort_id)
 
         _UniffiFfiConverterInt32.check_lower(first)
 
+        if after is _DEFAULT:
+            after = None
         _UniffiFfiConverterOptionalString.check_lower(after)
+
+        if sort is _DEFAULT:
+            sort = None
+        _UniffiFfiConverterOptionalTypeMemberSort.check_lower(sort)
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
             _UniffiFfiConverterString.lower(cohort_id),
             _UniffiFfiConverterInt32.lower(first),
             _UniffiFfiConverterOptionalString.lower(after),
+            _UniffiFfiConverterOptionalTypeMemberSort.lower(sort),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeCohortDashboard.lift
         _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
@@ -5951,17 +9523,48 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
-    async def contacts(self, first: int,after: typing.Optional[str]) -> ContactPage:
+    async def contact(self, id: str) -> Contact:
         """
-        A page of her contacts (oldest first; `first` up to 100).
+        One of her contacts; `NotFound` for an id that is not hers.
 """
         
-        _UniffiFfiConverterInt32.check_lower(first)
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeContact.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_contact(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def contacts(self, filter: typing.Union[object, typing.Optional[ContactFilter]] = _DEFAULT,first: typing.Union[object, typing.Optional[int]] = _DEFAULT,after: typing.Union[object, typing.Optional[str]] = _DEFAULT) -> ContactPage:
+        """
+        A page of her contacts, oldest first: `first` up to 100 (20 when `None`), from after
+        the cursor `after`, only those matching `filter` (all when `None`). `total_count`
+        counts every match.
+"""
+        
+        if filter is _DEFAULT:
+            filter = None
+        _UniffiFfiConverterOptionalTypeContactFilter.check_lower(filter)
 
+        if first is _DEFAULT:
+            first = None
+        _UniffiFfiConverterOptionalInt32.check_lower(first)
+
+        if after is _DEFAULT:
+            after = None
         _UniffiFfiConverterOptionalString.check_lower(after)
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
-            _UniffiFfiConverterInt32.lower(first),
+            _UniffiFfiConverterOptionalTypeContactFilter.lower(filter),
+            _UniffiFfiConverterOptionalInt32.lower(first),
             _UniffiFfiConverterOptionalString.lower(after),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeContactPage.lift
@@ -5971,6 +9574,68 @@ class HerLeadClient(HerLeadClientProtocol):
             _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def create_cohort(self, cohort: CohortInput) -> Cohort:
+        """
+        COACH: creates a cohort with an invite code valid for 14 days; she owns it.
+"""
+        
+        _UniffiFfiConverterTypeCohortInput.check_lower(cohort)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeCohortInput.lower(cohort),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCohort.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_create_cohort(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def delete_account(self, password: str) -> None:
+        """
+        Deletes her account and everything she recorded, after she re-enters her password,
+        and forgets the tokens. A coach whose cohorts still have members or other coaches gets
+        `Conflict`: she hands them over or closes them first.
+"""
+        
+        _UniffiFfiConverterString.check_lower(password)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(password),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_account(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_void,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def delete_community(self, id: str) -> None:
+        """
+        Deletes one of her communities with its meetings.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_community(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_void,
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
@@ -5994,6 +9659,83 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
+    async def delete_interaction(self, id: str) -> None:
+        """
+        Deletes one of her interactions; the rules count without it.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_interaction(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_void,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def delete_meeting(self, id: str) -> None:
+        """
+        Deletes one of her meetings.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_meeting(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_void,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def delete_profile(self, id: str) -> None:
+        """
+        Deletes one of her profiles.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_profile(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_void,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def disable_calendar_feed(self, ) -> None:
+        """
+        Turns her calendar feed off; its address stops working.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_disable_calendar_feed(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_void,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
     async def discard_import(self, import_id: str) -> None:
         """
         Forgets a preview she will not confirm.
@@ -6014,7 +9756,7 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
-    async def due_to_reconnect(self, first: int) -> typing.List[Reconnect]:
+    async def due_to_reconnect(self, first: int = 20) -> typing.List[Reconnect]:
         """
         Contacts due for a touch, most overdue first.
 """
@@ -6028,6 +9770,25 @@ class HerLeadClient(HerLeadClientProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
         return await _uniffi_rust_call_async(
             _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_due_to_reconnect(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def enable_calendar_feed(self, ) -> str:
+        """
+        Turns her calendar feed on and answers its full address (on this client's server).
+        Whoever has the address can read the feed: treat it like a password. Called again, it
+        makes a new address and the old one stops working.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_enable_calendar_feed(*_uniffi_lowered_args),
             _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
@@ -6346,6 +10107,23 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
+    async def my_cohort_tasks(self, ) -> typing.List[CohortTaskProgress]:
+        """
+        The tasks her coaches added to her cohorts, soonest due first, with her status on each.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceTypeCohortTaskProgress.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_my_cohort_tasks(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
     async def my_cohorts(self, ) -> typing.List[MemberCohort]:
         """
         Cohorts she belongs to.
@@ -6363,7 +10141,7 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
-    async def my_nudges(self, unread_only: bool) -> typing.List[Nudge]:
+    async def my_nudges(self, unread_only: bool = False) -> typing.List[Nudge]:
         """
         Her nudges, newest first.
 """
@@ -6397,6 +10175,53 @@ class HerLeadClient(HerLeadClientProtocol):
             _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def nudge_stalled_members(self, cohort_id: str,message: str,task_key: typing.Optional[str]) -> typing.List[Nudge]:
+        """
+        COACH: sends the same nudge to every stalled member of the cohort; answers the nudges
+        sent (none when nobody is stalled).
+"""
+        
+        _UniffiFfiConverterString.check_lower(cohort_id)
+
+        _UniffiFfiConverterString.check_lower(message)
+
+        _UniffiFfiConverterOptionalString.check_lower(task_key)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(cohort_id),
+            _UniffiFfiConverterString.lower(message),
+            _UniffiFfiConverterOptionalString.lower(task_key),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceTypeNudge.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_nudge_stalled_members(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def nudge_stream(self, ) -> NudgeStream:
+        """
+        Opens her nudges as a live stream (see `NudgeStream`). Answers once the socket is
+        signed in and subscribed: `Unauthenticated` when she is not signed in, `Network` when
+        the server cannot be reached. A nudge sent in the very moment the stream opens may
+        come before the server has started the subscription; `my_nudges` has it.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeNudgeStream.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_nudge_stream(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_u64,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_u64,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_u64,
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
@@ -6434,7 +10259,35 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
-    async def recommendations(self, first: int) -> typing.List[Recommendation]:
+    async def progress_history(self, first: typing.Union[object, typing.Optional[int]] = _DEFAULT,after: typing.Union[object, typing.Optional[str]] = _DEFAULT) -> ProgressHistoryPage:
+        """
+        Her progress history, newest first: `first` up to 100 (20 when `None`); pass a page's
+        `end_cursor` as `after` for older changes.
+"""
+        
+        if first is _DEFAULT:
+            first = None
+        _UniffiFfiConverterOptionalInt32.check_lower(first)
+
+        if after is _DEFAULT:
+            after = None
+        _UniffiFfiConverterOptionalString.check_lower(after)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterOptionalInt32.lower(first),
+            _UniffiFfiConverterOptionalString.lower(after),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeProgressHistoryPage.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_progress_history(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def recommendations(self, first: int = 10) -> typing.List[Recommendation]:
         """
         What to do next, in playbook order.
 """
@@ -6486,6 +10339,29 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
+    async def remove_member(self, cohort_id: str,member_id: str) -> None:
+        """
+        COACH: removes a member from a cohort she coaches; her coaches stop seeing her at once.
+"""
+        
+        _UniffiFfiConverterString.check_lower(cohort_id)
+
+        _UniffiFfiConverterString.check_lower(member_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(cohort_id),
+            _UniffiFfiConverterString.lower(member_id),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_remove_member(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_void,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
     async def restore_session(self, ) -> typing.Optional[User]:
         """
         Resumes the saved session: the signed-in user, or none when there is no session or it
@@ -6498,6 +10374,47 @@ class HerLeadClient(HerLeadClientProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
         return await _uniffi_rust_call_async(
             _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_restore_session(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def rotate_calendar_feed(self, ) -> str:
+        """
+        Gives her calendar feed a new address (answered in full); the old one stops working.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_rotate_calendar_feed(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def rotate_invite_code(self, cohort_id: str,valid_days: int = 14) -> Cohort:
+        """
+        COACH: replaces a cohort's invite code with one valid for `valid_days` (1 to 90); the
+        old code stops working at once.
+"""
+        
+        _UniffiFfiConverterString.check_lower(cohort_id)
+
+        _UniffiFfiConverterInt32.check_lower(valid_days)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(cohort_id),
+            _UniffiFfiConverterInt32.lower(valid_days),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCohort.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_rotate_invite_code(*_uniffi_lowered_args),
             _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
@@ -6527,6 +10444,29 @@ class HerLeadClient(HerLeadClientProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
         return await _uniffi_rust_call_async(
             _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_send_nudge(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def set_cohort_task_status(self, task_id: str,status: herlead_core.TaskStatus) -> CohortTaskProgress:
+        """
+        Sets her status on a task of one of her cohorts.
+"""
+        
+        _UniffiFfiConverterString.check_lower(task_id)
+
+        herlead_core._UniffiFfiConverterTypeTaskStatus.check_lower(status)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(task_id),
+            herlead_core._UniffiFfiConverterTypeTaskStatus.lower(status),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCohortTaskProgress.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_set_cohort_task_status(*_uniffi_lowered_args),
             _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
@@ -6583,6 +10523,24 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
+    async def sign_out_everywhere(self, ) -> None:
+        """
+        Ends every sign-in of hers on every device, this one included, and forgets the
+        tokens. (Access tokens already issued elsewhere stop at their expiry, within minutes.)
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_sign_out_everywhere(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_void,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_void,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
     async def social_capital(self, ) -> SocialCapital:
         """
         Her social capital with the factors behind it.
@@ -6621,6 +10579,95 @@ class HerLeadClient(HerLeadClientProtocol):
             _uniffi_lift_return,
             _uniffi_error_converter,
         )
+    async def update_cohort(self, cohort_id: str,patch: CohortPatch) -> Cohort:
+        """
+        COACH: changes a cohort she coaches.
+"""
+        
+        _UniffiFfiConverterString.check_lower(cohort_id)
+
+        _UniffiFfiConverterTypeCohortPatch.check_lower(patch)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(cohort_id),
+            _UniffiFfiConverterTypeCohortPatch.lower(patch),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCohort.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_cohort(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def update_community(self, id: str,patch: CommunityPatch) -> Community:
+        """
+        Changes one of her communities (see [`CommunityPatch`]).
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+
+        _UniffiFfiConverterTypeCommunityPatch.check_lower(patch)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+            _UniffiFfiConverterTypeCommunityPatch.lower(patch),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCommunity.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_community(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def update_contact(self, id: str,patch: ContactPatch) -> Contact:
+        """
+        Changes one of her contacts (see [`ContactPatch`]); the rules run again with it.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+
+        _UniffiFfiConverterTypeContactPatch.check_lower(patch)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+            _UniffiFfiConverterTypeContactPatch.lower(patch),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeContact.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_contact(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def update_display_name(self, display_name: str) -> User:
+        """
+        Changes the name shown to her and to her cohorts' coaches.
+"""
+        
+        _UniffiFfiConverterString.check_lower(display_name)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(display_name),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeUser.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_display_name(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
     async def update_presence(self, website: typing.Optional[str],email_signature: typing.Optional[str],audiences: typing.Optional[typing.List[herlead_core.Audience]]) -> Presence:
         """
         Changes her website, signature or audiences; `None` keeps a value, an empty string
@@ -6642,6 +10689,29 @@ class HerLeadClient(HerLeadClientProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
         return await _uniffi_rust_call_async(
             _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_presence(*_uniffi_lowered_args),
+            _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
+            _uniffi_lift_return,
+            _uniffi_error_converter,
+        )
+    async def update_profile(self, id: str,patch: ProfilePatch) -> Profile:
+        """
+        Changes one of her profiles (see [`ProfilePatch`]).
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+
+        _UniffiFfiConverterTypeProfilePatch.check_lower(patch)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+            _UniffiFfiConverterTypeProfilePatch.lower(patch),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeProfile.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeHerLeadError
+        return await _uniffi_rust_call_async(
+            _UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_profile(*_uniffi_lowered_args),
             _UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer,
             _UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer,
@@ -6678,82 +10748,6 @@ class _UniffiFfiConverterTypeHerLeadClient:
     def write(cls, value: HerLeadClient, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
 
-
-class MemoryTokenStoreProtocol(typing.Protocol):
-    """
-    Keeps tokens in memory only: the session ends with the process.
-"""
-    
-    pass
-
-class MemoryTokenStore(MemoryTokenStoreProtocol):
-    """
-    Keeps tokens in memory only: the session ends with the process.
-"""
-    
-    _handle: ctypes.c_uint64
-    def __init__(self, ):
-        """
-        An empty store.
-"""
-        _uniffi_lowered_args = (
-        )
-        _uniffi_lift_return = _UniffiFfiConverterTypeMemoryTokenStore.lift
-        _uniffi_error_converter = None
-        _uniffi_ffi_result = _uniffi_rust_call_with_error(
-            _uniffi_error_converter,
-            _UniffiLib.uniffi_herlead_sdk_fn_constructor_memorytokenstore_new,
-            *_uniffi_lowered_args,
-        )
-        self._handle = _uniffi_ffi_result
-
-    def __del__(self):
-        # In case of partial initialization of instances.
-        handle = getattr(self, "_handle", None)
-        if handle is not None:
-            _uniffi_rust_call(_UniffiLib.uniffi_herlead_sdk_fn_free_memorytokenstore, handle)
-
-    def _uniffi_clone_handle(self):
-        return _uniffi_rust_call(_UniffiLib.uniffi_herlead_sdk_fn_clone_memorytokenstore, self._handle)
-
-    # Used by alternative constructors or any methods which return this type.
-    @classmethod
-    def _uniffi_make_instance(cls, handle):
-        # Lightly yucky way to bypass the usual __init__ logic
-        # and just create a new instance with the required handle.
-        inst = cls.__new__(cls)
-        inst._handle = handle
-        return inst
-
-
-
-
-
-class _UniffiFfiConverterTypeMemoryTokenStore:
-    @staticmethod
-    def lift(value: int) -> MemoryTokenStore:
-        return MemoryTokenStore._uniffi_make_instance(value)
-
-    @staticmethod
-    def check_lower(value: MemoryTokenStore):
-        if not isinstance(value, MemoryTokenStore):
-            raise TypeError("Expected MemoryTokenStore instance, {} found".format(type(value).__name__))
-
-    @staticmethod
-    def lower(value: MemoryTokenStore) -> ctypes.c_uint64:
-        return value._uniffi_clone_handle()
-
-    @classmethod
-    def read(cls, buf: _UniffiRustBuffer) -> MemoryTokenStore:
-        ptr = buf.read_u64()
-        if ptr == 0:
-            raise InternalError("Raw handle value was null")
-        return cls.lift(ptr)
-
-    @classmethod
-    def write(cls, value: MemoryTokenStore, buf: _UniffiRustBuffer):
-        buf.write_u64(cls.lower(value))
-
 class _UniffiFfiConverterOptionalTypeStoredTokens(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -6784,6 +10778,13 @@ class TokenStore():
     """
     Where the app keeps tokens between launches (Keychain on iOS, Keystore on Android).
     Implemented in Swift or Kotlin; [`MemoryTokenStore`] is the in-memory default.
+
+    Threads: the SDK calls these methods synchronously from its own worker threads (the
+    tokio runtime that runs every async call), never from the app's main/UI thread (except
+    `is_signed_in()`, which is not async and calls `load` on the caller's thread), and may
+    call them from several threads at once (several clients may share one store): make them
+    thread-safe, and keep them quick (a Keychain/Keystore read or a small file write is fine; a
+    network call is not), since the call that needs the token waits for them.
 """
     
     def load(self, ) -> typing.Optional[StoredTokens]:
@@ -6806,6 +10807,13 @@ class TokenStoreImpl(TokenStore):
     """
     Where the app keeps tokens between launches (Keychain on iOS, Keystore on Android).
     Implemented in Swift or Kotlin; [`MemoryTokenStore`] is the in-memory default.
+
+    Threads: the SDK calls these methods synchronously from its own worker threads (the
+    tokio runtime that runs every async call), never from the app's main/UI thread (except
+    `is_signed_in()`, which is not async and calls `load` on the caller's thread), and may
+    call them from several threads at once (several clients may share one store): make them
+    thread-safe, and keep them quick (a Keychain/Keystore read or a small file write is fine; a
+    network call is not), since the call that needs the token waits for them.
 """
     
     _handle: ctypes.c_uint64
@@ -7047,6 +11055,22 @@ class _UniffiFfiConverterOptionalTypeTokenStore(_UniffiConverterRustBuffer):
             return _UniffiFfiConverterTypeTokenStore.read(buf)
         else:
             raise InternalError("Unexpected flag byte for optional type")
+def memory_token_store() -> TokenStore:
+    """
+    A [`TokenStore`] that keeps tokens in memory only (the session ends with the process), to
+    pass to [`HerLeadClient::new`] or share between clients: for tests, scripts and apps that
+    never keep a session.
+"""
+    _uniffi_lowered_args = (
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeTokenStore.lift
+    _uniffi_error_converter = None
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_herlead_sdk_fn_func_memory_token_store,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
 def progress_from_statuses(statuses: typing.List[TaskStatusEntry]) -> Progress:
     """
     Computes playbook progress on the device, with the server's own rules (no round trip):
@@ -7068,27 +11092,53 @@ def progress_from_statuses(statuses: typing.List[TaskStatusEntry]) -> Progress:
 
 __all__ = [
     "InternalError",
+    "CohortField",
+    "ContactField",
     "ImportFormat",
     "ImportState",
     "ImportRowKind",
     "ImportMatch",
+    "ProfileField",
+    "ChangeSource",
     "ExportFormat",
+    "NetworkErrorKind",
     "HerLeadError",
+    "MemberSort",
+    "ActivityEvent",
+    "CalendarFeed",
+    "Channel",
     "ClientOptions",
+    "CohortCoach",
+    "CohortTask",
+    "CohortTaskCompletion",
+    "Cohort",
+    "StepCount",
+    "SubScoreAverages",
+    "ScoreBucket",
+    "TaskCompletionRate",
+    "SectorCoverage",
     "CohortAggregates",
     "ProgressSummary",
     "ScoreTotal",
+    "SharedContact",
     "CohortMember",
     "CohortDashboard",
+    "CohortInput",
+    "CohortPatch",
+    "CohortTaskInput",
+    "CohortTaskProgress",
     "Meeting",
     "Community",
+    "CommunityPatch",
     "ConsistencyFinding",
     "SectorSuggestion",
     "Contact",
     "ContactClassification",
+    "ContactFilter",
     "ContactInput",
     "ContactName",
     "ContactPage",
+    "ContactPatch",
     "EntityRef",
     "ImportBatch",
     "ImportWarning",
@@ -7106,10 +11156,13 @@ __all__ = [
     "Profile",
     "Presence",
     "ProfileInput",
+    "ProfilePatch",
     "TaskRef",
     "TaskProgress",
     "StepProgress",
     "Progress",
+    "ProgressEvent",
+    "ProgressHistoryPage",
     "Recommendation",
     "Reconnect",
     "ScoreFactor",
@@ -7118,11 +11171,14 @@ __all__ = [
     "StoredTokens",
     "TaskStatusEntry",
     "User",
+    "memory_token_store",
     "progress_from_statuses",
+    "ActivityStream",
+    "ActivityStreamProtocol",
+    "NudgeStream",
+    "NudgeStreamProtocol",
     "HerLeadClient",
     "HerLeadClientProtocol",
-    "MemoryTokenStore",
-    "MemoryTokenStoreProtocol",
     "TokenStoreImpl",
     "TokenStore",
 ]

@@ -8,13 +8,20 @@ use std::{
 use serde::{Deserialize, Serialize, de::DeserializeOwned, de::IgnoredAny};
 
 use crate::{
-    HerLeadError,
+    HerLeadError, NetworkErrorKind,
     operations::{self as op, InputVars, NoVars},
     types::*,
 };
 
 /// Where the app keeps tokens between launches (Keychain on iOS, Keystore on Android).
 /// Implemented in Swift or Kotlin; [`MemoryTokenStore`] is the in-memory default.
+///
+/// Threads: the SDK calls these methods synchronously from its own worker threads (the
+/// tokio runtime that runs every async call), never from the app's main/UI thread (except
+/// `is_signed_in()`, which is not async and calls `load` on the caller's thread), and may
+/// call them from several threads at once (several clients may share one store): make them
+/// thread-safe, and keep them quick (a Keychain/Keystore read or a small file write is fine; a
+/// network call is not), since the call that needs the token waits for them.
 #[uniffi::export(with_foreign)]
 pub trait TokenStore: Send + Sync {
     /// The saved tokens, if any.
@@ -25,19 +32,26 @@ pub trait TokenStore: Send + Sync {
     fn clear(&self);
 }
 
-/// Keeps tokens in memory only: the session ends with the process.
-#[derive(Debug, Default, uniffi::Object)]
+/// Keeps tokens in memory only: the session ends with the process. From Kotlin, Swift and
+/// Python, get one with [`memory_token_store`].
+#[derive(Debug, Default)]
 pub struct MemoryTokenStore {
     tokens: Mutex<Option<StoredTokens>>,
 }
 
-#[uniffi::export]
 impl MemoryTokenStore {
     /// An empty store.
-    #[uniffi::constructor]
     pub fn new() -> Arc<Self> {
         Arc::new(Self::default())
     }
+}
+
+/// A [`TokenStore`] that keeps tokens in memory only (the session ends with the process), to
+/// pass to [`HerLeadClient::new`] or share between clients: for tests, scripts and apps that
+/// never keep a session.
+#[uniffi::export]
+pub fn memory_token_store() -> Arc<dyn TokenStore> {
+    MemoryTokenStore::new()
 }
 
 impl TokenStore for MemoryTokenStore {
@@ -75,6 +89,7 @@ const SIBLING_POLL: Duration = Duration::from_millis(50);
 /// store, in this process or another: see [`HerLeadClient::new`]).
 #[derive(uniffi::Object)]
 pub struct HerLeadClient {
+    base: String,
     endpoint: String,
     http: reqwest::Client,
     store: Arc<dyn TokenStore>,
@@ -144,12 +159,16 @@ impl HerLeadClient {
         });
         let base = base_url.trim_end_matches('/');
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(HerLeadError::Validation {
-                field: "baseUrl".into(),
-                reason: "the server address must start with http:// or https://".into(),
-            });
+            return Err(HerLeadError::validation(
+                "baseUrl",
+                "the server address must start with http:// or https://",
+            ));
         }
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder();
+        // Mozilla's roots compiled in, instead of the platform's verifier (for Android).
+        #[cfg(feature = "bundled-roots")]
+        let builder = crate::tls::bundled_roots(builder)?;
+        let http = builder
             .timeout(Duration::from_secs(u64::from(
                 options.timeout_seconds.max(1),
             )))
@@ -159,7 +178,8 @@ impl HerLeadClient {
         Ok(Arc::new(Self {
             endpoint: format!("{base}/graphql"),
             http,
-            store: token_store.unwrap_or_else(|| MemoryTokenStore::new() as Arc<dyn TokenStore>),
+            base: base.to_owned(),
+            store: token_store.unwrap_or_else(memory_token_store),
         }))
     }
 
@@ -198,13 +218,13 @@ impl HerLeadClient {
             i: op::LoginInput { email, password },
         };
         let data: op::LoggedIn = self.execute(op::LOGIN, &vars, false).await?;
-        Ok(self.start_session(data.login))
+        Ok(self.start_session(data.login).await)
     }
 
     /// Signs out: ends the session on the server and forgets the tokens.
     pub async fn logout(&self) -> Result<(), HerLeadError> {
-        if let Some(tokens) = self.store.load() {
-            self.store.clear();
+        if let Some(tokens) = self.load_tokens().await {
+            self.clear_tokens().await;
             let vars = op::TokenVars {
                 t: tokens.refresh_token,
             };
@@ -216,13 +236,13 @@ impl HerLeadClient {
     /// Resumes the saved session: the signed-in user, or none when there is no session or it
     /// has ended (the saved tokens are then forgotten).
     pub async fn restore_session(&self) -> Result<Option<User>, HerLeadError> {
-        if self.store.load().is_none() {
+        if self.load_tokens().await.is_none() {
             return Ok(None);
         }
         match self.me().await {
             Ok(user) => Ok(Some(user)),
             Err(HerLeadError::Unauthenticated { .. }) => {
-                self.store.clear();
+                self.clear_tokens().await;
                 Ok(None)
             }
             Err(other) => Err(other),
@@ -298,25 +318,9 @@ impl HerLeadClient {
         Ok(data.add_profile)
     }
 
-    /// A page of her contacts (oldest first; `first` up to 100).
-    pub async fn contacts(
-        &self,
-        first: i32,
-        after: Option<String>,
-    ) -> Result<ContactPage, HerLeadError> {
-        let vars = op::PageVars { first, after };
-        let data: op::Contacts = self.execute(op::CONTACTS, &vars, true).await?;
-        let page = data.contacts;
-        Ok(ContactPage {
-            contacts: page.edges.into_iter().map(|e| e.node).collect(),
-            end_cursor: page.page_info.end_cursor,
-            has_next_page: page.page_info.has_next_page,
-            total_count: page.total_count,
-        })
-    }
-
     /// Adds a contact.
     pub async fn add_contact(&self, contact: ContactInput) -> Result<Contact, HerLeadError> {
+        crate::network::check_contact(&contact)?;
         let vars = InputVars { i: contact };
         let data: op::ContactAdded = self.execute(op::ADD_CONTACT, &vars, true).await?;
         Ok(data.add_contact)
@@ -409,6 +413,7 @@ impl HerLeadClient {
     }
 
     /// What to do next, in playbook order.
+    #[uniffi::method(default(first = 10))]
     pub async fn recommendations(&self, first: i32) -> Result<Vec<Recommendation>, HerLeadError> {
         let vars = op::FirstVars { first };
         let data: op::Recommendations = self.execute(op::RECOMMENDATIONS, &vars, true).await?;
@@ -423,6 +428,7 @@ impl HerLeadClient {
     }
 
     /// Contacts due for a touch, most overdue first.
+    #[uniffi::method(default(first = 20))]
     pub async fn due_to_reconnect(&self, first: i32) -> Result<Vec<Reconnect>, HerLeadError> {
         let vars = op::FirstVars { first };
         let data: op::DueToReconnect = self.execute(op::DUE_TO_RECONNECT, &vars, true).await?;
@@ -468,6 +474,7 @@ impl HerLeadClient {
     }
 
     /// Her nudges, newest first.
+    #[uniffi::method(default(unread_only = false))]
     pub async fn my_nudges(&self, unread_only: bool) -> Result<Vec<Nudge>, HerLeadError> {
         let vars = op::MyNudgesVars {
             unread: unread_only,
@@ -483,17 +490,22 @@ impl HerLeadClient {
         Ok(data.mark_nudge_read)
     }
 
-    /// COACH: a page of a cohort's dashboard, most at risk first.
+    /// COACH: a page of a cohort's dashboard: `first` members (up to 100) after the cursor
+    /// `after`, in the order `sort` (most at risk first when `None`), with the cohort's
+    /// figures. A member's contacts are there only when she shares them.
+    #[uniffi::method(default(first = 50, after = None, sort = None))]
     pub async fn cohort_dashboard(
         &self,
         cohort_id: String,
         first: i32,
         after: Option<String>,
+        sort: Option<MemberSort>,
     ) -> Result<CohortDashboard, HerLeadError> {
         let vars = op::CohortPageVars {
             id: cohort_id,
             first,
             after,
+            sort,
         };
         let data: op::CohortDashboardData = self.execute(op::COHORT_DASHBOARD, &vars, true).await?;
         let cohort = data.cohort;
@@ -526,18 +538,51 @@ impl HerLeadClient {
         };
         let data: op::NudgesSent = self.execute(op::SEND_NUDGE, &vars, true).await?;
         let mut nudges = data.send_nudge;
-        nudges.pop().ok_or_else(|| HerLeadError::Server {
-            reason: "no nudge was sent".into(),
-        })
+        nudges
+            .pop()
+            .ok_or_else(|| HerLeadError::server("no nudge was sent"))
     }
 }
 
 impl HerLeadClient {
-    fn start_session(&self, payload: op::AuthPayload) -> User {
-        self.store.save(StoredTokens {
+    /// Forgets the saved tokens (after a sign-out everywhere or a deleted account).
+    pub(crate) async fn forget_tokens(&self) {
+        self.clear_tokens().await;
+    }
+
+    /// The store's tokens, read on a blocking thread of the runtime: an app's store may do
+    /// I/O (Keychain, Keystore, a file), and the first poll of a call runs on the app's
+    /// calling thread, which may be its UI thread.
+    pub(crate) async fn load_tokens(&self) -> Option<StoredTokens> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.load())
+            .await
+            .unwrap_or(None)
+    }
+
+    /// Saves tokens in the store, on a blocking thread (see [`Self::load_tokens`]).
+    async fn save_tokens(&self, tokens: StoredTokens) {
+        let store = self.store.clone();
+        let _ = tokio::task::spawn_blocking(move || store.save(tokens)).await;
+    }
+
+    /// Clears the store, on a blocking thread (see [`Self::load_tokens`]).
+    async fn clear_tokens(&self) {
+        let store = self.store.clone();
+        let _ = tokio::task::spawn_blocking(move || store.clear()).await;
+    }
+
+    /// The full address of `path` on this client's server.
+    pub(crate) fn address_of(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn start_session(&self, payload: op::AuthPayload) -> User {
+        self.save_tokens(StoredTokens {
             access_token: payload.access_token,
             refresh_token: payload.refresh_token,
-        });
+        })
+        .await;
         payload.user
     }
 
@@ -572,14 +617,12 @@ impl HerLeadClient {
         auth: bool,
     ) -> Result<R, HerLeadError> {
         let token = if auth {
-            self.store.load().map(|t| t.access_token)
+            self.load_tokens().await.map(|t| t.access_token)
         } else {
             None
         };
         if auth && token.is_none() {
-            return Err(HerLeadError::Unauthenticated {
-                reason: "sign in first".into(),
-            });
+            return Err(HerLeadError::unauthenticated("sign in first"));
         }
         match self
             .post(document, variables, upload, token.as_deref())
@@ -587,7 +630,7 @@ impl HerLeadClient {
         {
             Err(HerLeadError::Unauthenticated { .. }) if auth => {
                 self.refresh(token.as_deref()).await?;
-                let fresh = self.store.load().map(|t| t.access_token);
+                let fresh = self.load_tokens().await.map(|t| t.access_token);
                 self.post(document, variables, upload, fresh.as_deref())
                     .await
             }
@@ -595,14 +638,27 @@ impl HerLeadClient {
         }
     }
 
+    /// An access token to use instead of `stale`: the saved one when it differs (another call
+    /// refreshed since), else a refreshed one; with `None`, the saved one as it is. Through
+    /// the same turn-taking refresh as every call; `Unauthenticated` once the session has
+    /// ended (the tokens are then forgotten). For the live streams' sockets.
+    pub(crate) async fn fresh_access_token(
+        &self,
+        stale: Option<&str>,
+    ) -> Result<String, HerLeadError> {
+        self.refresh(stale).await?;
+        self.load_tokens()
+            .await
+            .map(|t| t.access_token)
+            .ok_or_else(|| HerLeadError::unauthenticated("sign in again"))
+    }
+
     /// Exchanges the refresh token, unless another call (of this client or another one on
     /// the same store) already did since `stale` was read.
     async fn refresh(&self, stale: Option<&str>) -> Result<(), HerLeadError> {
         let _turn = REFRESH_TURN.lock().await;
-        let Some(tokens) = self.store.load() else {
-            return Err(HerLeadError::Unauthenticated {
-                reason: "sign in again".into(),
-            });
+        let Some(tokens) = self.load_tokens().await else {
+            return Err(HerLeadError::unauthenticated("sign in again"));
         };
         if Some(tokens.access_token.as_str()) != stale {
             return Ok(());
@@ -615,14 +671,15 @@ impl HerLeadClient {
             .await
         {
             Ok(data) => {
-                self.store.save(StoredTokens {
+                self.save_tokens(StoredTokens {
                     access_token: data.refresh_session.access_token,
                     refresh_token: data.refresh_session.refresh_token,
-                });
+                })
+                .await;
                 Ok(())
             }
             Err(err @ HerLeadError::Unauthenticated { .. }) => {
-                self.store.clear();
+                self.clear_tokens().await;
                 Err(err)
             }
             // Another process on the same store exchanged this token a moment ago: its new
@@ -641,26 +698,42 @@ impl HerLeadClient {
         let deadline = tokio::time::Instant::now() + SIBLING_WAIT;
         while tokio::time::Instant::now() < deadline {
             tokio::time::sleep(SIBLING_POLL).await;
-            match self.store.load() {
+            match self.load_tokens().await {
                 Some(saved) if saved.access_token != ours.access_token => return Ok(()),
                 Some(_) => {}
                 None => break,
             }
         }
-        self.store.clear();
+        self.clear_tokens().await;
         let vars = op::TokenVars {
             t: ours.refresh_token.clone(),
         };
         let _ = self
             .post::<_, IgnoredAny>(op::LOGOUT, &vars, None, None)
             .await;
-        Err(HerLeadError::Unauthenticated {
-            reason: "the session was refreshed elsewhere and its new tokens never arrived; sign in again".into(),
-        })
+        Err(HerLeadError::unauthenticated(
+            "the session was refreshed elsewhere and its new tokens never arrived; sign in again",
+        ))
     }
 
+    /// Sends one request with a fresh `X-Request-Id` (the server logs it and echoes it), and
+    /// puts that id on any error the request ends in.
     async fn post<V: Serialize, R: DeserializeOwned>(
         &self,
+        document: &str,
+        variables: &V,
+        upload: Option<&Upload<'_>>,
+        token: Option<&str>,
+    ) -> Result<R, HerLeadError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.post_with_id(&id, document, variables, upload, token)
+            .await
+            .map_err(|e| e.with_request_id(&id))
+    }
+
+    async fn post_with_id<V: Serialize, R: DeserializeOwned>(
+        &self,
+        request_id: &str,
         document: &str,
         variables: &V,
         upload: Option<&Upload<'_>>,
@@ -675,6 +748,7 @@ impl HerLeadClient {
         .map_err(|e| HerLeadError::Validation {
             field: String::new(),
             reason: e.to_string(),
+            request_id: None,
         })?;
         let request = self.http.post(&self.endpoint);
         let mut request = match upload {
@@ -697,20 +771,20 @@ impl HerLeadClient {
                 request.multipart(form)
             }
         };
+        request = request.header("x-request-id", request_id);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        let response = request.send().await.map_err(HerLeadError::network)?;
+        let response = request.send().await.map_err(HerLeadError::from_reqwest)?;
         let status = response.status();
         let retry_after = response
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u32>().ok());
-        let body: serde_json::Value = response
-            .json()
-            .await
-            .map_err(|e| HerLeadError::network(format!("HTTP {status}: {e}")))?;
+        let body: serde_json::Value = response.json().await.map_err(|e| {
+            HerLeadError::network_of(NetworkErrorKind::BadAnswer, format!("HTTP {status}: {e}"))
+        })?;
         // JSON that is not a GraphQL answer (from a proxy, say) has neither errors nor data.
         let body: Response = serde_json::from_value(body).unwrap_or_default();
         if let Some(first) = body.errors.as_deref().and_then(<[_]>::first) {
@@ -719,21 +793,20 @@ impl HerLeadClient {
                     HerLeadError::RateLimited {
                         retry_after_seconds: seconds,
                         reason,
+                        request_id: None,
                     }
                 }
                 (err, _) => err,
             });
         }
         if !status.is_success() {
-            return Err(HerLeadError::Server {
-                reason: format!("HTTP {status}"),
-            });
+            return Err(HerLeadError::server(format!("HTTP {status}")));
         }
         serde_json::from_value(body.data.unwrap_or_default()).map_err(|e| {
-            HerLeadError::network(format!(
-                "unexpected answer for {}: {e}",
-                operation_name(document)
-            ))
+            HerLeadError::network_of(
+                NetworkErrorKind::BadAnswer,
+                format!("unexpected answer for {}: {e}", operation_name(document)),
+            )
         })
     }
 }

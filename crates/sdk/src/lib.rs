@@ -9,15 +9,25 @@
 //! Python (`herlead_sdk`); see `bindings/`. The SDK depends on `herlead-core` only, so the
 //! playbook's rules run on the device too: see [`progress_from_statuses`].
 
+mod account;
 mod client;
+mod coaching;
 mod error;
 mod imports;
+mod input;
+mod live;
+mod network;
 pub mod operations;
+mod tls;
 mod types;
 
-pub use client::{HerLeadClient, MemoryTokenStore, TokenStore};
-pub use error::HerLeadError;
+pub use account::*;
+pub use client::{HerLeadClient, MemoryTokenStore, TokenStore, memory_token_store};
+pub use coaching::*;
+pub use error::{HerLeadError, NetworkErrorKind};
 pub use imports::*;
+pub use live::*;
+pub use network::*;
 pub use types::*;
 
 uniffi::setup_scaffolding!("herlead_sdk");

@@ -9,10 +9,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::types::{
     Audience, CohortAggregates, CohortMember, Community, CommunityKind, CommunityRole, Contact,
-    Interaction, InteractionKind, LoggedInteraction, Meeting, MemberCohort, Nudge, Playbook,
-    Presence, Profile, Progress, Recommendation, Reconnect, SharingLevel, SocialCapital,
+    Interaction, InteractionKind, LoggedInteraction, Meeting, MemberCohort, MemberSort, Nudge,
+    Playbook, Presence, Profile, Progress, Recommendation, Reconnect, SharingLevel, SocialCapital,
     TaskProgress, TaskStatus, User, rfc3339,
 };
+
+/// The fields of a `Contact` the SDK reads, for every document that answers contacts.
+macro_rules! contact_fields {
+    () => {
+        "id name sector scope industry inHerIndustry onMeetList competitor values tags stage \
+         stageOverride cadenceDays emails company jobTitle connectedOn links createdAt \
+         suggestedSector { sector field matched rule }"
+    };
+}
+pub(crate) use contact_fields;
 
 pub(crate) const REGISTER: &str = "mutation Register($i: RegisterInput!) { register(input: $i) }";
 pub(crate) const LOGIN: &str = "mutation Login($i: LoginInput!) { login(input: $i) { accessToken refreshToken user { id email displayName role createdAt } } }";
@@ -25,8 +35,11 @@ pub(crate) const SET_TASK_STATUS: &str = "mutation SetTaskStatus($i: SetTaskStat
 pub(crate) const PRESENCE: &str = "query Presence { presence { website emailSignature audiences profiles { id platform handle url displayName tagline pictureUrl websiteLink } findings { code profileIds fix } } }";
 pub(crate) const UPDATE_PRESENCE: &str = "mutation UpdatePresence($i: PresenceInput!) { updatePresence(input: $i) { website emailSignature audiences profiles { id platform handle url displayName tagline pictureUrl websiteLink } findings { code profileIds fix } } }";
 pub(crate) const ADD_PROFILE: &str = "mutation AddProfile($i: ProfileInput!) { addProfile(input: $i) { id platform handle url displayName tagline pictureUrl websiteLink } }";
-pub(crate) const CONTACTS: &str = "query Contacts($first: Int, $after: String) { contacts(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name sector scope industry inHerIndustry onMeetList competitor values tags stage emails company jobTitle links suggestedSector { sector field matched rule } } } } }";
-pub(crate) const ADD_CONTACT: &str = "mutation AddContact($i: ContactInput!) { addContact(input: $i) { id name sector scope industry inHerIndustry onMeetList competitor values tags stage emails company jobTitle links suggestedSector { sector field matched rule } } }";
+pub(crate) const ADD_CONTACT: &str = concat!(
+    "mutation AddContact($i: ContactInput!) { addContact(input: $i) { ",
+    contact_fields!(),
+    " } }"
+);
 pub(crate) const DELETE_CONTACT: &str = "mutation DeleteContact($id: ID!) { deleteContact(id: $id) { id deletedInteractions removedFromMeetings } }";
 pub(crate) const LOG_INTERACTION: &str = "mutation LogInteraction($i: LogInteractionInput!) { logInteraction(input: $i) { interaction { id contactId kind isGive isAsk occurredAt note } warnings { code message } } }";
 pub(crate) const INTERACTIONS: &str = "query Interactions($contact: ID) { interactions(contactId: $contact) { id contactId kind isGive isAsk occurredAt note } }";
@@ -43,7 +56,7 @@ pub(crate) const LEAVE_COHORT: &str =
 pub(crate) const SET_SHARING: &str = "mutation SetSharing($id: ID!, $sharing: SharingLevel!) { setSharing(cohortId: $id, sharing: $sharing) }";
 pub(crate) const MY_NUDGES: &str = "query MyNudges($unread: Boolean!) { myNudges(unreadOnly: $unread) { id cohortId memberId message taskKey createdAt readAt } }";
 pub(crate) const MARK_NUDGE_READ: &str = "mutation MarkNudgeRead($id: ID!) { markNudgeRead(id: $id) { id cohortId memberId message taskKey createdAt readAt } }";
-pub(crate) const COHORT_DASHBOARD: &str = "query CohortDashboard($id: ID!, $first: Int, $after: String) { cohort(id: $id) { id name inviteCode members(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id displayName sharing progress { percent currentStep } score { total } lastActivity stalled topRecommendation } } } aggregates { members stalled scoreAverage } } }";
+pub(crate) const COHORT_DASHBOARD: &str = "query CohortDashboard($id: ID!, $first: Int, $after: String, $sort: MemberSort! = AT_RISK) { cohort(id: $id) { id name inviteCode members(first: $first, after: $after, sort: $sort) { pageInfo { hasNextPage endCursor } edges { node { id displayName sharing joinedAt progress { percent currentStep } score { total } lastActivity stalled topRecommendation contacts { name sector stage } } } } aggregates { members stalled scoreAverage perStep { step members } subScoreAverages { presence reach reciprocity collectiveAction } scoreDistribution { from to members } taskCompletion { taskKey done counted rate } sectorCoverage { sector members } } } }";
 pub(crate) const SEND_NUDGE: &str = "mutation SendNudge($i: NudgeInput!) { sendNudge(input: $i) { id cohortId memberId message taskKey createdAt readAt } }";
 
 /// Every document, by name, for the schema check.
@@ -59,7 +72,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("PRESENCE", PRESENCE),
     ("UPDATE_PRESENCE", UPDATE_PRESENCE),
     ("ADD_PROFILE", ADD_PROFILE),
-    ("CONTACTS", CONTACTS),
+    ("CONTACTS", crate::network::CONTACTS),
     ("ADD_CONTACT", ADD_CONTACT),
     ("DELETE_CONTACT", DELETE_CONTACT),
     ("LOG_INTERACTION", LOG_INTERACTION),
@@ -86,6 +99,44 @@ pub const ALL: &[(&str, &str)] = &[
     ("IMPORTS", crate::imports::IMPORTS),
     ("CLASSIFY_CONTACTS", crate::imports::CLASSIFY_CONTACTS),
     ("EXPORT_MY_DATA", crate::imports::EXPORT_MY_DATA),
+    ("NUDGES_LIVE", crate::live::NUDGES_LIVE),
+    ("UNREAD_NUDGES", crate::live::UNREAD_NUDGES),
+    ("COHORT_ACTIVITY_LIVE", crate::live::COHORT_ACTIVITY_LIVE),
+    ("CONTACT", crate::network::CONTACT),
+    ("UPDATE_CONTACT", crate::network::UPDATE_CONTACT),
+    ("UPDATE_PROFILE", crate::network::UPDATE_PROFILE),
+    ("DELETE_PROFILE", crate::network::DELETE_PROFILE),
+    ("DELETE_INTERACTION", crate::network::DELETE_INTERACTION),
+    ("UPDATE_COMMUNITY", crate::network::UPDATE_COMMUNITY),
+    ("DELETE_COMMUNITY", crate::network::DELETE_COMMUNITY),
+    ("DELETE_MEETING", crate::network::DELETE_MEETING),
+    ("CHANNELS", crate::network::CHANNELS),
+    ("CREATE_COHORT", crate::coaching::CREATE_COHORT),
+    ("UPDATE_COHORT", crate::coaching::UPDATE_COHORT),
+    ("COACHED_COHORTS", crate::coaching::COACHED_COHORTS),
+    ("COHORT", crate::coaching::COHORT),
+    ("ROTATE_INVITE_CODE", crate::coaching::ROTATE_INVITE_CODE),
+    ("ADD_CO_COACH", crate::coaching::ADD_CO_COACH),
+    ("REMOVE_MEMBER", crate::coaching::REMOVE_MEMBER),
+    ("ADD_COHORT_TASK", crate::coaching::ADD_COHORT_TASK),
+    ("NUDGE_STALLED", crate::coaching::NUDGE_STALLED),
+    ("MY_COHORT_TASKS", crate::coaching::MY_COHORT_TASKS),
+    (
+        "SET_COHORT_TASK_STATUS",
+        crate::coaching::SET_COHORT_TASK_STATUS,
+    ),
+    ("CHANGE_PASSWORD", crate::account::CHANGE_PASSWORD),
+    ("SIGN_OUT_EVERYWHERE", crate::account::SIGN_OUT_EVERYWHERE),
+    ("UPDATE_DISPLAY_NAME", crate::account::UPDATE_DISPLAY_NAME),
+    ("DELETE_ACCOUNT", crate::account::DELETE_ACCOUNT),
+    ("CALENDAR_FEED", crate::account::CALENDAR_FEED),
+    ("ENABLE_CALENDAR_FEED", crate::account::ENABLE_CALENDAR_FEED),
+    ("ROTATE_CALENDAR_FEED", crate::account::ROTATE_CALENDAR_FEED),
+    (
+        "DISABLE_CALENDAR_FEED",
+        crate::account::DISABLE_CALENDAR_FEED,
+    ),
+    ("PROGRESS_HISTORY", crate::account::PROGRESS_HISTORY),
 ];
 
 // Variables. Field names are the documents' `$variables`; input objects are camelCase like the
@@ -156,19 +207,14 @@ pub(crate) struct PresenceInput {
     pub audiences: Option<Vec<Audience>>,
 }
 
-/// CONTACTS's page: `$first` and `$after`.
-#[derive(Debug, Serialize)]
-pub(crate) struct PageVars {
-    pub first: i32,
-    pub after: Option<String>,
-}
-
 /// COHORT_DASHBOARD's cohort and page: `$id`, `$first` and `$after`.
 #[derive(Debug, Serialize)]
 pub(crate) struct CohortPageVars {
     pub id: String,
     pub first: i32,
     pub after: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<MemberSort>,
 }
 
 /// LOG_INTERACTION's `LogInteractionInput`.
@@ -299,12 +345,42 @@ pub(crate) struct CohortMemberConnection {
 /// COHORT_DASHBOARD's `Cohort`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct Cohort {
+pub(crate) struct DashboardCohort {
     pub id: String,
     pub name: String,
     pub invite_code: String,
     pub members: CohortMemberConnection,
     pub aggregates: CohortAggregates,
+}
+
+/// The `data` of an operation with one root field, whatever its name: `{"cohort": {…}}` read
+/// as `Root(cohort)`. For the operations whose answer needs no struct of its own.
+#[derive(Debug)]
+pub(crate) struct Root<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Root<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = Root<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an answer with one root field")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Root<T>, A::Error> {
+                let Some((_, value)) = map.next_entry::<serde::de::IgnoredAny, T>()? else {
+                    return Err(serde::de::Error::invalid_length(0, &self));
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(serde::de::Error::invalid_length(2, &self));
+                }
+                Ok(Root(value))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
 }
 
 /// The `data` of an operation whose root field is `$field` (in the schema's camelCase), as a
@@ -341,8 +417,6 @@ answers! {
     PresenceUpdated { "updatePresence": update_presence: Presence }
     /// ADD_PROFILE.
     ProfileAdded { "addProfile": add_profile: Profile }
-    /// CONTACTS.
-    Contacts { "contacts": contacts: ContactConnection }
     /// ADD_CONTACT.
     ContactAdded { "addContact": add_contact: Contact }
     /// DELETE_CONTACT.
@@ -372,7 +446,7 @@ answers! {
     /// MARK_NUDGE_READ.
     NudgeRead { "markNudgeRead": mark_nudge_read: Nudge }
     /// COHORT_DASHBOARD.
-    CohortDashboardData { "cohort": cohort: Cohort }
+    CohortDashboardData { "cohort": cohort: DashboardCohort }
     /// SEND_NUDGE: the nudges sent (one, to one member).
     NudgesSent { "sendNudge": send_nudge: Vec<Nudge> }
 }

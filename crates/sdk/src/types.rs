@@ -18,6 +18,22 @@ pub use herlead_core::{
     recommend::{EntityKind, RecommendationCode},
 };
 
+/// The order of a cohort's member list on the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MemberSort {
+    /// Stalled first, then least progress, then longest quiet (the default).
+    AtRisk,
+    /// Alphabetical by name.
+    Name,
+    /// Most progress first.
+    Progress,
+    /// Highest social capital first.
+    Score,
+    /// Most recent activity first.
+    RecentActivity,
+}
+
 macro_rules! records {
     ($($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* })*) => {
         $(
@@ -160,12 +176,16 @@ records! {
         /// Its address.
         pub url: String,
         /// The name shown.
+        #[uniffi(default)]
         pub display_name: Option<String>,
         /// The tagline.
+        #[uniffi(default)]
         pub tagline: Option<String>,
         /// The picture's address.
+        #[uniffi(default)]
         pub picture_url: Option<String>,
         /// The website link shown.
+        #[uniffi(default)]
         pub website_link: Option<String>,
     }
 
@@ -227,6 +247,15 @@ records! {
         pub links: Vec<String>,
         /// A sector her company or job title suggests while she has not set one.
         pub suggested_sector: Option<SectorSuggestion>,
+        /// The stage she set herself, if any (`stage` is then this one).
+        pub stage_override: Option<Stage>,
+        /// Days between touches she wants with them; `None`: the playbook's default.
+        pub cadence_days: Option<i32>,
+        /// When they connected (`YYYY-MM-DD`).
+        pub connected_on: Option<String>,
+        /// When she added them.
+        #[serde(with = "rfc3339")]
+        pub created_at: SystemTime,
     }
 
     /// A sector suggested for an unclassified contact, with the words that suggested it.
@@ -241,26 +270,55 @@ records! {
         pub rule: String,
     }
 
-    /// A new contact.
+    /// A new contact. Only `name`, `sector` and `scope` are required; the rest default as the
+    /// schema does.
     pub struct ContactInput {
         /// Name.
         pub name: String,
-        /// Sector.
+        /// Where they have influence.
         pub sector: Sector,
-        /// Scope.
+        /// How far their influence reaches.
         pub scope: Scope,
         /// Industry.
+        #[uniffi(default)]
         pub industry: Option<String>,
         /// In her industry.
+        #[uniffi(default)]
         pub in_her_industry: bool,
-        /// On her meet list.
+        /// On her meet list (people she wants to meet).
+        #[uniffi(default)]
         pub on_meet_list: bool,
         /// A competitor.
+        #[uniffi(default)]
         pub competitor: bool,
-        /// Values alignment.
-        pub values: ValuesAlignment,
+        /// Whether their values match hers (`None`: not checked yet, `Unknown`).
+        #[uniffi(default)]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub values: Option<ValuesAlignment>,
         /// Causes and interests.
+        #[uniffi(default)]
         pub tags: Vec<String>,
+        /// Profile and web page addresses.
+        #[uniffi(default)]
+        pub links: Vec<String>,
+        /// The relationship stage, when she sets it herself (otherwise the rules derive it).
+        #[uniffi(default)]
+        pub stage: Option<Stage>,
+        /// Days between touches she wants with them (otherwise the playbook's default).
+        #[uniffi(default)]
+        pub cadence_days: Option<i32>,
+        /// E-mail addresses.
+        #[uniffi(default)]
+        pub emails: Vec<String>,
+        /// Company.
+        #[uniffi(default)]
+        pub company: Option<String>,
+        /// Job title.
+        #[uniffi(default)]
+        pub job_title: Option<String>,
+        /// When they connected (`YYYY-MM-DD`).
+        #[uniffi(default)]
+        pub connected_on: Option<String>,
     }
 
     /// One page of contacts.
@@ -483,6 +541,21 @@ records! {
         pub stalled: bool,
         /// What she should do next.
         pub top_recommendation: Option<RecommendationCode>,
+        /// When she joined.
+        #[serde(with = "rfc3339")]
+        pub joined_at: SystemTime,
+        /// Her contacts (name, sector and stage, never notes), only when she shares them.
+        pub contacts: Option<Vec<SharedContact>>,
+    }
+
+    /// One of a member's contacts, as her coach sees it when she shares contacts.
+    pub struct SharedContact {
+        /// Name.
+        pub name: String,
+        /// Sector; `None` while she has not classified them.
+        pub sector: Option<Sector>,
+        /// Relationship stage.
+        pub stage: Stage,
     }
 
     /// Cohort-wide figures.
@@ -493,6 +566,66 @@ records! {
         pub stalled: i32,
         /// Mean score.
         pub score_average: f64,
+        /// How many members are on each step (`step` `None`: finished the playbook).
+        pub per_step: Vec<StepCount>,
+        /// Mean of each sub-score.
+        pub sub_score_averages: SubScoreAverages,
+        /// Members per band of score.
+        pub score_distribution: Vec<ScoreBucket>,
+        /// For each playbook task, how many members finished it.
+        pub task_completion: Vec<TaskCompletionRate>,
+        /// For each sector, how many members have a contact in it.
+        pub sector_coverage: Vec<SectorCoverage>,
+    }
+
+    /// How many members are on one step.
+    pub struct StepCount {
+        /// The step; `None` for members who finished the playbook.
+        pub step: Option<PlaybookStep>,
+        /// How many members.
+        pub members: i32,
+    }
+
+    /// Mean sub-scores of a cohort.
+    pub struct SubScoreAverages {
+        /// Positioning online.
+        pub presence: f64,
+        /// Reach across sectors and scopes.
+        pub reach: f64,
+        /// Giving before asking.
+        pub reciprocity: f64,
+        /// Acting together.
+        pub collective_action: f64,
+    }
+
+    /// A band of scores.
+    pub struct ScoreBucket {
+        /// Lower bound (inclusive).
+        pub from: f64,
+        /// Upper bound (exclusive; 100 is in the last band).
+        pub to: f64,
+        /// How many members.
+        pub members: i32,
+    }
+
+    /// How many members finished one playbook task.
+    pub struct TaskCompletionRate {
+        /// The task.
+        pub task_key: String,
+        /// Members with it done.
+        pub done: i32,
+        /// Members for whom it counts (those who did not skip it).
+        pub counted: i32,
+        /// `done ÷ counted`.
+        pub rate: f64,
+    }
+
+    /// How many members reach one sector.
+    pub struct SectorCoverage {
+        /// The sector.
+        pub sector: Sector,
+        /// Members with a contact in it.
+        pub members: i32,
     }
 
     /// A page of a coach's dashboard.

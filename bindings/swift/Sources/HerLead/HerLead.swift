@@ -668,11 +668,224 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 
 
 /**
+ * A cohort's activity, live, for one of its coaches: every change of a member's task
+ * status arrives through `next()`. Get one with `HerLeadClient::cohort_activity_stream`;
+ * collect or iterate it as `NudgeStream` says.
+ */
+public protocol ActivityStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+     * waiting at that moment included). Letting go of the stream does the same.
+     */
+    func cancel() 
+    
+    /**
+     * The next change, waiting for it as long as it takes; `None` once the stream has ended
+     * (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+     */
+    func next() async throws  -> ActivityEvent?
+    
+}
+/**
+ * A cohort's activity, live, for one of its coaches: every change of a member's task
+ * status arrives through `next()`. Get one with `HerLeadClient::cohort_activity_stream`;
+ * collect or iterate it as `NudgeStream` says.
+ */
+open class ActivityStream: ActivityStreamProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_herlead_sdk_fn_clone_activitystream(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_herlead_sdk_fn_free_activitystream(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+     * waiting at that moment included). Letting go of the stream does the same.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_herlead_sdk_fn_method_activitystream_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The next change, waiting for it as long as it takes; `None` once the stream has ended
+     * (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+     */
+open func next()async throws  -> ActivityEvent?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_activitystream_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeActivityEvent.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityStream: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ActivityStream
+
+    public static func lift(_ handle: UInt64) throws -> ActivityStream {
+        return ActivityStream(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ActivityStream) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityStream {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ActivityStream, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityStream_lift(_ handle: UInt64) throws -> ActivityStream {
+    return try FfiConverterTypeActivityStream.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityStream_lower(_ value: ActivityStream) -> UInt64 {
+    return FfiConverterTypeActivityStream.lower(value)
+}
+
+
+
+
+
+
+/**
  * A typed, async HerLead client. Access tokens refresh by themselves when they expire (once
  * per call; concurrent calls share one refresh, and so do other clients on the same token
  * store, in this process or another: see [`HerLeadClient::new`]).
  */
 public protocol HerLeadClientProtocol: AnyObject, Sendable {
+    
+    /**
+     * Her calendar feed (the contacts due for a touch, for any calendar app), or `None`
+     * while it is off.
+     */
+    func calendarFeed() async throws  -> CalendarFeed?
+    
+    /**
+     * Changes her password after checking the current one. Her other sign-ins end (with
+     * their open sockets); this client stays signed in.
+     */
+    func changePassword(currentPassword: String, newPassword: String) async throws 
+    
+    /**
+     * Deletes her account and everything she recorded, after she re-enters her password,
+     * and forgets the tokens. A coach whose cohorts still have members or other coaches gets
+     * `Conflict`: she hands them over or closes them first.
+     */
+    func deleteAccount(password: String) async throws 
+    
+    /**
+     * Turns her calendar feed off; its address stops working.
+     */
+    func disableCalendarFeed() async throws 
+    
+    /**
+     * Turns her calendar feed on and answers its full address (on this client's server).
+     * Whoever has the address can read the feed: treat it like a password. Called again, it
+     * makes a new address and the old one stops working.
+     */
+    func enableCalendarFeed() async throws  -> String
+    
+    /**
+     * Her progress history, newest first: `first` up to 100 (20 when `None`); pass a page's
+     * `end_cursor` as `after` for older changes.
+     */
+    func progressHistory(first: Int32?, after: String?) async throws  -> ProgressHistoryPage
+    
+    /**
+     * Gives her calendar feed a new address (answered in full); the old one stops working.
+     */
+    func rotateCalendarFeed() async throws  -> String
+    
+    /**
+     * Ends every sign-in of hers on every device, this one included, and forgets the
+     * tokens. (Access tokens already issued elsewhere stop at their expiry, within minutes.)
+     */
+    func signOutEverywhere() async throws 
+    
+    /**
+     * Changes the name shown to her and to her cohorts' coaches.
+     */
+    func updateDisplayName(displayName: String) async throws  -> User
     
     /**
      * Adds a community.
@@ -690,19 +903,16 @@ public protocol HerLeadClientProtocol: AnyObject, Sendable {
     func addProfile(profile: ProfileInput) async throws  -> Profile
     
     /**
-     * COACH: a page of a cohort's dashboard, most at risk first.
+     * COACH: a page of a cohort's dashboard: `first` members (up to 100) after the cursor
+     * `after`, in the order `sort` (most at risk first when `None`), with the cohort's
+     * figures. A member's contacts are there only when she shares them.
      */
-    func cohortDashboard(cohortId: String, first: Int32, after: String?) async throws  -> CohortDashboard
+    func cohortDashboard(cohortId: String, first: Int32, after: String?, sort: MemberSort?) async throws  -> CohortDashboard
     
     /**
      * Her communities with their meetings.
      */
     func communities() async throws  -> [Community]
-    
-    /**
-     * A page of her contacts (oldest first; `first` up to 100).
-     */
-    func contacts(first: Int32, after: String?) async throws  -> ContactPage
     
     /**
      * Deletes a contact with its interactions; returns how many interactions went with it.
@@ -840,6 +1050,63 @@ public protocol HerLeadClientProtocol: AnyObject, Sendable {
     func updatePresence(website: String?, emailSignature: String?, audiences: [Audience]?) async throws  -> Presence
     
     /**
+     * COACH: makes another coach (by her account's email) a co-coach of the cohort.
+     */
+    func addCoCoach(cohortId: String, email: String) async throws  -> Cohort
+    
+    /**
+     * COACH: adds a task for every member of the cohort, in one of the playbook's steps.
+     */
+    func addCohortTask(cohortId: String, task: CohortTaskInput) async throws  -> CohortTask
+    
+    /**
+     * COACH: the cohorts she coaches (owner or co-coach).
+     */
+    func coachedCohorts() async throws  -> [Cohort]
+    
+    /**
+     * COACH: one cohort she coaches, with its invite code, coaches and tasks.
+     */
+    func cohort(cohortId: String) async throws  -> Cohort
+    
+    /**
+     * COACH: creates a cohort with an invite code valid for 14 days; she owns it.
+     */
+    func createCohort(cohort: CohortInput) async throws  -> Cohort
+    
+    /**
+     * The tasks her coaches added to her cohorts, soonest due first, with her status on each.
+     */
+    func myCohortTasks() async throws  -> [CohortTaskProgress]
+    
+    /**
+     * COACH: sends the same nudge to every stalled member of the cohort; answers the nudges
+     * sent (none when nobody is stalled).
+     */
+    func nudgeStalledMembers(cohortId: String, message: String, taskKey: String?) async throws  -> [Nudge]
+    
+    /**
+     * COACH: removes a member from a cohort she coaches; her coaches stop seeing her at once.
+     */
+    func removeMember(cohortId: String, memberId: String) async throws 
+    
+    /**
+     * COACH: replaces a cohort's invite code with one valid for `valid_days` (1 to 90); the
+     * old code stops working at once.
+     */
+    func rotateInviteCode(cohortId: String, validDays: Int32) async throws  -> Cohort
+    
+    /**
+     * Sets her status on a task of one of her cohorts.
+     */
+    func setCohortTaskStatus(taskId: String, status: TaskStatus) async throws  -> CohortTaskProgress
+    
+    /**
+     * COACH: changes a cohort she coaches.
+     */
+    func updateCohort(cohortId: String, patch: CohortPatch) async throws  -> Cohort
+    
+    /**
      * Sets the sector and scope of up to 500 of her contacts at once, in one transaction
      * (every id must be hers or nothing changes); answers how many changed.
      */
@@ -888,6 +1155,74 @@ public protocol HerLeadClientProtocol: AnyObject, Sendable {
      * asks or meetings logged.
      */
     func undoImport(importId: String) async throws  -> ImportBatch
+    
+    /**
+     * COACH: opens a cohort's activity as a live stream (see `ActivityStream`). Answers once
+     * the socket is signed in and subscribed (`Unauthenticated`, `Network` as for
+     * `nudge_stream`); a cohort she does not coach is the stream's first `next()`, as
+     * `NotFound`.
+     */
+    func cohortActivityStream(cohortId: String) async throws  -> ActivityStream
+    
+    /**
+     * Opens her nudges as a live stream (see `NudgeStream`). Answers once the socket is
+     * signed in and subscribed: `Unauthenticated` when she is not signed in, `Network` when
+     * the server cannot be reached. A nudge sent in the very moment the stream opens may
+     * come before the server has started the subscription; `my_nudges` has it.
+     */
+    func nudgeStream() async throws  -> NudgeStream
+    
+    /**
+     * Channels made for specific audiences: all of them, or those of `audience` (public).
+     */
+    func channels(audience: Audience?) async throws  -> [Channel]
+    
+    /**
+     * One of her contacts; `NotFound` for an id that is not hers.
+     */
+    func contact(id: String) async throws  -> Contact
+    
+    /**
+     * A page of her contacts, oldest first: `first` up to 100 (20 when `None`), from after
+     * the cursor `after`, only those matching `filter` (all when `None`). `total_count`
+     * counts every match.
+     */
+    func contacts(filter: ContactFilter?, first: Int32?, after: String?) async throws  -> ContactPage
+    
+    /**
+     * Deletes one of her communities with its meetings.
+     */
+    func deleteCommunity(id: String) async throws 
+    
+    /**
+     * Deletes one of her interactions; the rules count without it.
+     */
+    func deleteInteraction(id: String) async throws 
+    
+    /**
+     * Deletes one of her meetings.
+     */
+    func deleteMeeting(id: String) async throws 
+    
+    /**
+     * Deletes one of her profiles.
+     */
+    func deleteProfile(id: String) async throws 
+    
+    /**
+     * Changes one of her communities (see [`CommunityPatch`]).
+     */
+    func updateCommunity(id: String, patch: CommunityPatch) async throws  -> Community
+    
+    /**
+     * Changes one of her contacts (see [`ContactPatch`]); the rules run again with it.
+     */
+    func updateContact(id: String, patch: ContactPatch) async throws  -> Contact
+    
+    /**
+     * Changes one of her profiles (see [`ProfilePatch`]).
+     */
+    func updateProfile(id: String, patch: ProfilePatch) async throws  -> Profile
     
 }
 /**
@@ -972,6 +1307,185 @@ public convenience init(baseUrl: String, options: ClientOptions, tokenStore: Tok
 
     
     /**
+     * Her calendar feed (the contacts due for a touch, for any calendar app), or `None`
+     * while it is off.
+     */
+open func calendarFeed()async throws  -> CalendarFeed?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_calendar_feed(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeCalendarFeed.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Changes her password after checking the current one. Her other sign-ins end (with
+     * their open sockets); this client stays signed in.
+     */
+open func changePassword(currentPassword: String, newPassword: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_change_password(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(currentPassword),FfiConverterString.lower(newPassword)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_void,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_void,
+            freeFunc: ffi_herlead_sdk_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Deletes her account and everything she recorded, after she re-enters her password,
+     * and forgets the tokens. A coach whose cohorts still have members or other coaches gets
+     * `Conflict`: she hands them over or closes them first.
+     */
+open func deleteAccount(password: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_delete_account(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(password)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_void,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_void,
+            freeFunc: ffi_herlead_sdk_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Turns her calendar feed off; its address stops working.
+     */
+open func disableCalendarFeed()async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_disable_calendar_feed(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_void,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_void,
+            freeFunc: ffi_herlead_sdk_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Turns her calendar feed on and answers its full address (on this client's server).
+     * Whoever has the address can read the feed: treat it like a password. Called again, it
+     * makes a new address and the old one stops working.
+     */
+open func enableCalendarFeed()async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_enable_calendar_feed(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Her progress history, newest first: `first` up to 100 (20 when `None`); pass a page's
+     * `end_cursor` as `after` for older changes.
+     */
+open func progressHistory(first: Int32? = nil, after: String? = nil)async throws  -> ProgressHistoryPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_progress_history(
+                        self.uniffiCloneHandle(),FfiConverterOptionInt32.lower(first),FfiConverterOptionString.lower(after)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProgressHistoryPage_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Gives her calendar feed a new address (answered in full); the old one stops working.
+     */
+open func rotateCalendarFeed()async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_rotate_calendar_feed(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Ends every sign-in of hers on every device, this one included, and forgets the
+     * tokens. (Access tokens already issued elsewhere stop at their expiry, within minutes.)
+     */
+open func signOutEverywhere()async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_sign_out_everywhere(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_void,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_void,
+            freeFunc: ffi_herlead_sdk_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Changes the name shown to her and to her cohorts' coaches.
+     */
+open func updateDisplayName(displayName: String)async throws  -> User  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_update_display_name(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(displayName)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeUser_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
      * Adds a community.
      */
 open func addCommunity(name: String, kind: CommunityKind, role: CommunityRole, link: String?)async throws  -> Community  {
@@ -1029,14 +1543,16 @@ open func addProfile(profile: ProfileInput)async throws  -> Profile  {
 }
     
     /**
-     * COACH: a page of a cohort's dashboard, most at risk first.
+     * COACH: a page of a cohort's dashboard: `first` members (up to 100) after the cursor
+     * `after`, in the order `sort` (most at risk first when `None`), with the cohort's
+     * figures. A member's contacts are there only when she shares them.
      */
-open func cohortDashboard(cohortId: String, first: Int32, after: String?)async throws  -> CohortDashboard  {
+open func cohortDashboard(cohortId: String, first: Int32 = 50, after: String? = nil, sort: MemberSort? = nil)async throws  -> CohortDashboard  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_herlead_sdk_fn_method_herleadclient_cohort_dashboard(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(cohortId),FfiConverterInt32.lower(first),FfiConverterOptionString.lower(after)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(cohortId),FfiConverterInt32.lower(first),FfiConverterOptionString.lower(after),FfiConverterOptionTypeMemberSort.lower(sort)
                 )
             },
             pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
@@ -1067,25 +1583,6 @@ open func communities()async throws  -> [Community]  {
 }
     
     /**
-     * A page of her contacts (oldest first; `first` up to 100).
-     */
-open func contacts(first: Int32, after: String?)async throws  -> ContactPage  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_herlead_sdk_fn_method_herleadclient_contacts(
-                        self.uniffiCloneHandle(),FfiConverterInt32.lower(first),FfiConverterOptionString.lower(after)
-                )
-            },
-            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
-            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
-            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeContactPage_lift,
-            errorHandler: FfiConverterTypeHerLeadError_lift
-        )
-}
-    
-    /**
      * Deletes a contact with its interactions; returns how many interactions went with it.
      */
 open func deleteContact(id: String)async throws  -> Int64  {
@@ -1107,7 +1604,7 @@ open func deleteContact(id: String)async throws  -> Int64  {
     /**
      * Contacts due for a touch, most overdue first.
      */
-open func dueToReconnect(first: Int32)async throws  -> [Reconnect]  {
+open func dueToReconnect(first: Int32 = 20)async throws  -> [Reconnect]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1329,7 +1826,7 @@ open func myCohorts()async throws  -> [MemberCohort]  {
     /**
      * Her nudges, newest first.
      */
-open func myNudges(unreadOnly: Bool)async throws  -> [Nudge]  {
+open func myNudges(unreadOnly: Bool = false)async throws  -> [Nudge]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1405,7 +1902,7 @@ open func presence()async throws  -> Presence  {
     /**
      * What to do next, in playbook order.
      */
-open func recommendations(first: Int32)async throws  -> [Recommendation]  {
+open func recommendations(first: Int32 = 10)async throws  -> [Recommendation]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -1559,6 +2056,217 @@ open func updatePresence(website: String?, emailSignature: String?, audiences: [
             completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
             freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypePresence_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * COACH: makes another coach (by her account's email) a co-coach of the cohort.
+     */
+open func addCoCoach(cohortId: String, email: String)async throws  -> Cohort  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_add_co_coach(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(cohortId),FfiConverterString.lower(email)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCohort_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * COACH: adds a task for every member of the cohort, in one of the playbook's steps.
+     */
+open func addCohortTask(cohortId: String, task: CohortTaskInput)async throws  -> CohortTask  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_add_cohort_task(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(cohortId),FfiConverterTypeCohortTaskInput_lower(task)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCohortTask_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * COACH: the cohorts she coaches (owner or co-coach).
+     */
+open func coachedCohorts()async throws  -> [Cohort]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_coached_cohorts(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeCohort.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * COACH: one cohort she coaches, with its invite code, coaches and tasks.
+     */
+open func cohort(cohortId: String)async throws  -> Cohort  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_cohort(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(cohortId)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCohort_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * COACH: creates a cohort with an invite code valid for 14 days; she owns it.
+     */
+open func createCohort(cohort: CohortInput)async throws  -> Cohort  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_create_cohort(
+                        self.uniffiCloneHandle(),FfiConverterTypeCohortInput_lower(cohort)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCohort_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * The tasks her coaches added to her cohorts, soonest due first, with her status on each.
+     */
+open func myCohortTasks()async throws  -> [CohortTaskProgress]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_my_cohort_tasks(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeCohortTaskProgress.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * COACH: sends the same nudge to every stalled member of the cohort; answers the nudges
+     * sent (none when nobody is stalled).
+     */
+open func nudgeStalledMembers(cohortId: String, message: String, taskKey: String?)async throws  -> [Nudge]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_nudge_stalled_members(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(cohortId),FfiConverterString.lower(message),FfiConverterOptionString.lower(taskKey)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeNudge.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * COACH: removes a member from a cohort she coaches; her coaches stop seeing her at once.
+     */
+open func removeMember(cohortId: String, memberId: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_remove_member(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(cohortId),FfiConverterString.lower(memberId)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_void,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_void,
+            freeFunc: ffi_herlead_sdk_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * COACH: replaces a cohort's invite code with one valid for `valid_days` (1 to 90); the
+     * old code stops working at once.
+     */
+open func rotateInviteCode(cohortId: String, validDays: Int32 = 14)async throws  -> Cohort  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_rotate_invite_code(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(cohortId),FfiConverterInt32.lower(validDays)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCohort_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Sets her status on a task of one of her cohorts.
+     */
+open func setCohortTaskStatus(taskId: String, status: TaskStatus)async throws  -> CohortTaskProgress  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_set_cohort_task_status(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(taskId),FfiConverterTypeTaskStatus_lower(status)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCohortTaskProgress_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * COACH: changes a cohort she coaches.
+     */
+open func updateCohort(cohortId: String, patch: CohortPatch)async throws  -> Cohort  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_update_cohort(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(cohortId),FfiConverterTypeCohortPatch_lower(patch)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCohort_lift,
             errorHandler: FfiConverterTypeHerLeadError_lift
         )
 }
@@ -1725,6 +2433,242 @@ open func undoImport(importId: String)async throws  -> ImportBatch  {
         )
 }
     
+    /**
+     * COACH: opens a cohort's activity as a live stream (see `ActivityStream`). Answers once
+     * the socket is signed in and subscribed (`Unauthenticated`, `Network` as for
+     * `nudge_stream`); a cohort she does not coach is the stream's first `next()`, as
+     * `NotFound`.
+     */
+open func cohortActivityStream(cohortId: String)async throws  -> ActivityStream  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_cohort_activity_stream(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(cohortId)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_u64,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_u64,
+            freeFunc: ffi_herlead_sdk_rust_future_free_u64,
+            liftFunc: FfiConverterTypeActivityStream_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Opens her nudges as a live stream (see `NudgeStream`). Answers once the socket is
+     * signed in and subscribed: `Unauthenticated` when she is not signed in, `Network` when
+     * the server cannot be reached. A nudge sent in the very moment the stream opens may
+     * come before the server has started the subscription; `my_nudges` has it.
+     */
+open func nudgeStream()async throws  -> NudgeStream  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_nudge_stream(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_u64,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_u64,
+            freeFunc: ffi_herlead_sdk_rust_future_free_u64,
+            liftFunc: FfiConverterTypeNudgeStream_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Channels made for specific audiences: all of them, or those of `audience` (public).
+     */
+open func channels(audience: Audience? = nil)async throws  -> [Channel]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_channels(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeAudience.lower(audience)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeChannel.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * One of her contacts; `NotFound` for an id that is not hers.
+     */
+open func contact(id: String)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_contact(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * A page of her contacts, oldest first: `first` up to 100 (20 when `None`), from after
+     * the cursor `after`, only those matching `filter` (all when `None`). `total_count`
+     * counts every match.
+     */
+open func contacts(filter: ContactFilter? = nil, first: Int32? = nil, after: String? = nil)async throws  -> ContactPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_contacts(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeContactFilter.lower(filter),FfiConverterOptionInt32.lower(first),FfiConverterOptionString.lower(after)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContactPage_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Deletes one of her communities with its meetings.
+     */
+open func deleteCommunity(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_delete_community(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_void,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_void,
+            freeFunc: ffi_herlead_sdk_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Deletes one of her interactions; the rules count without it.
+     */
+open func deleteInteraction(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_delete_interaction(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_void,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_void,
+            freeFunc: ffi_herlead_sdk_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Deletes one of her meetings.
+     */
+open func deleteMeeting(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_delete_meeting(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_void,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_void,
+            freeFunc: ffi_herlead_sdk_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Deletes one of her profiles.
+     */
+open func deleteProfile(id: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_delete_profile(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_void,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_void,
+            freeFunc: ffi_herlead_sdk_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Changes one of her communities (see [`CommunityPatch`]).
+     */
+open func updateCommunity(id: String, patch: CommunityPatch)async throws  -> Community  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_update_community(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeCommunityPatch_lower(patch)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCommunity_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Changes one of her contacts (see [`ContactPatch`]); the rules run again with it.
+     */
+open func updateContact(id: String, patch: ContactPatch)async throws  -> Contact  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_update_contact(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeContactPatch_lower(patch)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContact_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
+    /**
+     * Changes one of her profiles (see [`ProfilePatch`]).
+     */
+open func updateProfile(id: String, patch: ProfilePatch)async throws  -> Profile  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_herleadclient_update_profile(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterTypeProfilePatch_lower(patch)
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeProfile_lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
+    
 
     
 }
@@ -1776,15 +2720,33 @@ public func FfiConverterTypeHerLeadClient_lower(_ value: HerLeadClient) -> UInt6
 
 
 /**
- * Keeps tokens in memory only: the session ends with the process.
+ * Her nudges, live: each one a coach sends her arrives through `next()`, once, including
+ * those sent while the connection was down. Get one with `HerLeadClient::nudge_stream`.
+ * In Kotlin collect it as a `Flow` (`asFlow()`), in Swift iterate it (`for try await`), in
+ * Python wrap it with `herlead_streams.live` (`async for`).
  */
-public protocol MemoryTokenStoreProtocol: AnyObject, Sendable {
+public protocol NudgeStreamProtocol: AnyObject, Sendable {
+    
+    /**
+     * Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+     * waiting at that moment included). Letting go of the stream does the same.
+     */
+    func cancel() 
+    
+    /**
+     * The next nudge, waiting for it as long as it takes; `None` once the stream has ended
+     * (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+     */
+    func next() async throws  -> Nudge?
     
 }
 /**
- * Keeps tokens in memory only: the session ends with the process.
+ * Her nudges, live: each one a coach sends her arrives through `next()`, once, including
+ * those sent while the connection was down. Get one with `HerLeadClient::nudge_stream`.
+ * In Kotlin collect it as a `Flow` (`asFlow()`), in Swift iterate it (`for try await`), in
+ * Python wrap it with `herlead_streams.live` (`async for`).
  */
-open class MemoryTokenStore: MemoryTokenStoreProtocol, @unchecked Sendable {
+open class NudgeStream: NudgeStreamProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -1821,20 +2783,9 @@ open class MemoryTokenStore: MemoryTokenStoreProtocol, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_herlead_sdk_fn_clone_memorytokenstore(self.handle, $0) }
+        return try! rustCall { uniffi_herlead_sdk_fn_clone_nudgestream(self.handle, $0) }
     }
-    /**
-     * An empty store.
-     */
-public convenience init() {
-    let handle =
-        try! rustCall() {
-        uniffiCallStatus in
-    uniffi_herlead_sdk_fn_constructor_memorytokenstore_new(uniffiCallStatus
-    )
-}
-    self.init(unsafeFromHandle: handle)
-}
+    // No primary constructor declared for this class.
 
     deinit {
         if handle == 0 {
@@ -1842,11 +2793,43 @@ public convenience init() {
             return
         }
 
-        try! rustCall { uniffi_herlead_sdk_fn_free_memorytokenstore(handle, $0) }
+        try! rustCall { uniffi_herlead_sdk_fn_free_nudgestream(handle, $0) }
     }
 
     
 
+    
+    /**
+     * Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+     * waiting at that moment included). Letting go of the stream does the same.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_herlead_sdk_fn_method_nudgestream_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The next nudge, waiting for it as long as it takes; `None` once the stream has ended
+     * (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+     */
+open func next()async throws  -> Nudge?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_herlead_sdk_fn_method_nudgestream_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_herlead_sdk_rust_future_poll_rust_buffer,
+            completeFunc: ffi_herlead_sdk_rust_future_complete_rust_buffer,
+            freeFunc: ffi_herlead_sdk_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeNudge.lift,
+            errorHandler: FfiConverterTypeHerLeadError_lift
+        )
+}
     
 
     
@@ -1856,24 +2839,24 @@ public convenience init() {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeMemoryTokenStore: FfiConverter {
+public struct FfiConverterTypeNudgeStream: FfiConverter {
     typealias FfiType = UInt64
-    typealias SwiftType = MemoryTokenStore
+    typealias SwiftType = NudgeStream
 
-    public static func lift(_ handle: UInt64) throws -> MemoryTokenStore {
-        return MemoryTokenStore(unsafeFromHandle: handle)
+    public static func lift(_ handle: UInt64) throws -> NudgeStream {
+        return NudgeStream(unsafeFromHandle: handle)
     }
 
-    public static func lower(_ value: MemoryTokenStore) -> UInt64 {
+    public static func lower(_ value: NudgeStream) -> UInt64 {
         return value.uniffiCloneHandle()
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MemoryTokenStore {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NudgeStream {
         let handle: UInt64 = try readInt(&buf)
         return try lift(handle)
     }
 
-    public static func write(_ value: MemoryTokenStore, into buf: inout [UInt8]) {
+    public static func write(_ value: NudgeStream, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -1882,15 +2865,15 @@ public struct FfiConverterTypeMemoryTokenStore: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeMemoryTokenStore_lift(_ handle: UInt64) throws -> MemoryTokenStore {
-    return try FfiConverterTypeMemoryTokenStore.lift(handle)
+public func FfiConverterTypeNudgeStream_lift(_ handle: UInt64) throws -> NudgeStream {
+    return try FfiConverterTypeNudgeStream.lift(handle)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeMemoryTokenStore_lower(_ value: MemoryTokenStore) -> UInt64 {
-    return FfiConverterTypeMemoryTokenStore.lower(value)
+public func FfiConverterTypeNudgeStream_lower(_ value: NudgeStream) -> UInt64 {
+    return FfiConverterTypeNudgeStream.lower(value)
 }
 
 
@@ -1901,6 +2884,13 @@ public func FfiConverterTypeMemoryTokenStore_lower(_ value: MemoryTokenStore) ->
 /**
  * Where the app keeps tokens between launches (Keychain on iOS, Keystore on Android).
  * Implemented in Swift or Kotlin; [`MemoryTokenStore`] is the in-memory default.
+ *
+ * Threads: the SDK calls these methods synchronously from its own worker threads (the
+ * tokio runtime that runs every async call), never from the app's main/UI thread (except
+ * `is_signed_in()`, which is not async and calls `load` on the caller's thread), and may
+ * call them from several threads at once (several clients may share one store): make them
+ * thread-safe, and keep them quick (a Keychain/Keystore read or a small file write is fine; a
+ * network call is not), since the call that needs the token waits for them.
  */
 public protocol TokenStore: AnyObject, Sendable {
     
@@ -1923,6 +2913,13 @@ public protocol TokenStore: AnyObject, Sendable {
 /**
  * Where the app keeps tokens between launches (Keychain on iOS, Keystore on Android).
  * Implemented in Swift or Kotlin; [`MemoryTokenStore`] is the in-memory default.
+ *
+ * Threads: the SDK calls these methods synchronously from its own worker threads (the
+ * tokio runtime that runs every async call), never from the app's main/UI thread (except
+ * `is_signed_in()`, which is not async and calls `load` on the caller's thread), and may
+ * call them from several threads at once (several clients may share one store): make them
+ * thread-safe, and keep them quick (a Keychain/Keystore read or a small file write is fine; a
+ * network call is not), since the call that needs the token waits for them.
  */
 open class TokenStoreImpl: TokenStore, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -2186,6 +3183,274 @@ public func FfiConverterTypeTokenStore_lower(_ value: TokenStore) -> UInt64 {
 
 
 /**
+ * A change in the progress of a member of a cohort she coaches, as it happens (never the
+ * member's notes).
+ */
+public struct ActivityEvent: Equatable, Hashable {
+    /**
+     * The member.
+     */
+    public var memberId: String
+    /**
+     * The member's name.
+     */
+    public var displayName: String
+    /**
+     * The task whose status changed.
+     */
+    public var taskKey: String
+    /**
+     * Its status before.
+     */
+    public var fromStatus: TaskStatus
+    /**
+     * Its status now.
+     */
+    public var toStatus: TaskStatus
+    /**
+     * When it changed.
+     */
+    public var at: Date
+    /**
+     * Who changed it: `MEMBER` (she set it) or `RULE` (her data completed it).
+     */
+    public var source: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The member.
+         */memberId: String, 
+        /**
+         * The member's name.
+         */displayName: String, 
+        /**
+         * The task whose status changed.
+         */taskKey: String, 
+        /**
+         * Its status before.
+         */fromStatus: TaskStatus, 
+        /**
+         * Its status now.
+         */toStatus: TaskStatus, 
+        /**
+         * When it changed.
+         */at: Date, 
+        /**
+         * Who changed it: `MEMBER` (she set it) or `RULE` (her data completed it).
+         */source: String) {
+        self.memberId = memberId
+        self.displayName = displayName
+        self.taskKey = taskKey
+        self.fromStatus = fromStatus
+        self.toStatus = toStatus
+        self.at = at
+        self.source = source
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityEvent {
+        return
+            try ActivityEvent(
+                memberId: FfiConverterString.read(from: &buf), 
+                displayName: FfiConverterString.read(from: &buf), 
+                taskKey: FfiConverterString.read(from: &buf), 
+                fromStatus: FfiConverterTypeTaskStatus.read(from: &buf), 
+                toStatus: FfiConverterTypeTaskStatus.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                source: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.memberId, into: &buf)
+        FfiConverterString.write(value.displayName, into: &buf)
+        FfiConverterString.write(value.taskKey, into: &buf)
+        FfiConverterTypeTaskStatus.write(value.fromStatus, into: &buf)
+        FfiConverterTypeTaskStatus.write(value.toStatus, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterString.write(value.source, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityEvent_lift(_ buf: RustBuffer) throws -> ActivityEvent {
+    return try FfiConverterTypeActivityEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityEvent_lower(_ value: ActivityEvent) -> RustBuffer {
+    return FfiConverterTypeActivityEvent.lower(value)
+}
+
+
+/**
+ * Her calendar feed, while it is on.
+ */
+public struct CalendarFeed: Equatable, Hashable {
+    /**
+     * When its current address was made.
+     */
+    public var createdAt: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When its current address was made.
+         */createdAt: Date) {
+        self.createdAt = createdAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CalendarFeed: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCalendarFeed: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CalendarFeed {
+        return
+            try CalendarFeed(
+                createdAt: FfiConverterTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CalendarFeed, into buf: inout [UInt8]) {
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarFeed_lift(_ buf: RustBuffer) throws -> CalendarFeed {
+    return try FfiConverterTypeCalendarFeed.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarFeed_lower(_ value: CalendarFeed) -> RustBuffer {
+    return FfiConverterTypeCalendarFeed.lower(value)
+}
+
+
+/**
+ * A channel made for one audience (such as a network of women in a profession).
+ */
+public struct Channel: Equatable, Hashable {
+    /**
+     * Stable key.
+     */
+    public var key: String
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * Its address, when it has one.
+     */
+    public var homepage: String?
+    /**
+     * Whom it is for.
+     */
+    public var audience: Audience
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable key.
+         */key: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its address, when it has one.
+         */homepage: String?, 
+        /**
+         * Whom it is for.
+         */audience: Audience) {
+        self.key = key
+        self.name = name
+        self.homepage = homepage
+        self.audience = audience
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Channel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChannel: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Channel {
+        return
+            try Channel(
+                key: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                homepage: FfiConverterOptionString.read(from: &buf), 
+                audience: FfiConverterTypeAudience.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Channel, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.homepage, into: &buf)
+        FfiConverterTypeAudience.write(value.audience, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannel_lift(_ buf: RustBuffer) throws -> Channel {
+    return try FfiConverterTypeChannel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannel_lower(_ value: Channel) -> RustBuffer {
+    return FfiConverterTypeChannel.lower(value)
+}
+
+
+/**
  * How the client talks to the server.
  */
 public struct ClientOptions: Equatable, Hashable {
@@ -2255,6 +3520,156 @@ public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustB
 
 
 /**
+ * A cohort she coaches: its settings, invite code, coaches and the tasks she added, with how
+ * many members finished each. Its members and figures are on [`crate::CohortDashboard`].
+ */
+public struct Cohort: Equatable, Hashable {
+    /**
+     * Stable id.
+     */
+    public var id: String
+    /**
+     * Name.
+     */
+    public var name: String
+    /**
+     * What the cohort is for.
+     */
+    public var description: String?
+    /**
+     * First day (`YYYY-MM-DD`).
+     */
+    public var startsOn: String?
+    /**
+     * Last day (`YYYY-MM-DD`).
+     */
+    public var endsOn: String?
+    /**
+     * Days without activity after which a member counts as stalled.
+     */
+    public var stallDays: Int32
+    /**
+     * The code members join with.
+     */
+    public var inviteCode: String
+    /**
+     * When the code stops working.
+     */
+    public var inviteExpiresAt: Date
+    /**
+     * Its coaches, the owner among them.
+     */
+    public var coaches: [CohortCoach]
+    /**
+     * The tasks its coaches added, with completion.
+     */
+    public var tasks: [CohortTaskCompletion]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id.
+         */id: String, 
+        /**
+         * Name.
+         */name: String, 
+        /**
+         * What the cohort is for.
+         */description: String?, 
+        /**
+         * First day (`YYYY-MM-DD`).
+         */startsOn: String?, 
+        /**
+         * Last day (`YYYY-MM-DD`).
+         */endsOn: String?, 
+        /**
+         * Days without activity after which a member counts as stalled.
+         */stallDays: Int32, 
+        /**
+         * The code members join with.
+         */inviteCode: String, 
+        /**
+         * When the code stops working.
+         */inviteExpiresAt: Date, 
+        /**
+         * Its coaches, the owner among them.
+         */coaches: [CohortCoach], 
+        /**
+         * The tasks its coaches added, with completion.
+         */tasks: [CohortTaskCompletion]) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+        self.stallDays = stallDays
+        self.inviteCode = inviteCode
+        self.inviteExpiresAt = inviteExpiresAt
+        self.coaches = coaches
+        self.tasks = tasks
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Cohort: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCohort: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Cohort {
+        return
+            try Cohort(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                startsOn: FfiConverterOptionString.read(from: &buf), 
+                endsOn: FfiConverterOptionString.read(from: &buf), 
+                stallDays: FfiConverterInt32.read(from: &buf), 
+                inviteCode: FfiConverterString.read(from: &buf), 
+                inviteExpiresAt: FfiConverterTimestamp.read(from: &buf), 
+                coaches: FfiConverterSequenceTypeCohortCoach.read(from: &buf), 
+                tasks: FfiConverterSequenceTypeCohortTaskCompletion.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Cohort, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionString.write(value.startsOn, into: &buf)
+        FfiConverterOptionString.write(value.endsOn, into: &buf)
+        FfiConverterInt32.write(value.stallDays, into: &buf)
+        FfiConverterString.write(value.inviteCode, into: &buf)
+        FfiConverterTimestamp.write(value.inviteExpiresAt, into: &buf)
+        FfiConverterSequenceTypeCohortCoach.write(value.coaches, into: &buf)
+        FfiConverterSequenceTypeCohortTaskCompletion.write(value.tasks, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohort_lift(_ buf: RustBuffer) throws -> Cohort {
+    return try FfiConverterTypeCohort.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohort_lower(_ value: Cohort) -> RustBuffer {
+    return FfiConverterTypeCohort.lower(value)
+}
+
+
+/**
  * Cohort-wide figures.
  */
 public struct CohortAggregates: Equatable, Hashable {
@@ -2270,6 +3685,26 @@ public struct CohortAggregates: Equatable, Hashable {
      * Mean score.
      */
     public var scoreAverage: Double
+    /**
+     * How many members are on each step (`step` `None`: finished the playbook).
+     */
+    public var perStep: [StepCount]
+    /**
+     * Mean of each sub-score.
+     */
+    public var subScoreAverages: SubScoreAverages
+    /**
+     * Members per band of score.
+     */
+    public var scoreDistribution: [ScoreBucket]
+    /**
+     * For each playbook task, how many members finished it.
+     */
+    public var taskCompletion: [TaskCompletionRate]
+    /**
+     * For each sector, how many members have a contact in it.
+     */
+    public var sectorCoverage: [SectorCoverage]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2282,10 +3717,30 @@ public struct CohortAggregates: Equatable, Hashable {
          */stalled: Int32, 
         /**
          * Mean score.
-         */scoreAverage: Double) {
+         */scoreAverage: Double, 
+        /**
+         * How many members are on each step (`step` `None`: finished the playbook).
+         */perStep: [StepCount], 
+        /**
+         * Mean of each sub-score.
+         */subScoreAverages: SubScoreAverages, 
+        /**
+         * Members per band of score.
+         */scoreDistribution: [ScoreBucket], 
+        /**
+         * For each playbook task, how many members finished it.
+         */taskCompletion: [TaskCompletionRate], 
+        /**
+         * For each sector, how many members have a contact in it.
+         */sectorCoverage: [SectorCoverage]) {
         self.members = members
         self.stalled = stalled
         self.scoreAverage = scoreAverage
+        self.perStep = perStep
+        self.subScoreAverages = subScoreAverages
+        self.scoreDistribution = scoreDistribution
+        self.taskCompletion = taskCompletion
+        self.sectorCoverage = sectorCoverage
     }
 
     
@@ -2306,7 +3761,12 @@ public struct FfiConverterTypeCohortAggregates: FfiConverterRustBuffer {
             try CohortAggregates(
                 members: FfiConverterInt32.read(from: &buf), 
                 stalled: FfiConverterInt32.read(from: &buf), 
-                scoreAverage: FfiConverterDouble.read(from: &buf)
+                scoreAverage: FfiConverterDouble.read(from: &buf), 
+                perStep: FfiConverterSequenceTypeStepCount.read(from: &buf), 
+                subScoreAverages: FfiConverterTypeSubScoreAverages.read(from: &buf), 
+                scoreDistribution: FfiConverterSequenceTypeScoreBucket.read(from: &buf), 
+                taskCompletion: FfiConverterSequenceTypeTaskCompletionRate.read(from: &buf), 
+                sectorCoverage: FfiConverterSequenceTypeSectorCoverage.read(from: &buf)
         )
     }
 
@@ -2314,6 +3774,11 @@ public struct FfiConverterTypeCohortAggregates: FfiConverterRustBuffer {
         FfiConverterInt32.write(value.members, into: &buf)
         FfiConverterInt32.write(value.stalled, into: &buf)
         FfiConverterDouble.write(value.scoreAverage, into: &buf)
+        FfiConverterSequenceTypeStepCount.write(value.perStep, into: &buf)
+        FfiConverterTypeSubScoreAverages.write(value.subScoreAverages, into: &buf)
+        FfiConverterSequenceTypeScoreBucket.write(value.scoreDistribution, into: &buf)
+        FfiConverterSequenceTypeTaskCompletionRate.write(value.taskCompletion, into: &buf)
+        FfiConverterSequenceTypeSectorCoverage.write(value.sectorCoverage, into: &buf)
     }
 }
 
@@ -2330,6 +3795,85 @@ public func FfiConverterTypeCohortAggregates_lift(_ buf: RustBuffer) throws -> C
 #endif
 public func FfiConverterTypeCohortAggregates_lower(_ value: CohortAggregates) -> RustBuffer {
     return FfiConverterTypeCohortAggregates.lower(value)
+}
+
+
+/**
+ * One of a cohort's coaches.
+ */
+public struct CohortCoach: Equatable, Hashable {
+    /**
+     * Her id.
+     */
+    public var id: String
+    /**
+     * Her name.
+     */
+    public var displayName: String
+    /**
+     * Whether she created the cohort.
+     */
+    public var owner: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Her id.
+         */id: String, 
+        /**
+         * Her name.
+         */displayName: String, 
+        /**
+         * Whether she created the cohort.
+         */owner: Bool) {
+        self.id = id
+        self.displayName = displayName
+        self.owner = owner
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CohortCoach: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCohortCoach: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CohortCoach {
+        return
+            try CohortCoach(
+                id: FfiConverterString.read(from: &buf), 
+                displayName: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CohortCoach, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.displayName, into: &buf)
+        FfiConverterBool.write(value.owner, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortCoach_lift(_ buf: RustBuffer) throws -> CohortCoach {
+    return try FfiConverterTypeCohortCoach.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortCoach_lower(_ value: CohortCoach) -> RustBuffer {
+    return FfiConverterTypeCohortCoach.lower(value)
 }
 
 
@@ -2453,6 +3997,105 @@ public func FfiConverterTypeCohortDashboard_lower(_ value: CohortDashboard) -> R
 
 
 /**
+ * A new cohort.
+ */
+public struct CohortInput: Equatable, Hashable {
+    /**
+     * Name (required).
+     */
+    public var name: String
+    /**
+     * What the cohort is for.
+     */
+    public var description: String?
+    /**
+     * First day (`YYYY-MM-DD`).
+     */
+    public var startsOn: String?
+    /**
+     * Last day (`YYYY-MM-DD`), not before the first.
+     */
+    public var endsOn: String?
+    /**
+     * Days without activity after which a member counts as stalled.
+     */
+    public var stallDays: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Name (required).
+         */name: String, 
+        /**
+         * What the cohort is for.
+         */description: String? = nil, 
+        /**
+         * First day (`YYYY-MM-DD`).
+         */startsOn: String? = nil, 
+        /**
+         * Last day (`YYYY-MM-DD`), not before the first.
+         */endsOn: String? = nil, 
+        /**
+         * Days without activity after which a member counts as stalled.
+         */stallDays: Int32 = 14) {
+        self.name = name
+        self.description = description
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+        self.stallDays = stallDays
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CohortInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCohortInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CohortInput {
+        return
+            try CohortInput(
+                name: FfiConverterString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                startsOn: FfiConverterOptionString.read(from: &buf), 
+                endsOn: FfiConverterOptionString.read(from: &buf), 
+                stallDays: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CohortInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionString.write(value.startsOn, into: &buf)
+        FfiConverterOptionString.write(value.endsOn, into: &buf)
+        FfiConverterInt32.write(value.stallDays, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortInput_lift(_ buf: RustBuffer) throws -> CohortInput {
+    return try FfiConverterTypeCohortInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortInput_lower(_ value: CohortInput) -> RustBuffer {
+    return FfiConverterTypeCohortInput.lower(value)
+}
+
+
+/**
  * One member on a coach's dashboard.
  */
 public struct CohortMember: Equatable, Hashable {
@@ -2488,6 +4131,14 @@ public struct CohortMember: Equatable, Hashable {
      * What she should do next.
      */
     public var topRecommendation: RecommendationCode?
+    /**
+     * When she joined.
+     */
+    public var joinedAt: Date
+    /**
+     * Her contacts (name, sector and stage, never notes), only when she shares them.
+     */
+    public var contacts: [SharedContact]?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2515,7 +4166,13 @@ public struct CohortMember: Equatable, Hashable {
          */stalled: Bool, 
         /**
          * What she should do next.
-         */topRecommendation: RecommendationCode?) {
+         */topRecommendation: RecommendationCode?, 
+        /**
+         * When she joined.
+         */joinedAt: Date, 
+        /**
+         * Her contacts (name, sector and stage, never notes), only when she shares them.
+         */contacts: [SharedContact]?) {
         self.id = id
         self.displayName = displayName
         self.sharing = sharing
@@ -2524,6 +4181,8 @@ public struct CohortMember: Equatable, Hashable {
         self.lastActivity = lastActivity
         self.stalled = stalled
         self.topRecommendation = topRecommendation
+        self.joinedAt = joinedAt
+        self.contacts = contacts
     }
 
     
@@ -2549,7 +4208,9 @@ public struct FfiConverterTypeCohortMember: FfiConverterRustBuffer {
                 score: FfiConverterTypeScoreTotal.read(from: &buf), 
                 lastActivity: FfiConverterTimestamp.read(from: &buf), 
                 stalled: FfiConverterBool.read(from: &buf), 
-                topRecommendation: FfiConverterOptionTypeRecommendationCode.read(from: &buf)
+                topRecommendation: FfiConverterOptionTypeRecommendationCode.read(from: &buf), 
+                joinedAt: FfiConverterTimestamp.read(from: &buf), 
+                contacts: FfiConverterOptionSequenceTypeSharedContact.read(from: &buf)
         )
     }
 
@@ -2562,6 +4223,8 @@ public struct FfiConverterTypeCohortMember: FfiConverterRustBuffer {
         FfiConverterTimestamp.write(value.lastActivity, into: &buf)
         FfiConverterBool.write(value.stalled, into: &buf)
         FfiConverterOptionTypeRecommendationCode.write(value.topRecommendation, into: &buf)
+        FfiConverterTimestamp.write(value.joinedAt, into: &buf)
+        FfiConverterOptionSequenceTypeSharedContact.write(value.contacts, into: &buf)
     }
 }
 
@@ -2578,6 +4241,502 @@ public func FfiConverterTypeCohortMember_lift(_ buf: RustBuffer) throws -> Cohor
 #endif
 public func FfiConverterTypeCohortMember_lower(_ value: CohortMember) -> RustBuffer {
     return FfiConverterTypeCohortMember.lower(value)
+}
+
+
+/**
+ * Changes to a cohort: a field left `None` keeps its value; a field named in `clear` is
+ * emptied.
+ */
+public struct CohortPatch: Equatable, Hashable {
+    /**
+     * A new name.
+     */
+    public var name: String?
+    /**
+     * A new description.
+     */
+    public var description: String?
+    /**
+     * A new first day (`YYYY-MM-DD`).
+     */
+    public var startsOn: String?
+    /**
+     * A new last day (`YYYY-MM-DD`).
+     */
+    public var endsOn: String?
+    /**
+     * New days until a quiet member counts as stalled.
+     */
+    public var stallDays: Int32?
+    /**
+     * Fields to empty.
+     */
+    public var clear: [CohortField]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A new name.
+         */name: String? = nil, 
+        /**
+         * A new description.
+         */description: String? = nil, 
+        /**
+         * A new first day (`YYYY-MM-DD`).
+         */startsOn: String? = nil, 
+        /**
+         * A new last day (`YYYY-MM-DD`).
+         */endsOn: String? = nil, 
+        /**
+         * New days until a quiet member counts as stalled.
+         */stallDays: Int32? = nil, 
+        /**
+         * Fields to empty.
+         */clear: [CohortField] = []) {
+        self.name = name
+        self.description = description
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+        self.stallDays = stallDays
+        self.clear = clear
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CohortPatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCohortPatch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CohortPatch {
+        return
+            try CohortPatch(
+                name: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                startsOn: FfiConverterOptionString.read(from: &buf), 
+                endsOn: FfiConverterOptionString.read(from: &buf), 
+                stallDays: FfiConverterOptionInt32.read(from: &buf), 
+                clear: FfiConverterSequenceTypeCohortField.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CohortPatch, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionString.write(value.startsOn, into: &buf)
+        FfiConverterOptionString.write(value.endsOn, into: &buf)
+        FfiConverterOptionInt32.write(value.stallDays, into: &buf)
+        FfiConverterSequenceTypeCohortField.write(value.clear, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortPatch_lift(_ buf: RustBuffer) throws -> CohortPatch {
+    return try FfiConverterTypeCohortPatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortPatch_lower(_ value: CohortPatch) -> RustBuffer {
+    return FfiConverterTypeCohortPatch.lower(value)
+}
+
+
+/**
+ * A task a coach added to a cohort.
+ */
+public struct CohortTask: Equatable, Hashable {
+    /**
+     * Stable id.
+     */
+    public var id: String
+    /**
+     * Its cohort.
+     */
+    public var cohortId: String
+    /**
+     * Its key (`cohort.<id>`), unique beside the playbook's keys.
+     */
+    public var key: String
+    /**
+     * Short imperative title.
+     */
+    public var title: String
+    /**
+     * What to do and why.
+     */
+    public var guidance: String?
+    /**
+     * The step it sits in.
+     */
+    public var step: PlaybookStep
+    /**
+     * When it is due (`YYYY-MM-DD`).
+     */
+    public var dueOn: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id.
+         */id: String, 
+        /**
+         * Its cohort.
+         */cohortId: String, 
+        /**
+         * Its key (`cohort.<id>`), unique beside the playbook's keys.
+         */key: String, 
+        /**
+         * Short imperative title.
+         */title: String, 
+        /**
+         * What to do and why.
+         */guidance: String?, 
+        /**
+         * The step it sits in.
+         */step: PlaybookStep, 
+        /**
+         * When it is due (`YYYY-MM-DD`).
+         */dueOn: String?) {
+        self.id = id
+        self.cohortId = cohortId
+        self.key = key
+        self.title = title
+        self.guidance = guidance
+        self.step = step
+        self.dueOn = dueOn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CohortTask: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCohortTask: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CohortTask {
+        return
+            try CohortTask(
+                id: FfiConverterString.read(from: &buf), 
+                cohortId: FfiConverterString.read(from: &buf), 
+                key: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                guidance: FfiConverterOptionString.read(from: &buf), 
+                step: FfiConverterTypePlaybookStep.read(from: &buf), 
+                dueOn: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CohortTask, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.cohortId, into: &buf)
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterOptionString.write(value.guidance, into: &buf)
+        FfiConverterTypePlaybookStep.write(value.step, into: &buf)
+        FfiConverterOptionString.write(value.dueOn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortTask_lift(_ buf: RustBuffer) throws -> CohortTask {
+    return try FfiConverterTypeCohortTask.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortTask_lower(_ value: CohortTask) -> RustBuffer {
+    return FfiConverterTypeCohortTask.lower(value)
+}
+
+
+/**
+ * How many of a cohort's members finished one of its tasks.
+ */
+public struct CohortTaskCompletion: Equatable, Hashable {
+    /**
+     * The task.
+     */
+    public var task: CohortTask
+    /**
+     * Members who finished it.
+     */
+    public var done: Int32
+    /**
+     * Members for whom it counts (those who did not skip it).
+     */
+    public var counted: Int32
+    /**
+     * `done ÷ counted`, 0 when nobody counts.
+     */
+    public var rate: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The task.
+         */task: CohortTask, 
+        /**
+         * Members who finished it.
+         */done: Int32, 
+        /**
+         * Members for whom it counts (those who did not skip it).
+         */counted: Int32, 
+        /**
+         * `done ÷ counted`, 0 when nobody counts.
+         */rate: Double) {
+        self.task = task
+        self.done = done
+        self.counted = counted
+        self.rate = rate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CohortTaskCompletion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCohortTaskCompletion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CohortTaskCompletion {
+        return
+            try CohortTaskCompletion(
+                task: FfiConverterTypeCohortTask.read(from: &buf), 
+                done: FfiConverterInt32.read(from: &buf), 
+                counted: FfiConverterInt32.read(from: &buf), 
+                rate: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CohortTaskCompletion, into buf: inout [UInt8]) {
+        FfiConverterTypeCohortTask.write(value.task, into: &buf)
+        FfiConverterInt32.write(value.done, into: &buf)
+        FfiConverterInt32.write(value.counted, into: &buf)
+        FfiConverterDouble.write(value.rate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortTaskCompletion_lift(_ buf: RustBuffer) throws -> CohortTaskCompletion {
+    return try FfiConverterTypeCohortTaskCompletion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortTaskCompletion_lower(_ value: CohortTaskCompletion) -> RustBuffer {
+    return FfiConverterTypeCohortTaskCompletion.lower(value)
+}
+
+
+/**
+ * A task a coach adds for her cohort.
+ */
+public struct CohortTaskInput: Equatable, Hashable {
+    /**
+     * Short imperative title (required).
+     */
+    public var title: String
+    /**
+     * The step it belongs in.
+     */
+    public var step: PlaybookStep
+    /**
+     * What to do and why.
+     */
+    public var guidance: String?
+    /**
+     * When it is due (`YYYY-MM-DD`).
+     */
+    public var dueOn: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Short imperative title (required).
+         */title: String, 
+        /**
+         * The step it belongs in.
+         */step: PlaybookStep, 
+        /**
+         * What to do and why.
+         */guidance: String? = nil, 
+        /**
+         * When it is due (`YYYY-MM-DD`).
+         */dueOn: String? = nil) {
+        self.title = title
+        self.step = step
+        self.guidance = guidance
+        self.dueOn = dueOn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CohortTaskInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCohortTaskInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CohortTaskInput {
+        return
+            try CohortTaskInput(
+                title: FfiConverterString.read(from: &buf), 
+                step: FfiConverterTypePlaybookStep.read(from: &buf), 
+                guidance: FfiConverterOptionString.read(from: &buf), 
+                dueOn: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CohortTaskInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterTypePlaybookStep.write(value.step, into: &buf)
+        FfiConverterOptionString.write(value.guidance, into: &buf)
+        FfiConverterOptionString.write(value.dueOn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortTaskInput_lift(_ buf: RustBuffer) throws -> CohortTaskInput {
+    return try FfiConverterTypeCohortTaskInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortTaskInput_lower(_ value: CohortTaskInput) -> RustBuffer {
+    return FfiConverterTypeCohortTaskInput.lower(value)
+}
+
+
+/**
+ * A cohort task with her status on it.
+ */
+public struct CohortTaskProgress: Equatable, Hashable {
+    /**
+     * The task.
+     */
+    public var task: CohortTask
+    /**
+     * Her status.
+     */
+    public var status: TaskStatus
+    /**
+     * When she last changed it.
+     */
+    public var updatedAt: Date?
+    /**
+     * When she finished it.
+     */
+    public var completedAt: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The task.
+         */task: CohortTask, 
+        /**
+         * Her status.
+         */status: TaskStatus, 
+        /**
+         * When she last changed it.
+         */updatedAt: Date?, 
+        /**
+         * When she finished it.
+         */completedAt: Date?) {
+        self.task = task
+        self.status = status
+        self.updatedAt = updatedAt
+        self.completedAt = completedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CohortTaskProgress: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCohortTaskProgress: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CohortTaskProgress {
+        return
+            try CohortTaskProgress(
+                task: FfiConverterTypeCohortTask.read(from: &buf), 
+                status: FfiConverterTypeTaskStatus.read(from: &buf), 
+                updatedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                completedAt: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CohortTaskProgress, into buf: inout [UInt8]) {
+        FfiConverterTypeCohortTask.write(value.task, into: &buf)
+        FfiConverterTypeTaskStatus.write(value.status, into: &buf)
+        FfiConverterOptionTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.completedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortTaskProgress_lift(_ buf: RustBuffer) throws -> CohortTaskProgress {
+    return try FfiConverterTypeCohortTaskProgress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortTaskProgress_lower(_ value: CohortTaskProgress) -> RustBuffer {
+    return FfiConverterTypeCohortTaskProgress.lower(value)
 }
 
 
@@ -2697,6 +4856,105 @@ public func FfiConverterTypeCommunity_lift(_ buf: RustBuffer) throws -> Communit
 #endif
 public func FfiConverterTypeCommunity_lower(_ value: Community) -> RustBuffer {
     return FfiConverterTypeCommunity.lower(value)
+}
+
+
+/**
+ * Changes to one of her communities: `None` keeps a value; `clear_link` removes its link.
+ */
+public struct CommunityPatch: Equatable, Hashable {
+    /**
+     * A new name.
+     */
+    public var name: String?
+    /**
+     * A new kind.
+     */
+    public var kind: CommunityKind?
+    /**
+     * Her new role in it.
+     */
+    public var role: CommunityRole?
+    /**
+     * A new link.
+     */
+    public var link: String?
+    /**
+     * Remove its link.
+     */
+    public var clearLink: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A new name.
+         */name: String? = nil, 
+        /**
+         * A new kind.
+         */kind: CommunityKind? = nil, 
+        /**
+         * Her new role in it.
+         */role: CommunityRole? = nil, 
+        /**
+         * A new link.
+         */link: String? = nil, 
+        /**
+         * Remove its link.
+         */clearLink: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.role = role
+        self.link = link
+        self.clearLink = clearLink
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CommunityPatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCommunityPatch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CommunityPatch {
+        return
+            try CommunityPatch(
+                name: FfiConverterOptionString.read(from: &buf), 
+                kind: FfiConverterOptionTypeCommunityKind.read(from: &buf), 
+                role: FfiConverterOptionTypeCommunityRole.read(from: &buf), 
+                link: FfiConverterOptionString.read(from: &buf), 
+                clearLink: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CommunityPatch, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionTypeCommunityKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeCommunityRole.write(value.role, into: &buf)
+        FfiConverterOptionString.write(value.link, into: &buf)
+        FfiConverterBool.write(value.clearLink, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommunityPatch_lift(_ buf: RustBuffer) throws -> CommunityPatch {
+    return try FfiConverterTypeCommunityPatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommunityPatch_lower(_ value: CommunityPatch) -> RustBuffer {
+    return FfiConverterTypeCommunityPatch.lower(value)
 }
 
 
@@ -2847,6 +5105,22 @@ public struct Contact: Equatable, Hashable {
      * A sector her company or job title suggests while she has not set one.
      */
     public var suggestedSector: SectorSuggestion?
+    /**
+     * The stage she set herself, if any (`stage` is then this one).
+     */
+    public var stageOverride: Stage?
+    /**
+     * Days between touches she wants with them; `None`: the playbook's default.
+     */
+    public var cadenceDays: Int32?
+    /**
+     * When they connected (`YYYY-MM-DD`).
+     */
+    public var connectedOn: String?
+    /**
+     * When she added them.
+     */
+    public var createdAt: Date
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2898,7 +5172,19 @@ public struct Contact: Equatable, Hashable {
          */links: [String], 
         /**
          * A sector her company or job title suggests while she has not set one.
-         */suggestedSector: SectorSuggestion?) {
+         */suggestedSector: SectorSuggestion?, 
+        /**
+         * The stage she set herself, if any (`stage` is then this one).
+         */stageOverride: Stage?, 
+        /**
+         * Days between touches she wants with them; `None`: the playbook's default.
+         */cadenceDays: Int32?, 
+        /**
+         * When they connected (`YYYY-MM-DD`).
+         */connectedOn: String?, 
+        /**
+         * When she added them.
+         */createdAt: Date) {
         self.id = id
         self.name = name
         self.sector = sector
@@ -2915,6 +5201,10 @@ public struct Contact: Equatable, Hashable {
         self.jobTitle = jobTitle
         self.links = links
         self.suggestedSector = suggestedSector
+        self.stageOverride = stageOverride
+        self.cadenceDays = cadenceDays
+        self.connectedOn = connectedOn
+        self.createdAt = createdAt
     }
 
     
@@ -2948,7 +5238,11 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
                 company: FfiConverterOptionString.read(from: &buf), 
                 jobTitle: FfiConverterOptionString.read(from: &buf), 
                 links: FfiConverterSequenceString.read(from: &buf), 
-                suggestedSector: FfiConverterOptionTypeSectorSuggestion.read(from: &buf)
+                suggestedSector: FfiConverterOptionTypeSectorSuggestion.read(from: &buf), 
+                stageOverride: FfiConverterOptionTypeStage.read(from: &buf), 
+                cadenceDays: FfiConverterOptionInt32.read(from: &buf), 
+                connectedOn: FfiConverterOptionString.read(from: &buf), 
+                createdAt: FfiConverterTimestamp.read(from: &buf)
         )
     }
 
@@ -2969,6 +5263,10 @@ public struct FfiConverterTypeContact: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.jobTitle, into: &buf)
         FfiConverterSequenceString.write(value.links, into: &buf)
         FfiConverterOptionTypeSectorSuggestion.write(value.suggestedSector, into: &buf)
+        FfiConverterOptionTypeStage.write(value.stageOverride, into: &buf)
+        FfiConverterOptionInt32.write(value.cadenceDays, into: &buf)
+        FfiConverterOptionString.write(value.connectedOn, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
     }
 }
 
@@ -3068,7 +5366,119 @@ public func FfiConverterTypeContactClassification_lower(_ value: ContactClassifi
 
 
 /**
- * A new contact.
+ * Which of her contacts to list; every condition given must hold.
+ */
+public struct ContactFilter: Equatable, Hashable {
+    /**
+     * Only this sector.
+     */
+    public var sector: Sector?
+    /**
+     * Only this scope.
+     */
+    public var scope: Scope?
+    /**
+     * Only this stage.
+     */
+    public var stage: Stage?
+    /**
+     * Only those on (`true`) or off (`false`) her meet list.
+     */
+    public var onMeetList: Bool?
+    /**
+     * Part of the name, in any case.
+     */
+    public var search: String?
+    /**
+     * Only those with (`true`) or without (`false`) a sector and a scope: `false` lists the
+     * imported contacts she still has to classify.
+     */
+    public var classified: Bool?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only this sector.
+         */sector: Sector? = nil, 
+        /**
+         * Only this scope.
+         */scope: Scope? = nil, 
+        /**
+         * Only this stage.
+         */stage: Stage? = nil, 
+        /**
+         * Only those on (`true`) or off (`false`) her meet list.
+         */onMeetList: Bool? = nil, 
+        /**
+         * Part of the name, in any case.
+         */search: String? = nil, 
+        /**
+         * Only those with (`true`) or without (`false`) a sector and a scope: `false` lists the
+         * imported contacts she still has to classify.
+         */classified: Bool? = nil) {
+        self.sector = sector
+        self.scope = scope
+        self.stage = stage
+        self.onMeetList = onMeetList
+        self.search = search
+        self.classified = classified
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContactFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContactFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContactFilter {
+        return
+            try ContactFilter(
+                sector: FfiConverterOptionTypeSector.read(from: &buf), 
+                scope: FfiConverterOptionTypeScope.read(from: &buf), 
+                stage: FfiConverterOptionTypeStage.read(from: &buf), 
+                onMeetList: FfiConverterOptionBool.read(from: &buf), 
+                search: FfiConverterOptionString.read(from: &buf), 
+                classified: FfiConverterOptionBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContactFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeSector.write(value.sector, into: &buf)
+        FfiConverterOptionTypeScope.write(value.scope, into: &buf)
+        FfiConverterOptionTypeStage.write(value.stage, into: &buf)
+        FfiConverterOptionBool.write(value.onMeetList, into: &buf)
+        FfiConverterOptionString.write(value.search, into: &buf)
+        FfiConverterOptionBool.write(value.classified, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactFilter_lift(_ buf: RustBuffer) throws -> ContactFilter {
+    return try FfiConverterTypeContactFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactFilter_lower(_ value: ContactFilter) -> RustBuffer {
+    return FfiConverterTypeContactFilter.lower(value)
+}
+
+
+/**
+ * A new contact. Only `name`, `sector` and `scope` are required; the rest default as the
+ * schema does.
  */
 public struct ContactInput: Equatable, Hashable {
     /**
@@ -3076,11 +5486,11 @@ public struct ContactInput: Equatable, Hashable {
      */
     public var name: String
     /**
-     * Sector.
+     * Where they have influence.
      */
     public var sector: Sector
     /**
-     * Scope.
+     * How far their influence reaches.
      */
     public var scope: Scope
     /**
@@ -3092,7 +5502,7 @@ public struct ContactInput: Equatable, Hashable {
      */
     public var inHerIndustry: Bool
     /**
-     * On her meet list.
+     * On her meet list (people she wants to meet).
      */
     public var onMeetList: Bool
     /**
@@ -3100,13 +5510,41 @@ public struct ContactInput: Equatable, Hashable {
      */
     public var competitor: Bool
     /**
-     * Values alignment.
+     * Whether their values match hers (`None`: not checked yet, `Unknown`).
      */
-    public var values: ValuesAlignment
+    public var values: ValuesAlignment?
     /**
      * Causes and interests.
      */
     public var tags: [String]
+    /**
+     * Profile and web page addresses.
+     */
+    public var links: [String]
+    /**
+     * The relationship stage, when she sets it herself (otherwise the rules derive it).
+     */
+    public var stage: Stage?
+    /**
+     * Days between touches she wants with them (otherwise the playbook's default).
+     */
+    public var cadenceDays: Int32?
+    /**
+     * E-mail addresses.
+     */
+    public var emails: [String]
+    /**
+     * Company.
+     */
+    public var company: String?
+    /**
+     * Job title.
+     */
+    public var jobTitle: String?
+    /**
+     * When they connected (`YYYY-MM-DD`).
+     */
+    public var connectedOn: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3115,29 +5553,50 @@ public struct ContactInput: Equatable, Hashable {
          * Name.
          */name: String, 
         /**
-         * Sector.
+         * Where they have influence.
          */sector: Sector, 
         /**
-         * Scope.
+         * How far their influence reaches.
          */scope: Scope, 
         /**
          * Industry.
-         */industry: String?, 
+         */industry: String? = nil, 
         /**
          * In her industry.
-         */inHerIndustry: Bool, 
+         */inHerIndustry: Bool = false, 
         /**
-         * On her meet list.
-         */onMeetList: Bool, 
+         * On her meet list (people she wants to meet).
+         */onMeetList: Bool = false, 
         /**
          * A competitor.
-         */competitor: Bool, 
+         */competitor: Bool = false, 
         /**
-         * Values alignment.
-         */values: ValuesAlignment, 
+         * Whether their values match hers (`None`: not checked yet, `Unknown`).
+         */values: ValuesAlignment? = nil, 
         /**
          * Causes and interests.
-         */tags: [String]) {
+         */tags: [String] = [], 
+        /**
+         * Profile and web page addresses.
+         */links: [String] = [], 
+        /**
+         * The relationship stage, when she sets it herself (otherwise the rules derive it).
+         */stage: Stage? = nil, 
+        /**
+         * Days between touches she wants with them (otherwise the playbook's default).
+         */cadenceDays: Int32? = nil, 
+        /**
+         * E-mail addresses.
+         */emails: [String] = [], 
+        /**
+         * Company.
+         */company: String? = nil, 
+        /**
+         * Job title.
+         */jobTitle: String? = nil, 
+        /**
+         * When they connected (`YYYY-MM-DD`).
+         */connectedOn: String? = nil) {
         self.name = name
         self.sector = sector
         self.scope = scope
@@ -3147,6 +5606,13 @@ public struct ContactInput: Equatable, Hashable {
         self.competitor = competitor
         self.values = values
         self.tags = tags
+        self.links = links
+        self.stage = stage
+        self.cadenceDays = cadenceDays
+        self.emails = emails
+        self.company = company
+        self.jobTitle = jobTitle
+        self.connectedOn = connectedOn
     }
 
     
@@ -3172,8 +5638,15 @@ public struct FfiConverterTypeContactInput: FfiConverterRustBuffer {
                 inHerIndustry: FfiConverterBool.read(from: &buf), 
                 onMeetList: FfiConverterBool.read(from: &buf), 
                 competitor: FfiConverterBool.read(from: &buf), 
-                values: FfiConverterTypeValuesAlignment.read(from: &buf), 
-                tags: FfiConverterSequenceString.read(from: &buf)
+                values: FfiConverterOptionTypeValuesAlignment.read(from: &buf), 
+                tags: FfiConverterSequenceString.read(from: &buf), 
+                links: FfiConverterSequenceString.read(from: &buf), 
+                stage: FfiConverterOptionTypeStage.read(from: &buf), 
+                cadenceDays: FfiConverterOptionInt32.read(from: &buf), 
+                emails: FfiConverterSequenceString.read(from: &buf), 
+                company: FfiConverterOptionString.read(from: &buf), 
+                jobTitle: FfiConverterOptionString.read(from: &buf), 
+                connectedOn: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3185,8 +5658,15 @@ public struct FfiConverterTypeContactInput: FfiConverterRustBuffer {
         FfiConverterBool.write(value.inHerIndustry, into: &buf)
         FfiConverterBool.write(value.onMeetList, into: &buf)
         FfiConverterBool.write(value.competitor, into: &buf)
-        FfiConverterTypeValuesAlignment.write(value.values, into: &buf)
+        FfiConverterOptionTypeValuesAlignment.write(value.values, into: &buf)
         FfiConverterSequenceString.write(value.tags, into: &buf)
+        FfiConverterSequenceString.write(value.links, into: &buf)
+        FfiConverterOptionTypeStage.write(value.stage, into: &buf)
+        FfiConverterOptionInt32.write(value.cadenceDays, into: &buf)
+        FfiConverterSequenceString.write(value.emails, into: &buf)
+        FfiConverterOptionString.write(value.company, into: &buf)
+        FfiConverterOptionString.write(value.jobTitle, into: &buf)
+        FfiConverterOptionString.write(value.connectedOn, into: &buf)
     }
 }
 
@@ -3361,6 +5841,226 @@ public func FfiConverterTypeContactPage_lift(_ buf: RustBuffer) throws -> Contac
 #endif
 public func FfiConverterTypeContactPage_lower(_ value: ContactPage) -> RustBuffer {
     return FfiConverterTypeContactPage.lower(value)
+}
+
+
+/**
+ * Changes to one of her contacts: a field left `None` keeps its value; a field named in
+ * `clear` is emptied (a stage she set goes back to the one the rules derive).
+ */
+public struct ContactPatch: Equatable, Hashable {
+    /**
+     * A new name.
+     */
+    public var name: String?
+    /**
+     * A new sector.
+     */
+    public var sector: Sector?
+    /**
+     * A new scope.
+     */
+    public var scope: Scope?
+    /**
+     * A new industry.
+     */
+    public var industry: String?
+    /**
+     * In her industry or not.
+     */
+    public var inHerIndustry: Bool?
+    /**
+     * On her meet list or not.
+     */
+    public var onMeetList: Bool?
+    /**
+     * A competitor or not.
+     */
+    public var competitor: Bool?
+    /**
+     * Whether their values match hers.
+     */
+    public var values: ValuesAlignment?
+    /**
+     * All her tags for them (replaces the old ones; empty removes them).
+     */
+    public var tags: [String]?
+    /**
+     * All their addresses (replaces the old ones).
+     */
+    public var links: [String]?
+    /**
+     * A stage she sets herself.
+     */
+    public var stage: Stage?
+    /**
+     * Days between touches.
+     */
+    public var cadenceDays: Int32?
+    /**
+     * All their e-mail addresses (replaces the old ones).
+     */
+    public var emails: [String]?
+    /**
+     * A new company.
+     */
+    public var company: String?
+    /**
+     * A new job title.
+     */
+    public var jobTitle: String?
+    /**
+     * When they connected (`YYYY-MM-DD`).
+     */
+    public var connectedOn: String?
+    /**
+     * Fields to empty.
+     */
+    public var clear: [ContactField]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A new name.
+         */name: String? = nil, 
+        /**
+         * A new sector.
+         */sector: Sector? = nil, 
+        /**
+         * A new scope.
+         */scope: Scope? = nil, 
+        /**
+         * A new industry.
+         */industry: String? = nil, 
+        /**
+         * In her industry or not.
+         */inHerIndustry: Bool? = nil, 
+        /**
+         * On her meet list or not.
+         */onMeetList: Bool? = nil, 
+        /**
+         * A competitor or not.
+         */competitor: Bool? = nil, 
+        /**
+         * Whether their values match hers.
+         */values: ValuesAlignment? = nil, 
+        /**
+         * All her tags for them (replaces the old ones; empty removes them).
+         */tags: [String]? = nil, 
+        /**
+         * All their addresses (replaces the old ones).
+         */links: [String]? = nil, 
+        /**
+         * A stage she sets herself.
+         */stage: Stage? = nil, 
+        /**
+         * Days between touches.
+         */cadenceDays: Int32? = nil, 
+        /**
+         * All their e-mail addresses (replaces the old ones).
+         */emails: [String]? = nil, 
+        /**
+         * A new company.
+         */company: String? = nil, 
+        /**
+         * A new job title.
+         */jobTitle: String? = nil, 
+        /**
+         * When they connected (`YYYY-MM-DD`).
+         */connectedOn: String? = nil, 
+        /**
+         * Fields to empty.
+         */clear: [ContactField] = []) {
+        self.name = name
+        self.sector = sector
+        self.scope = scope
+        self.industry = industry
+        self.inHerIndustry = inHerIndustry
+        self.onMeetList = onMeetList
+        self.competitor = competitor
+        self.values = values
+        self.tags = tags
+        self.links = links
+        self.stage = stage
+        self.cadenceDays = cadenceDays
+        self.emails = emails
+        self.company = company
+        self.jobTitle = jobTitle
+        self.connectedOn = connectedOn
+        self.clear = clear
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContactPatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContactPatch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContactPatch {
+        return
+            try ContactPatch(
+                name: FfiConverterOptionString.read(from: &buf), 
+                sector: FfiConverterOptionTypeSector.read(from: &buf), 
+                scope: FfiConverterOptionTypeScope.read(from: &buf), 
+                industry: FfiConverterOptionString.read(from: &buf), 
+                inHerIndustry: FfiConverterOptionBool.read(from: &buf), 
+                onMeetList: FfiConverterOptionBool.read(from: &buf), 
+                competitor: FfiConverterOptionBool.read(from: &buf), 
+                values: FfiConverterOptionTypeValuesAlignment.read(from: &buf), 
+                tags: FfiConverterOptionSequenceString.read(from: &buf), 
+                links: FfiConverterOptionSequenceString.read(from: &buf), 
+                stage: FfiConverterOptionTypeStage.read(from: &buf), 
+                cadenceDays: FfiConverterOptionInt32.read(from: &buf), 
+                emails: FfiConverterOptionSequenceString.read(from: &buf), 
+                company: FfiConverterOptionString.read(from: &buf), 
+                jobTitle: FfiConverterOptionString.read(from: &buf), 
+                connectedOn: FfiConverterOptionString.read(from: &buf), 
+                clear: FfiConverterSequenceTypeContactField.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContactPatch, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionTypeSector.write(value.sector, into: &buf)
+        FfiConverterOptionTypeScope.write(value.scope, into: &buf)
+        FfiConverterOptionString.write(value.industry, into: &buf)
+        FfiConverterOptionBool.write(value.inHerIndustry, into: &buf)
+        FfiConverterOptionBool.write(value.onMeetList, into: &buf)
+        FfiConverterOptionBool.write(value.competitor, into: &buf)
+        FfiConverterOptionTypeValuesAlignment.write(value.values, into: &buf)
+        FfiConverterOptionSequenceString.write(value.tags, into: &buf)
+        FfiConverterOptionSequenceString.write(value.links, into: &buf)
+        FfiConverterOptionTypeStage.write(value.stage, into: &buf)
+        FfiConverterOptionInt32.write(value.cadenceDays, into: &buf)
+        FfiConverterOptionSequenceString.write(value.emails, into: &buf)
+        FfiConverterOptionString.write(value.company, into: &buf)
+        FfiConverterOptionString.write(value.jobTitle, into: &buf)
+        FfiConverterOptionString.write(value.connectedOn, into: &buf)
+        FfiConverterSequenceTypeContactField.write(value.clear, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactPatch_lift(_ buf: RustBuffer) throws -> ContactPatch {
+    return try FfiConverterTypeContactPatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactPatch_lower(_ value: ContactPatch) -> RustBuffer {
+    return FfiConverterTypeContactPatch.lower(value)
 }
 
 
@@ -4919,16 +7619,16 @@ public struct ProfileInput: Equatable, Hashable {
          */url: String, 
         /**
          * The name shown.
-         */displayName: String?, 
+         */displayName: String? = nil, 
         /**
          * The tagline.
-         */tagline: String?, 
+         */tagline: String? = nil, 
         /**
          * The picture's address.
-         */pictureUrl: String?, 
+         */pictureUrl: String? = nil, 
         /**
          * The website link shown.
-         */websiteLink: String?) {
+         */websiteLink: String? = nil) {
         self.platform = platform
         self.handle = handle
         self.url = url
@@ -4988,6 +7688,135 @@ public func FfiConverterTypeProfileInput_lift(_ buf: RustBuffer) throws -> Profi
 #endif
 public func FfiConverterTypeProfileInput_lower(_ value: ProfileInput) -> RustBuffer {
     return FfiConverterTypeProfileInput.lower(value)
+}
+
+
+/**
+ * Changes to one of her profiles: `None` keeps a value; a field in `clear` is emptied.
+ */
+public struct ProfilePatch: Equatable, Hashable {
+    /**
+     * A new platform.
+     */
+    public var platform: Platform?
+    /**
+     * A new handle.
+     */
+    public var handle: String?
+    /**
+     * A new address.
+     */
+    public var url: String?
+    /**
+     * A new name shown.
+     */
+    public var displayName: String?
+    /**
+     * A new tagline.
+     */
+    public var tagline: String?
+    /**
+     * A new picture address.
+     */
+    public var pictureUrl: String?
+    /**
+     * A new website link.
+     */
+    public var websiteLink: String?
+    /**
+     * Fields to empty.
+     */
+    public var clear: [ProfileField]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A new platform.
+         */platform: Platform? = nil, 
+        /**
+         * A new handle.
+         */handle: String? = nil, 
+        /**
+         * A new address.
+         */url: String? = nil, 
+        /**
+         * A new name shown.
+         */displayName: String? = nil, 
+        /**
+         * A new tagline.
+         */tagline: String? = nil, 
+        /**
+         * A new picture address.
+         */pictureUrl: String? = nil, 
+        /**
+         * A new website link.
+         */websiteLink: String? = nil, 
+        /**
+         * Fields to empty.
+         */clear: [ProfileField] = []) {
+        self.platform = platform
+        self.handle = handle
+        self.url = url
+        self.displayName = displayName
+        self.tagline = tagline
+        self.pictureUrl = pictureUrl
+        self.websiteLink = websiteLink
+        self.clear = clear
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProfilePatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProfilePatch: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProfilePatch {
+        return
+            try ProfilePatch(
+                platform: FfiConverterOptionTypePlatform.read(from: &buf), 
+                handle: FfiConverterOptionString.read(from: &buf), 
+                url: FfiConverterOptionString.read(from: &buf), 
+                displayName: FfiConverterOptionString.read(from: &buf), 
+                tagline: FfiConverterOptionString.read(from: &buf), 
+                pictureUrl: FfiConverterOptionString.read(from: &buf), 
+                websiteLink: FfiConverterOptionString.read(from: &buf), 
+                clear: FfiConverterSequenceTypeProfileField.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProfilePatch, into buf: inout [UInt8]) {
+        FfiConverterOptionTypePlatform.write(value.platform, into: &buf)
+        FfiConverterOptionString.write(value.handle, into: &buf)
+        FfiConverterOptionString.write(value.url, into: &buf)
+        FfiConverterOptionString.write(value.displayName, into: &buf)
+        FfiConverterOptionString.write(value.tagline, into: &buf)
+        FfiConverterOptionString.write(value.pictureUrl, into: &buf)
+        FfiConverterOptionString.write(value.websiteLink, into: &buf)
+        FfiConverterSequenceTypeProfileField.write(value.clear, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProfilePatch_lift(_ buf: RustBuffer) throws -> ProfilePatch {
+    return try FfiConverterTypeProfilePatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProfilePatch_lower(_ value: ProfilePatch) -> RustBuffer {
+    return FfiConverterTypeProfilePatch.lower(value)
 }
 
 
@@ -5067,6 +7896,204 @@ public func FfiConverterTypeProgress_lift(_ buf: RustBuffer) throws -> Progress 
 #endif
 public func FfiConverterTypeProgress_lower(_ value: Progress) -> RustBuffer {
     return FfiConverterTypeProgress.lower(value)
+}
+
+
+/**
+ * One change of one of her tasks' status.
+ */
+public struct ProgressEvent: Equatable, Hashable {
+    /**
+     * The task.
+     */
+    public var taskKey: String
+    /**
+     * The status before.
+     */
+    public var from: TaskStatus
+    /**
+     * The status after.
+     */
+    public var to: TaskStatus
+    /**
+     * Her note, when she wrote one.
+     */
+    public var note: String?
+    /**
+     * When it changed.
+     */
+    public var occurredAt: Date
+    /**
+     * Who changed it.
+     */
+    public var source: ChangeSource
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The task.
+         */taskKey: String, 
+        /**
+         * The status before.
+         */from: TaskStatus, 
+        /**
+         * The status after.
+         */to: TaskStatus, 
+        /**
+         * Her note, when she wrote one.
+         */note: String?, 
+        /**
+         * When it changed.
+         */occurredAt: Date, 
+        /**
+         * Who changed it.
+         */source: ChangeSource) {
+        self.taskKey = taskKey
+        self.from = from
+        self.to = to
+        self.note = note
+        self.occurredAt = occurredAt
+        self.source = source
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProgressEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProgressEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProgressEvent {
+        return
+            try ProgressEvent(
+                taskKey: FfiConverterString.read(from: &buf), 
+                from: FfiConverterTypeTaskStatus.read(from: &buf), 
+                to: FfiConverterTypeTaskStatus.read(from: &buf), 
+                note: FfiConverterOptionString.read(from: &buf), 
+                occurredAt: FfiConverterTimestamp.read(from: &buf), 
+                source: FfiConverterTypeChangeSource.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProgressEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.taskKey, into: &buf)
+        FfiConverterTypeTaskStatus.write(value.from, into: &buf)
+        FfiConverterTypeTaskStatus.write(value.to, into: &buf)
+        FfiConverterOptionString.write(value.note, into: &buf)
+        FfiConverterTimestamp.write(value.occurredAt, into: &buf)
+        FfiConverterTypeChangeSource.write(value.source, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressEvent_lift(_ buf: RustBuffer) throws -> ProgressEvent {
+    return try FfiConverterTypeProgressEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressEvent_lower(_ value: ProgressEvent) -> RustBuffer {
+    return FfiConverterTypeProgressEvent.lower(value)
+}
+
+
+/**
+ * A page of her progress history, newest first.
+ */
+public struct ProgressHistoryPage: Equatable, Hashable {
+    /**
+     * The changes.
+     */
+    public var events: [ProgressEvent]
+    /**
+     * Pass as `after` for older changes.
+     */
+    public var endCursor: String?
+    /**
+     * Older changes exist.
+     */
+    public var hasNextPage: Bool
+    /**
+     * All her changes.
+     */
+    public var totalCount: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The changes.
+         */events: [ProgressEvent], 
+        /**
+         * Pass as `after` for older changes.
+         */endCursor: String?, 
+        /**
+         * Older changes exist.
+         */hasNextPage: Bool, 
+        /**
+         * All her changes.
+         */totalCount: Int64) {
+        self.events = events
+        self.endCursor = endCursor
+        self.hasNextPage = hasNextPage
+        self.totalCount = totalCount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProgressHistoryPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProgressHistoryPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProgressHistoryPage {
+        return
+            try ProgressHistoryPage(
+                events: FfiConverterSequenceTypeProgressEvent.read(from: &buf), 
+                endCursor: FfiConverterOptionString.read(from: &buf), 
+                hasNextPage: FfiConverterBool.read(from: &buf), 
+                totalCount: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProgressHistoryPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeProgressEvent.write(value.events, into: &buf)
+        FfiConverterOptionString.write(value.endCursor, into: &buf)
+        FfiConverterBool.write(value.hasNextPage, into: &buf)
+        FfiConverterInt64.write(value.totalCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressHistoryPage_lift(_ buf: RustBuffer) throws -> ProgressHistoryPage {
+    return try FfiConverterTypeProgressHistoryPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressHistoryPage_lower(_ value: ProgressHistoryPage) -> RustBuffer {
+    return FfiConverterTypeProgressHistoryPage.lower(value)
 }
 
 
@@ -5318,6 +8345,85 @@ public func FfiConverterTypeReconnect_lower(_ value: Reconnect) -> RustBuffer {
 
 
 /**
+ * A band of scores.
+ */
+public struct ScoreBucket: Equatable, Hashable {
+    /**
+     * Lower bound (inclusive).
+     */
+    public var from: Double
+    /**
+     * Upper bound (exclusive; 100 is in the last band).
+     */
+    public var to: Double
+    /**
+     * How many members.
+     */
+    public var members: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lower bound (inclusive).
+         */from: Double, 
+        /**
+         * Upper bound (exclusive; 100 is in the last band).
+         */to: Double, 
+        /**
+         * How many members.
+         */members: Int32) {
+        self.from = from
+        self.to = to
+        self.members = members
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ScoreBucket: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScoreBucket: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScoreBucket {
+        return
+            try ScoreBucket(
+                from: FfiConverterDouble.read(from: &buf), 
+                to: FfiConverterDouble.read(from: &buf), 
+                members: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ScoreBucket, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.from, into: &buf)
+        FfiConverterDouble.write(value.to, into: &buf)
+        FfiConverterInt32.write(value.members, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScoreBucket_lift(_ buf: RustBuffer) throws -> ScoreBucket {
+    return try FfiConverterTypeScoreBucket.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScoreBucket_lower(_ value: ScoreBucket) -> RustBuffer {
+    return FfiConverterTypeScoreBucket.lower(value)
+}
+
+
+/**
  * One ingredient of a sub-score.
  */
 public struct ScoreFactor: Equatable, Hashable {
@@ -5476,6 +8582,75 @@ public func FfiConverterTypeScoreTotal_lower(_ value: ScoreTotal) -> RustBuffer 
 
 
 /**
+ * How many members reach one sector.
+ */
+public struct SectorCoverage: Equatable, Hashable {
+    /**
+     * The sector.
+     */
+    public var sector: Sector
+    /**
+     * Members with a contact in it.
+     */
+    public var members: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The sector.
+         */sector: Sector, 
+        /**
+         * Members with a contact in it.
+         */members: Int32) {
+        self.sector = sector
+        self.members = members
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SectorCoverage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSectorCoverage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SectorCoverage {
+        return
+            try SectorCoverage(
+                sector: FfiConverterTypeSector.read(from: &buf), 
+                members: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SectorCoverage, into buf: inout [UInt8]) {
+        FfiConverterTypeSector.write(value.sector, into: &buf)
+        FfiConverterInt32.write(value.members, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectorCoverage_lift(_ buf: RustBuffer) throws -> SectorCoverage {
+    return try FfiConverterTypeSectorCoverage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectorCoverage_lower(_ value: SectorCoverage) -> RustBuffer {
+    return FfiConverterTypeSectorCoverage.lower(value)
+}
+
+
+/**
  * A sector suggested for an unclassified contact, with the words that suggested it.
  */
 public struct SectorSuggestion: Equatable, Hashable {
@@ -5561,6 +8736,85 @@ public func FfiConverterTypeSectorSuggestion_lift(_ buf: RustBuffer) throws -> S
 #endif
 public func FfiConverterTypeSectorSuggestion_lower(_ value: SectorSuggestion) -> RustBuffer {
     return FfiConverterTypeSectorSuggestion.lower(value)
+}
+
+
+/**
+ * One of a member's contacts, as her coach sees it when she shares contacts.
+ */
+public struct SharedContact: Equatable, Hashable {
+    /**
+     * Name.
+     */
+    public var name: String
+    /**
+     * Sector; `None` while she has not classified them.
+     */
+    public var sector: Sector?
+    /**
+     * Relationship stage.
+     */
+    public var stage: Stage
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Name.
+         */name: String, 
+        /**
+         * Sector; `None` while she has not classified them.
+         */sector: Sector?, 
+        /**
+         * Relationship stage.
+         */stage: Stage) {
+        self.name = name
+        self.sector = sector
+        self.stage = stage
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SharedContact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSharedContact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SharedContact {
+        return
+            try SharedContact(
+                name: FfiConverterString.read(from: &buf), 
+                sector: FfiConverterOptionTypeSector.read(from: &buf), 
+                stage: FfiConverterTypeStage.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SharedContact, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterOptionTypeSector.write(value.sector, into: &buf)
+        FfiConverterTypeStage.write(value.stage, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharedContact_lift(_ buf: RustBuffer) throws -> SharedContact {
+    return try FfiConverterTypeSharedContact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharedContact_lower(_ value: SharedContact) -> RustBuffer {
+    return FfiConverterTypeSharedContact.lower(value)
 }
 
 
@@ -5759,6 +9013,75 @@ public func FfiConverterTypeStep_lift(_ buf: RustBuffer) throws -> Step {
 #endif
 public func FfiConverterTypeStep_lower(_ value: Step) -> RustBuffer {
     return FfiConverterTypeStep.lower(value)
+}
+
+
+/**
+ * How many members are on one step.
+ */
+public struct StepCount: Equatable, Hashable {
+    /**
+     * The step; `None` for members who finished the playbook.
+     */
+    public var step: PlaybookStep?
+    /**
+     * How many members.
+     */
+    public var members: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The step; `None` for members who finished the playbook.
+         */step: PlaybookStep?, 
+        /**
+         * How many members.
+         */members: Int32) {
+        self.step = step
+        self.members = members
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StepCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStepCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StepCount {
+        return
+            try StepCount(
+                step: FfiConverterOptionTypePlaybookStep.read(from: &buf), 
+                members: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StepCount, into buf: inout [UInt8]) {
+        FfiConverterOptionTypePlaybookStep.write(value.step, into: &buf)
+        FfiConverterInt32.write(value.members, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStepCount_lift(_ buf: RustBuffer) throws -> StepCount {
+    return try FfiConverterTypeStepCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStepCount_lower(_ value: StepCount) -> RustBuffer {
+    return FfiConverterTypeStepCount.lower(value)
 }
 
 
@@ -6000,6 +9323,95 @@ public func FfiConverterTypeSubScore_lower(_ value: SubScore) -> RustBuffer {
 
 
 /**
+ * Mean sub-scores of a cohort.
+ */
+public struct SubScoreAverages: Equatable, Hashable {
+    /**
+     * Positioning online.
+     */
+    public var presence: Double
+    /**
+     * Reach across sectors and scopes.
+     */
+    public var reach: Double
+    /**
+     * Giving before asking.
+     */
+    public var reciprocity: Double
+    /**
+     * Acting together.
+     */
+    public var collectiveAction: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Positioning online.
+         */presence: Double, 
+        /**
+         * Reach across sectors and scopes.
+         */reach: Double, 
+        /**
+         * Giving before asking.
+         */reciprocity: Double, 
+        /**
+         * Acting together.
+         */collectiveAction: Double) {
+        self.presence = presence
+        self.reach = reach
+        self.reciprocity = reciprocity
+        self.collectiveAction = collectiveAction
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SubScoreAverages: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSubScoreAverages: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SubScoreAverages {
+        return
+            try SubScoreAverages(
+                presence: FfiConverterDouble.read(from: &buf), 
+                reach: FfiConverterDouble.read(from: &buf), 
+                reciprocity: FfiConverterDouble.read(from: &buf), 
+                collectiveAction: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SubScoreAverages, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.presence, into: &buf)
+        FfiConverterDouble.write(value.reach, into: &buf)
+        FfiConverterDouble.write(value.reciprocity, into: &buf)
+        FfiConverterDouble.write(value.collectiveAction, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubScoreAverages_lift(_ buf: RustBuffer) throws -> SubScoreAverages {
+    return try FfiConverterTypeSubScoreAverages.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSubScoreAverages_lower(_ value: SubScoreAverages) -> RustBuffer {
+    return FfiConverterTypeSubScoreAverages.lower(value)
+}
+
+
+/**
  * One thing to do in the playbook.
  */
 public struct Task: Equatable, Hashable {
@@ -6115,6 +9527,95 @@ public func FfiConverterTypeTask_lift(_ buf: RustBuffer) throws -> Task {
 #endif
 public func FfiConverterTypeTask_lower(_ value: Task) -> RustBuffer {
     return FfiConverterTypeTask.lower(value)
+}
+
+
+/**
+ * How many members finished one playbook task.
+ */
+public struct TaskCompletionRate: Equatable, Hashable {
+    /**
+     * The task.
+     */
+    public var taskKey: String
+    /**
+     * Members with it done.
+     */
+    public var done: Int32
+    /**
+     * Members for whom it counts (those who did not skip it).
+     */
+    public var counted: Int32
+    /**
+     * `done ÷ counted`.
+     */
+    public var rate: Double
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The task.
+         */taskKey: String, 
+        /**
+         * Members with it done.
+         */done: Int32, 
+        /**
+         * Members for whom it counts (those who did not skip it).
+         */counted: Int32, 
+        /**
+         * `done ÷ counted`.
+         */rate: Double) {
+        self.taskKey = taskKey
+        self.done = done
+        self.counted = counted
+        self.rate = rate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TaskCompletionRate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTaskCompletionRate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TaskCompletionRate {
+        return
+            try TaskCompletionRate(
+                taskKey: FfiConverterString.read(from: &buf), 
+                done: FfiConverterInt32.read(from: &buf), 
+                counted: FfiConverterInt32.read(from: &buf), 
+                rate: FfiConverterDouble.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TaskCompletionRate, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.taskKey, into: &buf)
+        FfiConverterInt32.write(value.done, into: &buf)
+        FfiConverterInt32.write(value.counted, into: &buf)
+        FfiConverterDouble.write(value.rate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskCompletionRate_lift(_ buf: RustBuffer) throws -> TaskCompletionRate {
+    return try FfiConverterTypeTaskCompletionRate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskCompletionRate_lower(_ value: TaskCompletionRate) -> RustBuffer {
+    return FfiConverterTypeTaskCompletionRate.lower(value)
 }
 
 
@@ -6514,6 +10015,281 @@ public func FfiConverterTypeWarning_lower(_ value: Warning) -> RustBuffer {
 
 
 /**
+ * Who changed a task's status.
+ */
+
+public enum ChangeSource: Equatable, Hashable {
+    
+    /**
+     * She did, with `set_task_status`.
+     */
+    case member
+    /**
+     * A rule did, from what she recorded.
+     */
+    case rule
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ChangeSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChangeSource: FfiConverterRustBuffer {
+    typealias SwiftType = ChangeSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChangeSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .member
+        
+        case 2: return .rule
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ChangeSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .member:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .rule:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangeSource_lift(_ buf: RustBuffer) throws -> ChangeSource {
+    return try FfiConverterTypeChangeSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangeSource_lower(_ value: ChangeSource) -> RustBuffer {
+    return FfiConverterTypeChangeSource.lower(value)
+}
+
+
+
+/**
+ * The fields of a cohort that can be emptied.
+ */
+
+public enum CohortField: Equatable, Hashable {
+    
+    /**
+     * Its description.
+     */
+    case description
+    /**
+     * Its first day.
+     */
+    case startsOn
+    /**
+     * Its last day.
+     */
+    case endsOn
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CohortField: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCohortField: FfiConverterRustBuffer {
+    typealias SwiftType = CohortField
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CohortField {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .description
+        
+        case 2: return .startsOn
+        
+        case 3: return .endsOn
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CohortField, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .description:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .startsOn:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .endsOn:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortField_lift(_ buf: RustBuffer) throws -> CohortField {
+    return try FfiConverterTypeCohortField.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCohortField_lower(_ value: CohortField) -> RustBuffer {
+    return FfiConverterTypeCohortField.lower(value)
+}
+
+
+
+/**
+ * The fields of a contact that can be emptied.
+ */
+
+public enum ContactField: Equatable, Hashable {
+    
+    /**
+     * The industry.
+     */
+    case industry
+    /**
+     * The stage she set: the rules derive it again.
+     */
+    case stage
+    /**
+     * Her cadence: the playbook's default applies again.
+     */
+    case cadenceDays
+    /**
+     * The company.
+     */
+    case company
+    /**
+     * The job title.
+     */
+    case jobTitle
+    /**
+     * The day they connected.
+     */
+    case connectedOn
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ContactField: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContactField: FfiConverterRustBuffer {
+    typealias SwiftType = ContactField
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContactField {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .industry
+        
+        case 2: return .stage
+        
+        case 3: return .cadenceDays
+        
+        case 4: return .company
+        
+        case 5: return .jobTitle
+        
+        case 6: return .connectedOn
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ContactField, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .industry:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .stage:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .cadenceDays:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .company:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .jobTitle:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .connectedOn:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactField_lift(_ buf: RustBuffer) throws -> ContactField {
+    return try FfiConverterTypeContactField.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContactField_lower(_ value: ContactField) -> RustBuffer {
+    return FfiConverterTypeContactField.lower(value)
+}
+
+
+
+/**
  * What `export_my_data` writes.
  */
 
@@ -6611,8 +10387,16 @@ enum HerLeadError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Network(
         /**
+         * Which kind of failure: a timeout, a connection that could not be made, TLS, or an
+         * answer that is not GraphQL.
+         */kind: NetworkErrorKind, 
+        /**
          * What went wrong.
-         */reason: String
+         */reason: String, 
+        /**
+         * The request's `X-Request-Id` (the SDK sends one with every request, and the server
+         * logs it), when the failure belongs to a request.
+         */requestId: String?
     )
     /**
      * Not signed in, or the session ended: sign in again.
@@ -6620,7 +10404,11 @@ enum HerLeadError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Unauthenticated(
         /**
          * What the server said.
-         */reason: String
+         */reason: String, 
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */requestId: String?
     )
     /**
      * Signed in, but not allowed.
@@ -6628,7 +10416,11 @@ enum HerLeadError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Forbidden(
         /**
          * What the server said.
-         */reason: String
+         */reason: String, 
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */requestId: String?
     )
     /**
      * No such thing, or not one this account may see.
@@ -6636,7 +10428,11 @@ enum HerLeadError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case NotFound(
         /**
          * What the server said.
-         */reason: String
+         */reason: String, 
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */requestId: String?
     )
     /**
      * An input was refused; `field` names it when the server did.
@@ -6647,7 +10443,11 @@ enum HerLeadError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */field: String, 
         /**
          * Why.
-         */reason: String
+         */reason: String, 
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */requestId: String?
     )
     /**
      * A unique value is taken (an email, a handle, a membership).
@@ -6658,7 +10458,11 @@ enum HerLeadError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */field: String, 
         /**
          * Why.
-         */reason: String
+         */reason: String, 
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */requestId: String?
     )
     /**
      * Too many requests; try again after `retry_after_seconds`.
@@ -6669,7 +10473,11 @@ enum HerLeadError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */retryAfterSeconds: UInt32, 
         /**
          * What the server said.
-         */reason: String
+         */reason: String, 
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */requestId: String?
     )
     /**
      * The server failed; the details are in its log.
@@ -6677,7 +10485,11 @@ enum HerLeadError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Server(
         /**
          * What the server said.
-         */reason: String
+         */reason: String, 
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */requestId: String?
     )
 
     
@@ -6709,31 +10521,40 @@ public struct FfiConverterTypeHerLeadError: FfiConverterRustBuffer {
 
         
         case 1: return .Network(
-            reason: try FfiConverterString.read(from: &buf)
+            kind: try FfiConverterTypeNetworkErrorKind.read(from: &buf), 
+            reason: try FfiConverterString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 2: return .Unauthenticated(
-            reason: try FfiConverterString.read(from: &buf)
+            reason: try FfiConverterString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 3: return .Forbidden(
-            reason: try FfiConverterString.read(from: &buf)
+            reason: try FfiConverterString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 4: return .NotFound(
-            reason: try FfiConverterString.read(from: &buf)
+            reason: try FfiConverterString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 5: return .Validation(
             field: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf)
+            reason: try FfiConverterString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 6: return .Conflict(
             field: try FfiConverterString.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf)
+            reason: try FfiConverterString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 7: return .RateLimited(
             retryAfterSeconds: try FfiConverterUInt32.read(from: &buf), 
-            reason: try FfiConverterString.read(from: &buf)
+            reason: try FfiConverterString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
         case 8: return .Server(
-            reason: try FfiConverterString.read(from: &buf)
+            reason: try FfiConverterString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -6747,47 +10568,56 @@ public struct FfiConverterTypeHerLeadError: FfiConverterRustBuffer {
 
         
         
-        case let .Network(reason):
+        case let .Network(kind,reason,requestId):
             writeInt(&buf, Int32(1))
+            FfiConverterTypeNetworkErrorKind.write(kind, into: &buf)
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .Unauthenticated(reason):
+        case let .Unauthenticated(reason,requestId):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .Forbidden(reason):
+        case let .Forbidden(reason,requestId):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .NotFound(reason):
+        case let .NotFound(reason,requestId):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .Validation(field,reason):
+        case let .Validation(field,reason,requestId):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(field, into: &buf)
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .Conflict(field,reason):
+        case let .Conflict(field,reason,requestId):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(field, into: &buf)
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .RateLimited(retryAfterSeconds,reason):
+        case let .RateLimited(retryAfterSeconds,reason,requestId):
             writeInt(&buf, Int32(7))
             FfiConverterUInt32.write(retryAfterSeconds, into: &buf)
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         
-        case let .Server(reason):
+        case let .Server(reason,requestId):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
             
         }
     }
@@ -7148,6 +10978,314 @@ public func FfiConverterTypeImportState_lower(_ value: ImportState) -> RustBuffe
 }
 
 
+
+/**
+ * The order of a cohort's member list on the dashboard.
+ */
+
+public enum MemberSort: Equatable, Hashable {
+    
+    /**
+     * Stalled first, then least progress, then longest quiet (the default).
+     */
+    case atRisk
+    /**
+     * Alphabetical by name.
+     */
+    case name
+    /**
+     * Most progress first.
+     */
+    case progress
+    /**
+     * Highest social capital first.
+     */
+    case score
+    /**
+     * Most recent activity first.
+     */
+    case recentActivity
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension MemberSort: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMemberSort: FfiConverterRustBuffer {
+    typealias SwiftType = MemberSort
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MemberSort {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .atRisk
+        
+        case 2: return .name
+        
+        case 3: return .progress
+        
+        case 4: return .score
+        
+        case 5: return .recentActivity
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: MemberSort, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .atRisk:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .name:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .progress:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .score:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .recentActivity:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemberSort_lift(_ buf: RustBuffer) throws -> MemberSort {
+    return try FfiConverterTypeMemberSort.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemberSort_lower(_ value: MemberSort) -> RustBuffer {
+    return FfiConverterTypeMemberSort.lower(value)
+}
+
+
+
+/**
+ * What kind of network failure a [`HerLeadError::Network`] is, for an app that treats them
+ * differently (retry a timeout, tell her she is offline, warn about a hostile network).
+ */
+
+public enum NetworkErrorKind: Equatable, Hashable {
+    
+    /**
+     * The server took longer than `ClientOptions::timeout_seconds`.
+     */
+    case timeout
+    /**
+     * No connection could be made: refused, unreachable, or the name does not resolve
+     * (she is offline, or the server is down).
+     */
+    case connect
+    /**
+     * The TLS handshake failed: an untrusted or expired certificate, or a proxy in between.
+     */
+    case tls
+    /**
+     * The server answered with something that is not a GraphQL answer (a proxy's page, a
+     * truncated body).
+     */
+    case badAnswer
+    /**
+     * The connection broke some other way (reset mid-answer, say).
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension NetworkErrorKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNetworkErrorKind: FfiConverterRustBuffer {
+    typealias SwiftType = NetworkErrorKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NetworkErrorKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .timeout
+        
+        case 2: return .connect
+        
+        case 3: return .tls
+        
+        case 4: return .badAnswer
+        
+        case 5: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: NetworkErrorKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .timeout:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .connect:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .tls:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .badAnswer:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetworkErrorKind_lift(_ buf: RustBuffer) throws -> NetworkErrorKind {
+    return try FfiConverterTypeNetworkErrorKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNetworkErrorKind_lower(_ value: NetworkErrorKind) -> RustBuffer {
+    return FfiConverterTypeNetworkErrorKind.lower(value)
+}
+
+
+
+/**
+ * The fields of a profile that can be emptied.
+ */
+
+public enum ProfileField: Equatable, Hashable {
+    
+    /**
+     * The name shown.
+     */
+    case displayName
+    /**
+     * The tagline.
+     */
+    case tagline
+    /**
+     * The picture.
+     */
+    case pictureUrl
+    /**
+     * The website link.
+     */
+    case websiteLink
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ProfileField: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProfileField: FfiConverterRustBuffer {
+    typealias SwiftType = ProfileField
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProfileField {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .displayName
+        
+        case 2: return .tagline
+        
+        case 3: return .pictureUrl
+        
+        case 4: return .websiteLink
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ProfileField, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .displayName:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .tagline:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .pictureUrl:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .websiteLink:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProfileField_lift(_ buf: RustBuffer) throws -> ProfileField {
+    return try FfiConverterTypeProfileField.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProfileField_lower(_ value: ProfileField) -> RustBuffer {
+    return FfiConverterTypeProfileField.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -7167,6 +11305,30 @@ fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7247,6 +11409,78 @@ fileprivate struct FfiConverterOptionTypeTokenStore: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeActivityEvent: FfiConverterRustBuffer {
+    typealias SwiftType = ActivityEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeActivityEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeActivityEvent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCalendarFeed: FfiConverterRustBuffer {
+    typealias SwiftType = CalendarFeed?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCalendarFeed.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCalendarFeed.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeContactFilter: FfiConverterRustBuffer {
+    typealias SwiftType = ContactFilter?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeContactFilter.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeContactFilter.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeEntityRef: FfiConverterRustBuffer {
     typealias SwiftType = EntityRef?
 
@@ -7263,6 +11497,30 @@ fileprivate struct FfiConverterOptionTypeEntityRef: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeEntityRef.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNudge: FfiConverterRustBuffer {
+    typealias SwiftType = Nudge?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNudge.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNudge.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7335,6 +11593,102 @@ fileprivate struct FfiConverterOptionTypeUser: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeUser.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAudience: FfiConverterRustBuffer {
+    typealias SwiftType = Audience?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAudience.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAudience.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCommunityKind: FfiConverterRustBuffer {
+    typealias SwiftType = CommunityKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCommunityKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCommunityKind.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCommunityRole: FfiConverterRustBuffer {
+    typealias SwiftType = CommunityRole?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCommunityRole.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCommunityRole.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePlatform: FfiConverterRustBuffer {
+    typealias SwiftType = Platform?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePlatform.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePlatform.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7439,6 +11793,54 @@ fileprivate struct FfiConverterOptionTypeSector: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeStage: FfiConverterRustBuffer {
+    typealias SwiftType = Stage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeStage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeStage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeValuesAlignment: FfiConverterRustBuffer {
+    typealias SwiftType = ValuesAlignment?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeValuesAlignment.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeValuesAlignment.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeImportFormat: FfiConverterRustBuffer {
     typealias SwiftType = ImportFormat?
 
@@ -7511,6 +11913,78 @@ fileprivate struct FfiConverterOptionTypeImportRowKind: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeMemberSort: FfiConverterRustBuffer {
+    typealias SwiftType = MemberSort?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMemberSort.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMemberSort.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeSharedContact: FfiConverterRustBuffer {
+    typealias SwiftType = [SharedContact]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeSharedContact.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeSharedContact.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeAudience: FfiConverterRustBuffer {
     typealias SwiftType = [Audience]?
 
@@ -7560,6 +12034,81 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeChannel: FfiConverterRustBuffer {
+    typealias SwiftType = [Channel]
+
+    public static func write(_ value: [Channel], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChannel.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Channel] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Channel]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChannel.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCohort: FfiConverterRustBuffer {
+    typealias SwiftType = [Cohort]
+
+    public static func write(_ value: [Cohort], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCohort.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Cohort] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Cohort]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCohort.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCohortCoach: FfiConverterRustBuffer {
+    typealias SwiftType = [CohortCoach]
+
+    public static func write(_ value: [CohortCoach], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCohortCoach.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CohortCoach] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CohortCoach]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCohortCoach.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCohortMember: FfiConverterRustBuffer {
     typealias SwiftType = [CohortMember]
 
@@ -7577,6 +12126,56 @@ fileprivate struct FfiConverterSequenceTypeCohortMember: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCohortMember.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCohortTaskCompletion: FfiConverterRustBuffer {
+    typealias SwiftType = [CohortTaskCompletion]
+
+    public static func write(_ value: [CohortTaskCompletion], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCohortTaskCompletion.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CohortTaskCompletion] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CohortTaskCompletion]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCohortTaskCompletion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCohortTaskProgress: FfiConverterRustBuffer {
+    typealias SwiftType = [CohortTaskProgress]
+
+    public static func write(_ value: [CohortTaskProgress], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCohortTaskProgress.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CohortTaskProgress] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CohortTaskProgress]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCohortTaskProgress.read(from: &buf))
         }
         return seq
     }
@@ -7910,6 +12509,31 @@ fileprivate struct FfiConverterSequenceTypeProfile: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeProgressEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [ProgressEvent]
+
+    public static func write(_ value: [ProgressEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProgressEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ProgressEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ProgressEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProgressEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRecommendation: FfiConverterRustBuffer {
     typealias SwiftType = [Recommendation]
 
@@ -7960,6 +12584,31 @@ fileprivate struct FfiConverterSequenceTypeReconnect: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeScoreBucket: FfiConverterRustBuffer {
+    typealias SwiftType = [ScoreBucket]
+
+    public static func write(_ value: [ScoreBucket], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeScoreBucket.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ScoreBucket] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ScoreBucket]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeScoreBucket.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeScoreFactor: FfiConverterRustBuffer {
     typealias SwiftType = [ScoreFactor]
 
@@ -7985,6 +12634,56 @@ fileprivate struct FfiConverterSequenceTypeScoreFactor: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSectorCoverage: FfiConverterRustBuffer {
+    typealias SwiftType = [SectorCoverage]
+
+    public static func write(_ value: [SectorCoverage], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSectorCoverage.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SectorCoverage] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SectorCoverage]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSectorCoverage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSharedContact: FfiConverterRustBuffer {
+    typealias SwiftType = [SharedContact]
+
+    public static func write(_ value: [SharedContact], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSharedContact.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SharedContact] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SharedContact]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSharedContact.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeStep: FfiConverterRustBuffer {
     typealias SwiftType = [Step]
 
@@ -8002,6 +12701,31 @@ fileprivate struct FfiConverterSequenceTypeStep: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeStep.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStepCount: FfiConverterRustBuffer {
+    typealias SwiftType = [StepCount]
+
+    public static func write(_ value: [StepCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStepCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StepCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StepCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStepCount.read(from: &buf))
         }
         return seq
     }
@@ -8052,6 +12776,31 @@ fileprivate struct FfiConverterSequenceTypeTask: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTask.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTaskCompletionRate: FfiConverterRustBuffer {
+    typealias SwiftType = [TaskCompletionRate]
+
+    public static func write(_ value: [TaskCompletionRate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTaskCompletionRate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TaskCompletionRate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TaskCompletionRate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTaskCompletionRate.read(from: &buf))
         }
         return seq
     }
@@ -8156,6 +12905,81 @@ fileprivate struct FfiConverterSequenceTypeAudience: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCohortField: FfiConverterRustBuffer {
+    typealias SwiftType = [CohortField]
+
+    public static func write(_ value: [CohortField], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCohortField.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CohortField] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CohortField]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCohortField.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeContactField: FfiConverterRustBuffer {
+    typealias SwiftType = [ContactField]
+
+    public static func write(_ value: [ContactField], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeContactField.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ContactField] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ContactField]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeContactField.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeProfileField: FfiConverterRustBuffer {
+    typealias SwiftType = [ProfileField]
+
+    public static func write(_ value: [ProfileField], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProfileField.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ProfileField] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ProfileField]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProfileField.read(from: &buf))
+        }
+        return seq
+    }
+}
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -8216,6 +13040,18 @@ public func progressFromStatuses(statuses: [TaskStatusEntry]) -> Progress  {
     )
 })
 }
+/**
+ * A [`TokenStore`] that keeps tokens in memory only (the session ends with the process), to
+ * pass to [`HerLeadClient::new`] or share between clients: for tests, scripts and apps that
+ * never keep a session.
+ */
+public func memoryTokenStore() -> TokenStore  {
+    return try!  FfiConverterTypeTokenStore_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_herlead_sdk_fn_func_memory_token_store(uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -8235,6 +13071,36 @@ private let initializationResult: InitializationResult = {
     if (uniffi_herlead_sdk_checksum_func_progress_from_statuses() != 41169) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_herlead_sdk_checksum_func_memory_token_store() != 65) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_calendar_feed() != 15992) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_change_password() != 25298) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_delete_account() != 50727) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_disable_calendar_feed() != 56798) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_enable_calendar_feed() != 26024) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_progress_history() != 41964) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_rotate_calendar_feed() != 38441) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_sign_out_everywhere() != 13875) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_update_display_name() != 42366) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_add_community() != 8921) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8244,19 +13110,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_herlead_sdk_checksum_method_herleadclient_add_profile() != 57981) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard() != 56776) {
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard() != 18432) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_communities() != 44551) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_method_herleadclient_contacts() != 23989) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_delete_contact() != 57225) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect() != 11618) {
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect() != 61041) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_interactions() != 27995) {
@@ -8292,7 +13155,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_herlead_sdk_checksum_method_herleadclient_my_cohorts() != 11594) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_method_herleadclient_my_nudges() != 55715) {
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_my_nudges() != 24187) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_my_progress() != 33641) {
@@ -8304,7 +13167,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_herlead_sdk_checksum_method_herleadclient_presence() != 13720) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_method_herleadclient_recommendations() != 62560) {
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_recommendations() != 5364) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_register() != 47506) {
@@ -8326,6 +13189,39 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_update_presence() != 14820) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_add_co_coach() != 16113) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_add_cohort_task() != 8823) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_coached_cohorts() != 37583) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_cohort() != 65415) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_create_cohort() != 13903) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_my_cohort_tasks() != 15429) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stalled_members() != 38094) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_remove_member() != 54759) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_rotate_invite_code() != 62652) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_set_cohort_task_status() != 58162) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_update_cohort() != 37542) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts() != 4610) {
@@ -8352,6 +13248,42 @@ private let initializationResult: InitializationResult = {
     if (uniffi_herlead_sdk_checksum_method_herleadclient_undo_import() != 2803) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_cohort_activity_stream() != 42867) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stream() != 45135) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_channels() != 25719) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_contact() != 4854) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_contacts() != 25609) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_delete_community() != 59972) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_delete_interaction() != 49055) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_delete_meeting() != 48347) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_delete_profile() != 49871) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_update_community() != 55231) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_update_contact() != 47316) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_herleadclient_update_profile() != 28629) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_herlead_sdk_checksum_method_tokenstore_load() != 49208) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -8361,10 +13293,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_herlead_sdk_checksum_method_tokenstore_clear() != 63173) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_constructor_herleadclient_new() != 33036) {
+    if (uniffi_herlead_sdk_checksum_method_activitystream_cancel() != 7565) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_herlead_sdk_checksum_constructor_memorytokenstore_new() != 19534) {
+    if (uniffi_herlead_sdk_checksum_method_activitystream_next() != 19804) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_nudgestream_cancel() != 3486) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_method_nudgestream_next() != 64152) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_herlead_sdk_checksum_constructor_herleadclient_new() != 33036) {
         return InitializationResult.apiChecksumMismatch
     }
 

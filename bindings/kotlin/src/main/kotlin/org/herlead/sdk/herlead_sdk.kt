@@ -773,6 +773,26 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_herlead_sdk_checksum_func_progress_from_statuses(
     ): Int
+    external fun uniffi_herlead_sdk_checksum_func_memory_token_store(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_calendar_feed(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_change_password(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_delete_account(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_disable_calendar_feed(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_enable_calendar_feed(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_progress_history(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_rotate_calendar_feed(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_sign_out_everywhere(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_update_display_name(
+    ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_add_community(
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_add_contact(
@@ -782,8 +802,6 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard(
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_communities(
-    ): Int
-    external fun uniffi_herlead_sdk_checksum_method_herleadclient_contacts(
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_delete_contact(
     ): Int
@@ -835,6 +853,28 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_update_presence(
     ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_add_co_coach(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_add_cohort_task(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_coached_cohorts(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_cohort(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_create_cohort(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_my_cohort_tasks(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stalled_members(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_remove_member(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_rotate_invite_code(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_set_cohort_task_status(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_update_cohort(
+    ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts(
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_confirm_import(
@@ -851,15 +891,45 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_herleadclient_undo_import(
     ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_cohort_activity_stream(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stream(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_channels(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_contact(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_contacts(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_delete_community(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_delete_interaction(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_delete_meeting(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_delete_profile(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_update_community(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_update_contact(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_herleadclient_update_profile(
+    ): Int
     external fun uniffi_herlead_sdk_checksum_method_tokenstore_load(
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_tokenstore_save(
     ): Int
     external fun uniffi_herlead_sdk_checksum_method_tokenstore_clear(
     ): Int
-    external fun uniffi_herlead_sdk_checksum_constructor_herleadclient_new(
+    external fun uniffi_herlead_sdk_checksum_method_activitystream_cancel(
     ): Int
-    external fun uniffi_herlead_sdk_checksum_constructor_memorytokenstore_new(
+    external fun uniffi_herlead_sdk_checksum_method_activitystream_next(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_nudgestream_cancel(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_method_nudgestream_next(
+    ): Int
+    external fun uniffi_herlead_sdk_checksum_constructor_herleadclient_new(
     ): Int
     external fun ffi_herlead_sdk_uniffi_contract_version(
     ): Int
@@ -889,17 +959,33 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_herlead_sdk_fn_constructor_herleadclient_new(`baseUrl`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`tokenStore`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_calendar_feed(`ptr`: Long,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_change_password(`ptr`: Long,`currentPassword`: RustBuffer.ByValue,`newPassword`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_delete_account(`ptr`: Long,`password`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_disable_calendar_feed(`ptr`: Long,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_enable_calendar_feed(`ptr`: Long,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_progress_history(`ptr`: Long,`first`: RustBuffer.ByValue,`after`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_rotate_calendar_feed(`ptr`: Long,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_sign_out_everywhere(`ptr`: Long,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_update_display_name(`ptr`: Long,`displayName`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_add_community(`ptr`: Long,`name`: RustBuffer.ByValue,`kind`: RustBufferCommunityKind.ByValue,`role`: RustBufferCommunityRole.ByValue,`link`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_add_contact(`ptr`: Long,`contact`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_add_profile(`ptr`: Long,`profile`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_herlead_sdk_fn_method_herleadclient_cohort_dashboard(`ptr`: Long,`cohortId`: RustBuffer.ByValue,`first`: Int,`after`: RustBuffer.ByValue,
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_cohort_dashboard(`ptr`: Long,`cohortId`: RustBuffer.ByValue,`first`: Int,`after`: RustBuffer.ByValue,`sort`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_communities(`ptr`: Long,
-    ): Long
-    external fun uniffi_herlead_sdk_fn_method_herleadclient_contacts(`ptr`: Long,`first`: Int,`after`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_delete_contact(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
@@ -951,6 +1037,28 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_update_presence(`ptr`: Long,`website`: RustBuffer.ByValue,`emailSignature`: RustBuffer.ByValue,`audiences`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_add_co_coach(`ptr`: Long,`cohortId`: RustBuffer.ByValue,`email`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_add_cohort_task(`ptr`: Long,`cohortId`: RustBuffer.ByValue,`task`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_coached_cohorts(`ptr`: Long,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_cohort(`ptr`: Long,`cohortId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_create_cohort(`ptr`: Long,`cohort`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_my_cohort_tasks(`ptr`: Long,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_nudge_stalled_members(`ptr`: Long,`cohortId`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,`taskKey`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_remove_member(`ptr`: Long,`cohortId`: RustBuffer.ByValue,`memberId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_rotate_invite_code(`ptr`: Long,`cohortId`: RustBuffer.ByValue,`validDays`: Int,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_set_cohort_task_status(`ptr`: Long,`taskId`: RustBuffer.ByValue,`status`: RustBufferTaskStatus.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_update_cohort(`ptr`: Long,`cohortId`: RustBuffer.ByValue,`patch`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_classify_contacts(`ptr`: Long,`classifications`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_confirm_import(`ptr`: Long,`importId`: RustBuffer.ByValue,
@@ -967,11 +1075,29 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_herlead_sdk_fn_method_herleadclient_undo_import(`ptr`: Long,`importId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_herlead_sdk_fn_clone_memorytokenstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_cohort_activity_stream(`ptr`: Long,`cohortId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_herlead_sdk_fn_free_memorytokenstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_herlead_sdk_fn_constructor_memorytokenstore_new(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_nudge_stream(`ptr`: Long,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_channels(`ptr`: Long,`audience`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_contact(`ptr`: Long,`id`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_contacts(`ptr`: Long,`filter`: RustBuffer.ByValue,`first`: RustBuffer.ByValue,`after`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_delete_community(`ptr`: Long,`id`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_delete_interaction(`ptr`: Long,`id`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_delete_meeting(`ptr`: Long,`id`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_delete_profile(`ptr`: Long,`id`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_update_community(`ptr`: Long,`id`: RustBuffer.ByValue,`patch`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_update_contact(`ptr`: Long,`id`: RustBuffer.ByValue,`patch`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_method_herleadclient_update_profile(`ptr`: Long,`id`: RustBuffer.ByValue,`patch`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_herlead_sdk_fn_clone_tokenstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -985,8 +1111,26 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_herlead_sdk_fn_method_tokenstore_clear(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_herlead_sdk_fn_clone_activitystream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_herlead_sdk_fn_free_activitystream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_herlead_sdk_fn_method_activitystream_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_herlead_sdk_fn_method_activitystream_next(`ptr`: Long,
+    ): Long
+    external fun uniffi_herlead_sdk_fn_clone_nudgestream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_herlead_sdk_fn_free_nudgestream(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_herlead_sdk_fn_method_nudgestream_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_herlead_sdk_fn_method_nudgestream_next(`ptr`: Long,
+    ): Long
     external fun uniffi_herlead_sdk_fn_func_progress_from_statuses(`statuses`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_herlead_sdk_fn_func_memory_token_store(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun ffi_herlead_sdk_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_herlead_sdk_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1109,6 +1253,36 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_herlead_sdk_checksum_func_progress_from_statuses() and 0xFFFF) != 41169) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_herlead_sdk_checksum_func_memory_token_store() and 0xFFFF) != 65) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_calendar_feed() and 0xFFFF) != 15992) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_change_password() and 0xFFFF) != 25298) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_account() and 0xFFFF) != 50727) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_disable_calendar_feed() and 0xFFFF) != 56798) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_enable_calendar_feed() and 0xFFFF) != 26024) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_progress_history() and 0xFFFF) != 41964) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_rotate_calendar_feed() and 0xFFFF) != 38441) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_sign_out_everywhere() and 0xFFFF) != 13875) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_display_name() and 0xFFFF) != 42366) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_add_community() and 0xFFFF) != 8921) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1118,19 +1292,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_add_profile() and 0xFFFF) != 57981) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard() and 0xFFFF) != 56776) {
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_dashboard() and 0xFFFF) != 18432) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_communities() and 0xFFFF) != 44551) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_contacts() and 0xFFFF) != 23989) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_contact() and 0xFFFF) != 57225) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect() and 0xFFFF) != 11618) {
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_due_to_reconnect() and 0xFFFF) != 61041) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_interactions() and 0xFFFF) != 27995) {
@@ -1166,7 +1337,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_my_cohorts() and 0xFFFF) != 11594) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_my_nudges() and 0xFFFF) != 55715) {
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_my_nudges() and 0xFFFF) != 24187) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_my_progress() and 0xFFFF) != 33641) {
@@ -1178,7 +1349,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_presence() and 0xFFFF) != 13720) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_recommendations() and 0xFFFF) != 62560) {
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_recommendations() and 0xFFFF) != 5364) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_register() and 0xFFFF) != 47506) {
@@ -1200,6 +1371,39 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_presence() and 0xFFFF) != 14820) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_add_co_coach() and 0xFFFF) != 16113) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_add_cohort_task() and 0xFFFF) != 8823) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_coached_cohorts() and 0xFFFF) != 37583) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort() and 0xFFFF) != 65415) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_create_cohort() and 0xFFFF) != 13903) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_my_cohort_tasks() and 0xFFFF) != 15429) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stalled_members() and 0xFFFF) != 38094) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_remove_member() and 0xFFFF) != 54759) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_rotate_invite_code() and 0xFFFF) != 62652) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_set_cohort_task_status() and 0xFFFF) != 58162) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_cohort() and 0xFFFF) != 37542) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_classify_contacts() and 0xFFFF) != 4610) {
@@ -1226,6 +1430,42 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_undo_import() and 0xFFFF) != 2803) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_cohort_activity_stream() and 0xFFFF) != 42867) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_nudge_stream() and 0xFFFF) != 45135) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_channels() and 0xFFFF) != 25719) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_contact() and 0xFFFF) != 4854) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_contacts() and 0xFFFF) != 25609) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_community() and 0xFFFF) != 59972) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_interaction() and 0xFFFF) != 49055) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_meeting() and 0xFFFF) != 48347) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_delete_profile() and 0xFFFF) != 49871) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_community() and 0xFFFF) != 55231) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_contact() and 0xFFFF) != 47316) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_herleadclient_update_profile() and 0xFFFF) != 28629) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_herlead_sdk_checksum_method_tokenstore_load() and 0xFFFF) != 49208) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1235,10 +1475,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_herlead_sdk_checksum_method_tokenstore_clear() and 0xFFFF) != 63173) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_constructor_herleadclient_new() and 0xFFFF) != 33036) {
+    if ((lib.uniffi_herlead_sdk_checksum_method_activitystream_cancel() and 0xFFFF) != 7565) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_herlead_sdk_checksum_constructor_memorytokenstore_new() and 0xFFFF) != 19534) {
+    if ((lib.uniffi_herlead_sdk_checksum_method_activitystream_next() and 0xFFFF) != 19804) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_nudgestream_cancel() and 0xFFFF) != 3486) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_method_nudgestream_next() and 0xFFFF) != 64152) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_herlead_sdk_checksum_constructor_herleadclient_new() and 0xFFFF) != 33036) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1800,11 +2049,367 @@ public object FfiConverterTimestamp: FfiConverterRustBuffer<java.time.Instant> {
 
 
 /**
+ * A cohort's activity, live, for one of its coaches: every change of a member's task
+ * status arrives through `next()`. Get one with `HerLeadClient::cohort_activity_stream`;
+ * collect or iterate it as `NudgeStream` says.
+ */
+public interface ActivityStreamInterface {
+    
+    /**
+     * Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+     * waiting at that moment included). Letting go of the stream does the same.
+     */
+    fun `cancel`()
+    
+    /**
+     * The next change, waiting for it as long as it takes; `None` once the stream has ended
+     * (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+     */
+    suspend fun `next`(): ActivityEvent?
+    
+    companion object
+}
+
+/**
+ * A cohort's activity, live, for one of its coaches: every change of a member's task
+ * status arrives through `next()`. Get one with `HerLeadClient::cohort_activity_stream`;
+ * collect or iterate it as `NudgeStream` says.
+ */
+open class ActivityStream: Disposable, AutoCloseable, ActivityStreamInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_herlead_sdk_fn_free_activitystream(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_herlead_sdk_fn_clone_activitystream(handle, status)
+        }
+    }
+
+    
+    /**
+     * Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+     * waiting at that moment included). Letting go of the stream does the same.
+     */override fun `cancel`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_herlead_sdk_fn_method_activitystream_cancel(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The next change, waiting for it as long as it takes; `None` once the stream has ended
+     * (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `next`() : ActivityEvent? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_activitystream_next(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeActivityEvent.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeActivityStream: FfiConverter<ActivityStream, Long> {
+    override fun lower(value: ActivityStream): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ActivityStream {
+        return ActivityStream(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ActivityStream {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ActivityStream) = 8UL
+
+    override fun write(value: ActivityStream, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A typed, async HerLead client. Access tokens refresh by themselves when they expire (once
  * per call; concurrent calls share one refresh, and so do other clients on the same token
  * store, in this process or another: see [`HerLeadClient::new`]).
  */
 public interface HerLeadClientInterface {
+    
+    /**
+     * Her calendar feed (the contacts due for a touch, for any calendar app), or `None`
+     * while it is off.
+     */
+    suspend fun `calendarFeed`(): CalendarFeed?
+    
+    /**
+     * Changes her password after checking the current one. Her other sign-ins end (with
+     * their open sockets); this client stays signed in.
+     */
+    suspend fun `changePassword`(`currentPassword`: kotlin.String, `newPassword`: kotlin.String)
+    
+    /**
+     * Deletes her account and everything she recorded, after she re-enters her password,
+     * and forgets the tokens. A coach whose cohorts still have members or other coaches gets
+     * `Conflict`: she hands them over or closes them first.
+     */
+    suspend fun `deleteAccount`(`password`: kotlin.String)
+    
+    /**
+     * Turns her calendar feed off; its address stops working.
+     */
+    suspend fun `disableCalendarFeed`()
+    
+    /**
+     * Turns her calendar feed on and answers its full address (on this client's server).
+     * Whoever has the address can read the feed: treat it like a password. Called again, it
+     * makes a new address and the old one stops working.
+     */
+    suspend fun `enableCalendarFeed`(): kotlin.String
+    
+    /**
+     * Her progress history, newest first: `first` up to 100 (20 when `None`); pass a page's
+     * `end_cursor` as `after` for older changes.
+     */
+    suspend fun `progressHistory`(`first`: kotlin.Int? = null, `after`: kotlin.String? = null): ProgressHistoryPage
+    
+    /**
+     * Gives her calendar feed a new address (answered in full); the old one stops working.
+     */
+    suspend fun `rotateCalendarFeed`(): kotlin.String
+    
+    /**
+     * Ends every sign-in of hers on every device, this one included, and forgets the
+     * tokens. (Access tokens already issued elsewhere stop at their expiry, within minutes.)
+     */
+    suspend fun `signOutEverywhere`()
+    
+    /**
+     * Changes the name shown to her and to her cohorts' coaches.
+     */
+    suspend fun `updateDisplayName`(`displayName`: kotlin.String): User
     
     /**
      * Adds a community.
@@ -1822,19 +2427,16 @@ public interface HerLeadClientInterface {
     suspend fun `addProfile`(`profile`: ProfileInput): Profile
     
     /**
-     * COACH: a page of a cohort's dashboard, most at risk first.
+     * COACH: a page of a cohort's dashboard: `first` members (up to 100) after the cursor
+     * `after`, in the order `sort` (most at risk first when `None`), with the cohort's
+     * figures. A member's contacts are there only when she shares them.
      */
-    suspend fun `cohortDashboard`(`cohortId`: kotlin.String, `first`: kotlin.Int, `after`: kotlin.String?): CohortDashboard
+    suspend fun `cohortDashboard`(`cohortId`: kotlin.String, `first`: kotlin.Int = 50, `after`: kotlin.String? = null, `sort`: MemberSort? = null): CohortDashboard
     
     /**
      * Her communities with their meetings.
      */
     suspend fun `communities`(): List<Community>
-    
-    /**
-     * A page of her contacts (oldest first; `first` up to 100).
-     */
-    suspend fun `contacts`(`first`: kotlin.Int, `after`: kotlin.String?): ContactPage
     
     /**
      * Deletes a contact with its interactions; returns how many interactions went with it.
@@ -1844,7 +2446,7 @@ public interface HerLeadClientInterface {
     /**
      * Contacts due for a touch, most overdue first.
      */
-    suspend fun `dueToReconnect`(`first`: kotlin.Int): List<Reconnect>
+    suspend fun `dueToReconnect`(`first`: kotlin.Int = 20): List<Reconnect>
     
     /**
      * Her interactions, newest first: all, or one contact's.
@@ -1905,7 +2507,7 @@ public interface HerLeadClientInterface {
     /**
      * Her nudges, newest first.
      */
-    suspend fun `myNudges`(`unreadOnly`: kotlin.Boolean): List<Nudge>
+    suspend fun `myNudges`(`unreadOnly`: kotlin.Boolean = false): List<Nudge>
     
     /**
      * Her progress through the playbook.
@@ -1925,7 +2527,7 @@ public interface HerLeadClientInterface {
     /**
      * What to do next, in playbook order.
      */
-    suspend fun `recommendations`(`first`: kotlin.Int): List<Recommendation>
+    suspend fun `recommendations`(`first`: kotlin.Int = 10): List<Recommendation>
     
     /**
      * Creates a member account and signs her in.
@@ -1970,6 +2572,63 @@ public interface HerLeadClientInterface {
      * clears it.
      */
     suspend fun `updatePresence`(`website`: kotlin.String?, `emailSignature`: kotlin.String?, `audiences`: List<Audience>?): Presence
+    
+    /**
+     * COACH: makes another coach (by her account's email) a co-coach of the cohort.
+     */
+    suspend fun `addCoCoach`(`cohortId`: kotlin.String, `email`: kotlin.String): Cohort
+    
+    /**
+     * COACH: adds a task for every member of the cohort, in one of the playbook's steps.
+     */
+    suspend fun `addCohortTask`(`cohortId`: kotlin.String, `task`: CohortTaskInput): CohortTask
+    
+    /**
+     * COACH: the cohorts she coaches (owner or co-coach).
+     */
+    suspend fun `coachedCohorts`(): List<Cohort>
+    
+    /**
+     * COACH: one cohort she coaches, with its invite code, coaches and tasks.
+     */
+    suspend fun `cohort`(`cohortId`: kotlin.String): Cohort
+    
+    /**
+     * COACH: creates a cohort with an invite code valid for 14 days; she owns it.
+     */
+    suspend fun `createCohort`(`cohort`: CohortInput): Cohort
+    
+    /**
+     * The tasks her coaches added to her cohorts, soonest due first, with her status on each.
+     */
+    suspend fun `myCohortTasks`(): List<CohortTaskProgress>
+    
+    /**
+     * COACH: sends the same nudge to every stalled member of the cohort; answers the nudges
+     * sent (none when nobody is stalled).
+     */
+    suspend fun `nudgeStalledMembers`(`cohortId`: kotlin.String, `message`: kotlin.String, `taskKey`: kotlin.String?): List<Nudge>
+    
+    /**
+     * COACH: removes a member from a cohort she coaches; her coaches stop seeing her at once.
+     */
+    suspend fun `removeMember`(`cohortId`: kotlin.String, `memberId`: kotlin.String)
+    
+    /**
+     * COACH: replaces a cohort's invite code with one valid for `valid_days` (1 to 90); the
+     * old code stops working at once.
+     */
+    suspend fun `rotateInviteCode`(`cohortId`: kotlin.String, `validDays`: kotlin.Int = 14): Cohort
+    
+    /**
+     * Sets her status on a task of one of her cohorts.
+     */
+    suspend fun `setCohortTaskStatus`(`taskId`: kotlin.String, `status`: TaskStatus): CohortTaskProgress
+    
+    /**
+     * COACH: changes a cohort she coaches.
+     */
+    suspend fun `updateCohort`(`cohortId`: kotlin.String, `patch`: CohortPatch): Cohort
     
     /**
      * Sets the sector and scope of up to 500 of her contacts at once, in one transaction
@@ -2020,6 +2679,74 @@ public interface HerLeadClientInterface {
      * asks or meetings logged.
      */
     suspend fun `undoImport`(`importId`: kotlin.String): ImportBatch
+    
+    /**
+     * COACH: opens a cohort's activity as a live stream (see `ActivityStream`). Answers once
+     * the socket is signed in and subscribed (`Unauthenticated`, `Network` as for
+     * `nudge_stream`); a cohort she does not coach is the stream's first `next()`, as
+     * `NotFound`.
+     */
+    suspend fun `cohortActivityStream`(`cohortId`: kotlin.String): ActivityStream
+    
+    /**
+     * Opens her nudges as a live stream (see `NudgeStream`). Answers once the socket is
+     * signed in and subscribed: `Unauthenticated` when she is not signed in, `Network` when
+     * the server cannot be reached. A nudge sent in the very moment the stream opens may
+     * come before the server has started the subscription; `my_nudges` has it.
+     */
+    suspend fun `nudgeStream`(): NudgeStream
+    
+    /**
+     * Channels made for specific audiences: all of them, or those of `audience` (public).
+     */
+    suspend fun `channels`(`audience`: Audience? = null): List<Channel>
+    
+    /**
+     * One of her contacts; `NotFound` for an id that is not hers.
+     */
+    suspend fun `contact`(`id`: kotlin.String): Contact
+    
+    /**
+     * A page of her contacts, oldest first: `first` up to 100 (20 when `None`), from after
+     * the cursor `after`, only those matching `filter` (all when `None`). `total_count`
+     * counts every match.
+     */
+    suspend fun `contacts`(`filter`: ContactFilter? = null, `first`: kotlin.Int? = null, `after`: kotlin.String? = null): ContactPage
+    
+    /**
+     * Deletes one of her communities with its meetings.
+     */
+    suspend fun `deleteCommunity`(`id`: kotlin.String)
+    
+    /**
+     * Deletes one of her interactions; the rules count without it.
+     */
+    suspend fun `deleteInteraction`(`id`: kotlin.String)
+    
+    /**
+     * Deletes one of her meetings.
+     */
+    suspend fun `deleteMeeting`(`id`: kotlin.String)
+    
+    /**
+     * Deletes one of her profiles.
+     */
+    suspend fun `deleteProfile`(`id`: kotlin.String)
+    
+    /**
+     * Changes one of her communities (see [`CommunityPatch`]).
+     */
+    suspend fun `updateCommunity`(`id`: kotlin.String, `patch`: CommunityPatch): Community
+    
+    /**
+     * Changes one of her contacts (see [`ContactPatch`]); the rules run again with it.
+     */
+    suspend fun `updateContact`(`id`: kotlin.String, `patch`: ContactPatch): Contact
+    
+    /**
+     * Changes one of her profiles (see [`ProfilePatch`]).
+     */
+    suspend fun `updateProfile`(`id`: kotlin.String, `patch`: ProfilePatch): Profile
     
     companion object
 }
@@ -2155,6 +2882,240 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
 
     
     /**
+     * Her calendar feed (the contacts due for a touch, for any calendar app), or `None`
+     * while it is off.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `calendarFeed`() : CalendarFeed? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_calendar_feed(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeCalendarFeed.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes her password after checking the current one. Her other sign-ins end (with
+     * their open sockets); this client stays signed in.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `changePassword`(`currentPassword`: kotlin.String, `newPassword`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_change_password(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`currentPassword`),
+        FfiConverterString.lower(`newPassword`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deletes her account and everything she recorded, after she re-enters her password,
+     * and forgets the tokens. A coach whose cohorts still have members or other coaches gets
+     * `Conflict`: she hands them over or closes them first.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deleteAccount`(`password`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_account(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`password`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Turns her calendar feed off; its address stops working.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `disableCalendarFeed`() {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_disable_calendar_feed(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Turns her calendar feed on and answers its full address (on this client's server).
+     * Whoever has the address can read the feed: treat it like a password. Called again, it
+     * makes a new address and the old one stops working.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `enableCalendarFeed`() : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_enable_calendar_feed(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Her progress history, newest first: `first` up to 100 (20 when `None`); pass a page's
+     * `end_cursor` as `after` for older changes.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `progressHistory`(`first`: kotlin.Int?, `after`: kotlin.String?) : ProgressHistoryPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_progress_history(
+                uniffiHandle,
+                
+        FfiConverterOptionalInt.lower(`first`),
+        FfiConverterOptionalString.lower(`after`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProgressHistoryPage.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Gives her calendar feed a new address (answered in full); the old one stops working.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `rotateCalendarFeed`() : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_rotate_calendar_feed(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Ends every sign-in of hers on every device, this one included, and forgets the
+     * tokens. (Access tokens already issued elsewhere stop at their expiry, within minutes.)
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `signOutEverywhere`() {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_sign_out_everywhere(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes the name shown to her and to her cohorts' coaches.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateDisplayName`(`displayName`: kotlin.String) : User {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_display_name(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`displayName`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeUser.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Adds a community.
      */
     @Throws(HerLeadException::class)
@@ -2233,11 +3194,13 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
 
     
     /**
-     * COACH: a page of a cohort's dashboard, most at risk first.
+     * COACH: a page of a cohort's dashboard: `first` members (up to 100) after the cursor
+     * `after`, in the order `sort` (most at risk first when `None`), with the cohort's
+     * figures. A member's contacts are there only when she shares them.
      */
     @Throws(HerLeadException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `cohortDashboard`(`cohortId`: kotlin.String, `first`: kotlin.Int, `after`: kotlin.String?) : CohortDashboard {
+    override suspend fun `cohortDashboard`(`cohortId`: kotlin.String, `first`: kotlin.Int, `after`: kotlin.String?, `sort`: MemberSort?) : CohortDashboard {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort_dashboard(
@@ -2246,6 +3209,7 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
         FfiConverterString.lower(`cohortId`),
         FfiConverterInt.lower(`first`),
         FfiConverterOptionalString.lower(`after`),
+        FfiConverterOptionalTypeMemberSort.lower(`sort`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -2277,32 +3241,6 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
         { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeCommunity.lift(it) },
-        // Error FFI converter
-        HerLeadException.ErrorHandler,
-    )
-    }
-
-    
-    /**
-     * A page of her contacts (oldest first; `first` up to 100).
-     */
-    @Throws(HerLeadException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `contacts`(`first`: kotlin.Int, `after`: kotlin.String?) : ContactPage {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_contacts(
-                uniffiHandle,
-                
-        FfiConverterInt.lower(`first`),
-        FfiConverterOptionalString.lower(`after`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterTypeContactPage.lift(it) },
         // Error FFI converter
         HerLeadException.ErrorHandler,
     )
@@ -2949,6 +3887,290 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
 
     
     /**
+     * COACH: makes another coach (by her account's email) a co-coach of the cohort.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `addCoCoach`(`cohortId`: kotlin.String, `email`: kotlin.String) : Cohort {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_co_coach(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`cohortId`),
+        FfiConverterString.lower(`email`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCohort.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * COACH: adds a task for every member of the cohort, in one of the playbook's steps.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `addCohortTask`(`cohortId`: kotlin.String, `task`: CohortTaskInput) : CohortTask {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_add_cohort_task(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`cohortId`),
+        FfiConverterTypeCohortTaskInput.lower(`task`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCohortTask.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * COACH: the cohorts she coaches (owner or co-coach).
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `coachedCohorts`() : List<Cohort> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_coached_cohorts(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeCohort.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * COACH: one cohort she coaches, with its invite code, coaches and tasks.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `cohort`(`cohortId`: kotlin.String) : Cohort {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`cohortId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCohort.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * COACH: creates a cohort with an invite code valid for 14 days; she owns it.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createCohort`(`cohort`: CohortInput) : Cohort {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_create_cohort(
+                uniffiHandle,
+                
+        FfiConverterTypeCohortInput.lower(`cohort`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCohort.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The tasks her coaches added to her cohorts, soonest due first, with her status on each.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `myCohortTasks`() : List<CohortTaskProgress> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_my_cohort_tasks(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeCohortTaskProgress.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * COACH: sends the same nudge to every stalled member of the cohort; answers the nudges
+     * sent (none when nobody is stalled).
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nudgeStalledMembers`(`cohortId`: kotlin.String, `message`: kotlin.String, `taskKey`: kotlin.String?) : List<Nudge> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_nudge_stalled_members(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`cohortId`),
+        FfiConverterString.lower(`message`),
+        FfiConverterOptionalString.lower(`taskKey`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeNudge.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * COACH: removes a member from a cohort she coaches; her coaches stop seeing her at once.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `removeMember`(`cohortId`: kotlin.String, `memberId`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_remove_member(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`cohortId`),
+        FfiConverterString.lower(`memberId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * COACH: replaces a cohort's invite code with one valid for `valid_days` (1 to 90); the
+     * old code stops working at once.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `rotateInviteCode`(`cohortId`: kotlin.String, `validDays`: kotlin.Int) : Cohort {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_rotate_invite_code(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`cohortId`),
+        FfiConverterInt.lower(`validDays`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCohort.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Sets her status on a task of one of her cohorts.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `setCohortTaskStatus`(`taskId`: kotlin.String, `status`: TaskStatus) : CohortTaskProgress {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_set_cohort_task_status(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`taskId`),
+        FfiConverterTypeTaskStatus.lower(`status`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCohortTaskProgress.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * COACH: changes a cohort she coaches.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateCohort`(`cohortId`: kotlin.String, `patch`: CohortPatch) : Cohort {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_cohort(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`cohortId`),
+        FfiConverterTypeCohortPatch.lower(`patch`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCohort.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Sets the sector and scope of up to 500 of her contacts at once, in one transaction
      * (every id must be hers or nothing changes); answers how many changed.
      */
@@ -3163,6 +4385,322 @@ open class HerLeadClient: Disposable, AutoCloseable, HerLeadClientInterface
     }
 
     
+    /**
+     * COACH: opens a cohort's activity as a live stream (see `ActivityStream`). Answers once
+     * the socket is signed in and subscribed (`Unauthenticated`, `Network` as for
+     * `nudge_stream`); a cohort she does not coach is the stream's first `next()`, as
+     * `NotFound`.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `cohortActivityStream`(`cohortId`: kotlin.String) : ActivityStream {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_cohort_activity_stream(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`cohortId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeActivityStream.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Opens her nudges as a live stream (see `NudgeStream`). Answers once the socket is
+     * signed in and subscribed: `Unauthenticated` when she is not signed in, `Network` when
+     * the server cannot be reached. A nudge sent in the very moment the stream opens may
+     * come before the server has started the subscription; `my_nudges` has it.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nudgeStream`() : NudgeStream {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_nudge_stream(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeNudgeStream.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Channels made for specific audiences: all of them, or those of `audience` (public).
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `channels`(`audience`: Audience?) : List<Channel> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_channels(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeAudience.lower(`audience`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeChannel.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * One of her contacts; `NotFound` for an id that is not hers.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `contact`(`id`: kotlin.String) : Contact {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_contact(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeContact.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A page of her contacts, oldest first: `first` up to 100 (20 when `None`), from after
+     * the cursor `after`, only those matching `filter` (all when `None`). `total_count`
+     * counts every match.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `contacts`(`filter`: ContactFilter?, `first`: kotlin.Int?, `after`: kotlin.String?) : ContactPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_contacts(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeContactFilter.lower(`filter`),
+        FfiConverterOptionalInt.lower(`first`),
+        FfiConverterOptionalString.lower(`after`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeContactPage.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deletes one of her communities with its meetings.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deleteCommunity`(`id`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_community(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deletes one of her interactions; the rules count without it.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deleteInteraction`(`id`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_interaction(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deletes one of her meetings.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deleteMeeting`(`id`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_meeting(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Deletes one of her profiles.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `deleteProfile`(`id`: kotlin.String) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_delete_profile(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes one of her communities (see [`CommunityPatch`]).
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateCommunity`(`id`: kotlin.String, `patch`: CommunityPatch) : Community {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_community(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+        FfiConverterTypeCommunityPatch.lower(`patch`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCommunity.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes one of her contacts (see [`ContactPatch`]); the rules run again with it.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateContact`(`id`: kotlin.String, `patch`: ContactPatch) : Contact {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_contact(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+        FfiConverterTypeContactPatch.lower(`patch`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeContact.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Changes one of her profiles (see [`ProfilePatch`]).
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateProfile`(`id`: kotlin.String, `patch`: ProfilePatch) : Profile {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_herleadclient_update_profile(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+        FfiConverterTypeProfilePatch.lower(`patch`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeProfile.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
+    }
+
+    
 
     
 
@@ -3297,17 +4835,35 @@ public object FfiConverterTypeHerLeadClient: FfiConverter<HerLeadClient, Long> {
 
 
 /**
- * Keeps tokens in memory only: the session ends with the process.
+ * Her nudges, live: each one a coach sends her arrives through `next()`, once, including
+ * those sent while the connection was down. Get one with `HerLeadClient::nudge_stream`.
+ * In Kotlin collect it as a `Flow` (`asFlow()`), in Swift iterate it (`for try await`), in
+ * Python wrap it with `herlead_streams.live` (`async for`).
  */
-public interface MemoryTokenStoreInterface {
+public interface NudgeStreamInterface {
+    
+    /**
+     * Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+     * waiting at that moment included). Letting go of the stream does the same.
+     */
+    fun `cancel`()
+    
+    /**
+     * The next nudge, waiting for it as long as it takes; `None` once the stream has ended
+     * (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+     */
+    suspend fun `next`(): Nudge?
     
     companion object
 }
 
 /**
- * Keeps tokens in memory only: the session ends with the process.
+ * Her nudges, live: each one a coach sends her arrives through `next()`, once, including
+ * those sent while the connection was down. Get one with `HerLeadClient::nudge_stream`.
+ * In Kotlin collect it as a `Flow` (`asFlow()`), in Swift iterate it (`for try await`), in
+ * Python wrap it with `herlead_streams.live` (`async for`).
  */
-open class MemoryTokenStore: Disposable, AutoCloseable, MemoryTokenStoreInterface
+open class NudgeStream: Disposable, AutoCloseable, NudgeStreamInterface
 {
 
     @Suppress("UNUSED_PARAMETER")
@@ -3331,17 +4887,6 @@ open class MemoryTokenStore: Disposable, AutoCloseable, MemoryTokenStoreInterfac
         this.handle = 0
         this.cleanable = null
     }
-    /**
-     * An empty store.
-     */
-    constructor() :
-        this(UniffiWithHandle, 
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_herlead_sdk_fn_constructor_memorytokenstore_new(
-    
-        _status)
-}
-    )
 
     protected val handle: Long
     protected val cleanable: UniffiCleaner.Cleanable?
@@ -3402,7 +4947,7 @@ open class MemoryTokenStore: Disposable, AutoCloseable, MemoryTokenStoreInterfac
                 return;
             }
             uniffiRustCall { status ->
-                UniffiLib.uniffi_herlead_sdk_fn_free_memorytokenstore(handle, status)
+                UniffiLib.uniffi_herlead_sdk_fn_free_nudgestream(handle, status)
             }
         }
     }
@@ -3415,8 +4960,49 @@ open class MemoryTokenStore: Disposable, AutoCloseable, MemoryTokenStoreInterfac
             throw InternalException("uniffiCloneHandle() called on NoHandle object");
         }
         return uniffiRustCall() { status ->
-            UniffiLib.uniffi_herlead_sdk_fn_clone_memorytokenstore(handle, status)
+            UniffiLib.uniffi_herlead_sdk_fn_clone_nudgestream(handle, status)
         }
+    }
+
+    
+    /**
+     * Ends the stream: its socket closes, and `next()` answers `None` from now on (a call
+     * waiting at that moment included). Letting go of the stream does the same.
+     */override fun `cancel`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_herlead_sdk_fn_method_nudgestream_cancel(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The next nudge, waiting for it as long as it takes; `None` once the stream has ended
+     * (cancelled, or the sign-in it was opened in ended). An error ends the stream too.
+     */
+    @Throws(HerLeadException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `next`() : Nudge? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_herlead_sdk_fn_method_nudgestream_next(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_herlead_sdk_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_herlead_sdk_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeNudge.lift(it) },
+        // Error FFI converter
+        HerLeadException.ErrorHandler,
+    )
     }
 
     
@@ -3437,22 +5023,22 @@ open class MemoryTokenStore: Disposable, AutoCloseable, MemoryTokenStoreInterfac
 /**
  * @suppress
  */
-public object FfiConverterTypeMemoryTokenStore: FfiConverter<MemoryTokenStore, Long> {
-    override fun lower(value: MemoryTokenStore): Long {
+public object FfiConverterTypeNudgeStream: FfiConverter<NudgeStream, Long> {
+    override fun lower(value: NudgeStream): Long {
         return value.uniffiCloneHandle()
     }
 
-    override fun lift(value: Long): MemoryTokenStore {
-        return MemoryTokenStore(UniffiWithHandle, value)
+    override fun lift(value: Long): NudgeStream {
+        return NudgeStream(UniffiWithHandle, value)
     }
 
-    override fun read(buf: ByteBuffer): MemoryTokenStore {
+    override fun read(buf: ByteBuffer): NudgeStream {
         return lift(buf.getLong())
     }
 
-    override fun allocationSize(value: MemoryTokenStore) = 8UL
+    override fun allocationSize(value: NudgeStream) = 8UL
 
-    override fun write(value: MemoryTokenStore, buf: ByteBuffer) {
+    override fun write(value: NudgeStream, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -3556,6 +5142,13 @@ public object FfiConverterTypeMemoryTokenStore: FfiConverter<MemoryTokenStore, L
 /**
  * Where the app keeps tokens between launches (Keychain on iOS, Keystore on Android).
  * Implemented in Swift or Kotlin; [`MemoryTokenStore`] is the in-memory default.
+ *
+ * Threads: the SDK calls these methods synchronously from its own worker threads (the
+ * tokio runtime that runs every async call), never from the app's main/UI thread (except
+ * `is_signed_in()`, which is not async and calls `load` on the caller's thread), and may
+ * call them from several threads at once (several clients may share one store): make them
+ * thread-safe, and keep them quick (a Keychain/Keystore read or a small file write is fine; a
+ * network call is not), since the call that needs the token waits for them.
  */
 public interface TokenStore {
     
@@ -3580,6 +5173,13 @@ public interface TokenStore {
 /**
  * Where the app keeps tokens between launches (Keychain on iOS, Keystore on Android).
  * Implemented in Swift or Kotlin; [`MemoryTokenStore`] is the in-memory default.
+ *
+ * Threads: the SDK calls these methods synchronously from its own worker threads (the
+ * tokio runtime that runs every async call), never from the app's main/UI thread (except
+ * `is_signed_in()`, which is not async and calls `load` on the caller's thread), and may
+ * call them from several threads at once (several clients may share one store): make them
+ * thread-safe, and keep them quick (a Keychain/Keystore read or a small file write is fine; a
+ * network call is not), since the call that needs the token waits for them.
  */
 open class TokenStoreImpl: Disposable, AutoCloseable, TokenStore
 {
@@ -3850,6 +5450,196 @@ public object FfiConverterTypeTokenStore: FfiConverter<TokenStore, Long> {
 
 
 /**
+ * A change in the progress of a member of a cohort she coaches, as it happens (never the
+ * member's notes).
+ */
+data class ActivityEvent (
+    /**
+     * The member.
+     */
+    var `memberId`: kotlin.String
+    , 
+    /**
+     * The member's name.
+     */
+    var `displayName`: kotlin.String
+    , 
+    /**
+     * The task whose status changed.
+     */
+    var `taskKey`: kotlin.String
+    , 
+    /**
+     * Its status before.
+     */
+    var `fromStatus`: TaskStatus
+    , 
+    /**
+     * Its status now.
+     */
+    var `toStatus`: TaskStatus
+    , 
+    /**
+     * When it changed.
+     */
+    var `at`: java.time.Instant
+    , 
+    /**
+     * Who changed it: `MEMBER` (she set it) or `RULE` (her data completed it).
+     */
+    var `source`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeActivityEvent: FfiConverterRustBuffer<ActivityEvent> {
+    override fun read(buf: ByteBuffer): ActivityEvent {
+        return ActivityEvent(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTaskStatus.read(buf),
+            FfiConverterTypeTaskStatus.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ActivityEvent) = (
+            FfiConverterString.allocationSize(value.`memberId`) +
+            FfiConverterString.allocationSize(value.`displayName`) +
+            FfiConverterString.allocationSize(value.`taskKey`) +
+            FfiConverterTypeTaskStatus.allocationSize(value.`fromStatus`) +
+            FfiConverterTypeTaskStatus.allocationSize(value.`toStatus`) +
+            FfiConverterTimestamp.allocationSize(value.`at`) +
+            FfiConverterString.allocationSize(value.`source`)
+    )
+
+    override fun write(value: ActivityEvent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`memberId`, buf)
+            FfiConverterString.write(value.`displayName`, buf)
+            FfiConverterString.write(value.`taskKey`, buf)
+            FfiConverterTypeTaskStatus.write(value.`fromStatus`, buf)
+            FfiConverterTypeTaskStatus.write(value.`toStatus`, buf)
+            FfiConverterTimestamp.write(value.`at`, buf)
+            FfiConverterString.write(value.`source`, buf)
+    }
+}
+
+
+
+/**
+ * Her calendar feed, while it is on.
+ */
+data class CalendarFeed (
+    /**
+     * When its current address was made.
+     */
+    var `createdAt`: java.time.Instant
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCalendarFeed: FfiConverterRustBuffer<CalendarFeed> {
+    override fun read(buf: ByteBuffer): CalendarFeed {
+        return CalendarFeed(
+            FfiConverterTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CalendarFeed) = (
+            FfiConverterTimestamp.allocationSize(value.`createdAt`)
+    )
+
+    override fun write(value: CalendarFeed, buf: ByteBuffer) {
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
+    }
+}
+
+
+
+/**
+ * A channel made for one audience (such as a network of women in a profession).
+ */
+data class Channel (
+    /**
+     * Stable key.
+     */
+    var `key`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Its address, when it has one.
+     */
+    var `homepage`: kotlin.String?
+    , 
+    /**
+     * Whom it is for.
+     */
+    var `audience`: Audience
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChannel: FfiConverterRustBuffer<Channel> {
+    override fun read(buf: ByteBuffer): Channel {
+        return Channel(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeAudience.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Channel) = (
+            FfiConverterString.allocationSize(value.`key`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`homepage`) +
+            FfiConverterTypeAudience.allocationSize(value.`audience`)
+    )
+
+    override fun write(value: Channel, buf: ByteBuffer) {
+            FfiConverterString.write(value.`key`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`homepage`, buf)
+            FfiConverterTypeAudience.write(value.`audience`, buf)
+    }
+}
+
+
+
+/**
  * How the client talks to the server.
  */
 data class ClientOptions (
@@ -3897,6 +5687,118 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
 
 
 /**
+ * A cohort she coaches: its settings, invite code, coaches and the tasks she added, with how
+ * many members finished each. Its members and figures are on [`crate::CohortDashboard`].
+ */
+data class Cohort (
+    /**
+     * Stable id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * What the cohort is for.
+     */
+    var `description`: kotlin.String?
+    , 
+    /**
+     * First day (`YYYY-MM-DD`).
+     */
+    var `startsOn`: kotlin.String?
+    , 
+    /**
+     * Last day (`YYYY-MM-DD`).
+     */
+    var `endsOn`: kotlin.String?
+    , 
+    /**
+     * Days without activity after which a member counts as stalled.
+     */
+    var `stallDays`: kotlin.Int
+    , 
+    /**
+     * The code members join with.
+     */
+    var `inviteCode`: kotlin.String
+    , 
+    /**
+     * When the code stops working.
+     */
+    var `inviteExpiresAt`: java.time.Instant
+    , 
+    /**
+     * Its coaches, the owner among them.
+     */
+    var `coaches`: List<CohortCoach>
+    , 
+    /**
+     * The tasks its coaches added, with completion.
+     */
+    var `tasks`: List<CohortTaskCompletion>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCohort: FfiConverterRustBuffer<Cohort> {
+    override fun read(buf: ByteBuffer): Cohort {
+        return Cohort(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterSequenceTypeCohortCoach.read(buf),
+            FfiConverterSequenceTypeCohortTaskCompletion.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Cohort) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterOptionalString.allocationSize(value.`startsOn`) +
+            FfiConverterOptionalString.allocationSize(value.`endsOn`) +
+            FfiConverterInt.allocationSize(value.`stallDays`) +
+            FfiConverterString.allocationSize(value.`inviteCode`) +
+            FfiConverterTimestamp.allocationSize(value.`inviteExpiresAt`) +
+            FfiConverterSequenceTypeCohortCoach.allocationSize(value.`coaches`) +
+            FfiConverterSequenceTypeCohortTaskCompletion.allocationSize(value.`tasks`)
+    )
+
+    override fun write(value: Cohort, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterOptionalString.write(value.`startsOn`, buf)
+            FfiConverterOptionalString.write(value.`endsOn`, buf)
+            FfiConverterInt.write(value.`stallDays`, buf)
+            FfiConverterString.write(value.`inviteCode`, buf)
+            FfiConverterTimestamp.write(value.`inviteExpiresAt`, buf)
+            FfiConverterSequenceTypeCohortCoach.write(value.`coaches`, buf)
+            FfiConverterSequenceTypeCohortTaskCompletion.write(value.`tasks`, buf)
+    }
+}
+
+
+
+/**
  * Cohort-wide figures.
  */
 data class CohortAggregates (
@@ -3914,6 +5816,31 @@ data class CohortAggregates (
      * Mean score.
      */
     var `scoreAverage`: kotlin.Double
+    , 
+    /**
+     * How many members are on each step (`step` `None`: finished the playbook).
+     */
+    var `perStep`: List<StepCount>
+    , 
+    /**
+     * Mean of each sub-score.
+     */
+    var `subScoreAverages`: SubScoreAverages
+    , 
+    /**
+     * Members per band of score.
+     */
+    var `scoreDistribution`: List<ScoreBucket>
+    , 
+    /**
+     * For each playbook task, how many members finished it.
+     */
+    var `taskCompletion`: List<TaskCompletionRate>
+    , 
+    /**
+     * For each sector, how many members have a contact in it.
+     */
+    var `sectorCoverage`: List<SectorCoverage>
     
 ){
     
@@ -3933,19 +5860,89 @@ public object FfiConverterTypeCohortAggregates: FfiConverterRustBuffer<CohortAgg
             FfiConverterInt.read(buf),
             FfiConverterInt.read(buf),
             FfiConverterDouble.read(buf),
+            FfiConverterSequenceTypeStepCount.read(buf),
+            FfiConverterTypeSubScoreAverages.read(buf),
+            FfiConverterSequenceTypeScoreBucket.read(buf),
+            FfiConverterSequenceTypeTaskCompletionRate.read(buf),
+            FfiConverterSequenceTypeSectorCoverage.read(buf),
         )
     }
 
     override fun allocationSize(value: CohortAggregates) = (
             FfiConverterInt.allocationSize(value.`members`) +
             FfiConverterInt.allocationSize(value.`stalled`) +
-            FfiConverterDouble.allocationSize(value.`scoreAverage`)
+            FfiConverterDouble.allocationSize(value.`scoreAverage`) +
+            FfiConverterSequenceTypeStepCount.allocationSize(value.`perStep`) +
+            FfiConverterTypeSubScoreAverages.allocationSize(value.`subScoreAverages`) +
+            FfiConverterSequenceTypeScoreBucket.allocationSize(value.`scoreDistribution`) +
+            FfiConverterSequenceTypeTaskCompletionRate.allocationSize(value.`taskCompletion`) +
+            FfiConverterSequenceTypeSectorCoverage.allocationSize(value.`sectorCoverage`)
     )
 
     override fun write(value: CohortAggregates, buf: ByteBuffer) {
             FfiConverterInt.write(value.`members`, buf)
             FfiConverterInt.write(value.`stalled`, buf)
             FfiConverterDouble.write(value.`scoreAverage`, buf)
+            FfiConverterSequenceTypeStepCount.write(value.`perStep`, buf)
+            FfiConverterTypeSubScoreAverages.write(value.`subScoreAverages`, buf)
+            FfiConverterSequenceTypeScoreBucket.write(value.`scoreDistribution`, buf)
+            FfiConverterSequenceTypeTaskCompletionRate.write(value.`taskCompletion`, buf)
+            FfiConverterSequenceTypeSectorCoverage.write(value.`sectorCoverage`, buf)
+    }
+}
+
+
+
+/**
+ * One of a cohort's coaches.
+ */
+data class CohortCoach (
+    /**
+     * Her id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Her name.
+     */
+    var `displayName`: kotlin.String
+    , 
+    /**
+     * Whether she created the cohort.
+     */
+    var `owner`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCohortCoach: FfiConverterRustBuffer<CohortCoach> {
+    override fun read(buf: ByteBuffer): CohortCoach {
+        return CohortCoach(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CohortCoach) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`displayName`) +
+            FfiConverterBoolean.allocationSize(value.`owner`)
+    )
+
+    override fun write(value: CohortCoach, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`displayName`, buf)
+            FfiConverterBoolean.write(value.`owner`, buf)
     }
 }
 
@@ -4039,6 +6036,77 @@ public object FfiConverterTypeCohortDashboard: FfiConverterRustBuffer<CohortDash
 
 
 /**
+ * A new cohort.
+ */
+data class CohortInput (
+    /**
+     * Name (required).
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * What the cohort is for.
+     */
+    var `description`: kotlin.String? = null 
+    , 
+    /**
+     * First day (`YYYY-MM-DD`).
+     */
+    var `startsOn`: kotlin.String? = null 
+    , 
+    /**
+     * Last day (`YYYY-MM-DD`), not before the first.
+     */
+    var `endsOn`: kotlin.String? = null 
+    , 
+    /**
+     * Days without activity after which a member counts as stalled.
+     */
+    var `stallDays`: kotlin.Int = 14 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCohortInput: FfiConverterRustBuffer<CohortInput> {
+    override fun read(buf: ByteBuffer): CohortInput {
+        return CohortInput(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CohortInput) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterOptionalString.allocationSize(value.`startsOn`) +
+            FfiConverterOptionalString.allocationSize(value.`endsOn`) +
+            FfiConverterInt.allocationSize(value.`stallDays`)
+    )
+
+    override fun write(value: CohortInput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterOptionalString.write(value.`startsOn`, buf)
+            FfiConverterOptionalString.write(value.`endsOn`, buf)
+            FfiConverterInt.write(value.`stallDays`, buf)
+    }
+}
+
+
+
+/**
  * One member on a coach's dashboard.
  */
 data class CohortMember (
@@ -4081,6 +6149,16 @@ data class CohortMember (
      * What she should do next.
      */
     var `topRecommendation`: RecommendationCode?
+    , 
+    /**
+     * When she joined.
+     */
+    var `joinedAt`: java.time.Instant
+    , 
+    /**
+     * Her contacts (name, sector and stage, never notes), only when she shares them.
+     */
+    var `contacts`: List<SharedContact>?
     
 ){
     
@@ -4105,6 +6183,8 @@ public object FfiConverterTypeCohortMember: FfiConverterRustBuffer<CohortMember>
             FfiConverterTimestamp.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalTypeRecommendationCode.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterOptionalSequenceTypeSharedContact.read(buf),
         )
     }
 
@@ -4116,7 +6196,9 @@ public object FfiConverterTypeCohortMember: FfiConverterRustBuffer<CohortMember>
             FfiConverterTypeScoreTotal.allocationSize(value.`score`) +
             FfiConverterTimestamp.allocationSize(value.`lastActivity`) +
             FfiConverterBoolean.allocationSize(value.`stalled`) +
-            FfiConverterOptionalTypeRecommendationCode.allocationSize(value.`topRecommendation`)
+            FfiConverterOptionalTypeRecommendationCode.allocationSize(value.`topRecommendation`) +
+            FfiConverterTimestamp.allocationSize(value.`joinedAt`) +
+            FfiConverterOptionalSequenceTypeSharedContact.allocationSize(value.`contacts`)
     )
 
     override fun write(value: CohortMember, buf: ByteBuffer) {
@@ -4128,6 +6210,364 @@ public object FfiConverterTypeCohortMember: FfiConverterRustBuffer<CohortMember>
             FfiConverterTimestamp.write(value.`lastActivity`, buf)
             FfiConverterBoolean.write(value.`stalled`, buf)
             FfiConverterOptionalTypeRecommendationCode.write(value.`topRecommendation`, buf)
+            FfiConverterTimestamp.write(value.`joinedAt`, buf)
+            FfiConverterOptionalSequenceTypeSharedContact.write(value.`contacts`, buf)
+    }
+}
+
+
+
+/**
+ * Changes to a cohort: a field left `None` keeps its value; a field named in `clear` is
+ * emptied.
+ */
+data class CohortPatch (
+    /**
+     * A new name.
+     */
+    var `name`: kotlin.String? = null 
+    , 
+    /**
+     * A new description.
+     */
+    var `description`: kotlin.String? = null 
+    , 
+    /**
+     * A new first day (`YYYY-MM-DD`).
+     */
+    var `startsOn`: kotlin.String? = null 
+    , 
+    /**
+     * A new last day (`YYYY-MM-DD`).
+     */
+    var `endsOn`: kotlin.String? = null 
+    , 
+    /**
+     * New days until a quiet member counts as stalled.
+     */
+    var `stallDays`: kotlin.Int? = null 
+    , 
+    /**
+     * Fields to empty.
+     */
+    var `clear`: List<CohortField> = listOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCohortPatch: FfiConverterRustBuffer<CohortPatch> {
+    override fun read(buf: ByteBuffer): CohortPatch {
+        return CohortPatch(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterSequenceTypeCohortField.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CohortPatch) = (
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterOptionalString.allocationSize(value.`startsOn`) +
+            FfiConverterOptionalString.allocationSize(value.`endsOn`) +
+            FfiConverterOptionalInt.allocationSize(value.`stallDays`) +
+            FfiConverterSequenceTypeCohortField.allocationSize(value.`clear`)
+    )
+
+    override fun write(value: CohortPatch, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterOptionalString.write(value.`startsOn`, buf)
+            FfiConverterOptionalString.write(value.`endsOn`, buf)
+            FfiConverterOptionalInt.write(value.`stallDays`, buf)
+            FfiConverterSequenceTypeCohortField.write(value.`clear`, buf)
+    }
+}
+
+
+
+/**
+ * A task a coach added to a cohort.
+ */
+data class CohortTask (
+    /**
+     * Stable id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its cohort.
+     */
+    var `cohortId`: kotlin.String
+    , 
+    /**
+     * Its key (`cohort.<id>`), unique beside the playbook's keys.
+     */
+    var `key`: kotlin.String
+    , 
+    /**
+     * Short imperative title.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * What to do and why.
+     */
+    var `guidance`: kotlin.String?
+    , 
+    /**
+     * The step it sits in.
+     */
+    var `step`: PlaybookStep
+    , 
+    /**
+     * When it is due (`YYYY-MM-DD`).
+     */
+    var `dueOn`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCohortTask: FfiConverterRustBuffer<CohortTask> {
+    override fun read(buf: ByteBuffer): CohortTask {
+        return CohortTask(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypePlaybookStep.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CohortTask) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`cohortId`) +
+            FfiConverterString.allocationSize(value.`key`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterOptionalString.allocationSize(value.`guidance`) +
+            FfiConverterTypePlaybookStep.allocationSize(value.`step`) +
+            FfiConverterOptionalString.allocationSize(value.`dueOn`)
+    )
+
+    override fun write(value: CohortTask, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`cohortId`, buf)
+            FfiConverterString.write(value.`key`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterOptionalString.write(value.`guidance`, buf)
+            FfiConverterTypePlaybookStep.write(value.`step`, buf)
+            FfiConverterOptionalString.write(value.`dueOn`, buf)
+    }
+}
+
+
+
+/**
+ * How many of a cohort's members finished one of its tasks.
+ */
+data class CohortTaskCompletion (
+    /**
+     * The task.
+     */
+    var `task`: CohortTask
+    , 
+    /**
+     * Members who finished it.
+     */
+    var `done`: kotlin.Int
+    , 
+    /**
+     * Members for whom it counts (those who did not skip it).
+     */
+    var `counted`: kotlin.Int
+    , 
+    /**
+     * `done ÷ counted`, 0 when nobody counts.
+     */
+    var `rate`: kotlin.Double
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCohortTaskCompletion: FfiConverterRustBuffer<CohortTaskCompletion> {
+    override fun read(buf: ByteBuffer): CohortTaskCompletion {
+        return CohortTaskCompletion(
+            FfiConverterTypeCohortTask.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CohortTaskCompletion) = (
+            FfiConverterTypeCohortTask.allocationSize(value.`task`) +
+            FfiConverterInt.allocationSize(value.`done`) +
+            FfiConverterInt.allocationSize(value.`counted`) +
+            FfiConverterDouble.allocationSize(value.`rate`)
+    )
+
+    override fun write(value: CohortTaskCompletion, buf: ByteBuffer) {
+            FfiConverterTypeCohortTask.write(value.`task`, buf)
+            FfiConverterInt.write(value.`done`, buf)
+            FfiConverterInt.write(value.`counted`, buf)
+            FfiConverterDouble.write(value.`rate`, buf)
+    }
+}
+
+
+
+/**
+ * A task a coach adds for her cohort.
+ */
+data class CohortTaskInput (
+    /**
+     * Short imperative title (required).
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * The step it belongs in.
+     */
+    var `step`: PlaybookStep
+    , 
+    /**
+     * What to do and why.
+     */
+    var `guidance`: kotlin.String? = null 
+    , 
+    /**
+     * When it is due (`YYYY-MM-DD`).
+     */
+    var `dueOn`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCohortTaskInput: FfiConverterRustBuffer<CohortTaskInput> {
+    override fun read(buf: ByteBuffer): CohortTaskInput {
+        return CohortTaskInput(
+            FfiConverterString.read(buf),
+            FfiConverterTypePlaybookStep.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CohortTaskInput) = (
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterTypePlaybookStep.allocationSize(value.`step`) +
+            FfiConverterOptionalString.allocationSize(value.`guidance`) +
+            FfiConverterOptionalString.allocationSize(value.`dueOn`)
+    )
+
+    override fun write(value: CohortTaskInput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterTypePlaybookStep.write(value.`step`, buf)
+            FfiConverterOptionalString.write(value.`guidance`, buf)
+            FfiConverterOptionalString.write(value.`dueOn`, buf)
+    }
+}
+
+
+
+/**
+ * A cohort task with her status on it.
+ */
+data class CohortTaskProgress (
+    /**
+     * The task.
+     */
+    var `task`: CohortTask
+    , 
+    /**
+     * Her status.
+     */
+    var `status`: TaskStatus
+    , 
+    /**
+     * When she last changed it.
+     */
+    var `updatedAt`: java.time.Instant?
+    , 
+    /**
+     * When she finished it.
+     */
+    var `completedAt`: java.time.Instant?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCohortTaskProgress: FfiConverterRustBuffer<CohortTaskProgress> {
+    override fun read(buf: ByteBuffer): CohortTaskProgress {
+        return CohortTaskProgress(
+            FfiConverterTypeCohortTask.read(buf),
+            FfiConverterTypeTaskStatus.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CohortTaskProgress) = (
+            FfiConverterTypeCohortTask.allocationSize(value.`task`) +
+            FfiConverterTypeTaskStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`updatedAt`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`completedAt`)
+    )
+
+    override fun write(value: CohortTaskProgress, buf: ByteBuffer) {
+            FfiConverterTypeCohortTask.write(value.`task`, buf)
+            FfiConverterTypeTaskStatus.write(value.`status`, buf)
+            FfiConverterOptionalTimestamp.write(value.`updatedAt`, buf)
+            FfiConverterOptionalTimestamp.write(value.`completedAt`, buf)
     }
 }
 
@@ -4215,6 +6655,77 @@ public object FfiConverterTypeCommunity: FfiConverterRustBuffer<Community> {
             FfiConverterOptionalString.write(value.`link`, buf)
             FfiConverterBoolean.write(value.`realWorld`, buf)
             FfiConverterSequenceTypeMeeting.write(value.`meetings`, buf)
+    }
+}
+
+
+
+/**
+ * Changes to one of her communities: `None` keeps a value; `clear_link` removes its link.
+ */
+data class CommunityPatch (
+    /**
+     * A new name.
+     */
+    var `name`: kotlin.String? = null 
+    , 
+    /**
+     * A new kind.
+     */
+    var `kind`: CommunityKind? = null 
+    , 
+    /**
+     * Her new role in it.
+     */
+    var `role`: CommunityRole? = null 
+    , 
+    /**
+     * A new link.
+     */
+    var `link`: kotlin.String? = null 
+    , 
+    /**
+     * Remove its link.
+     */
+    var `clearLink`: kotlin.Boolean = false 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCommunityPatch: FfiConverterRustBuffer<CommunityPatch> {
+    override fun read(buf: ByteBuffer): CommunityPatch {
+        return CommunityPatch(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeCommunityKind.read(buf),
+            FfiConverterOptionalTypeCommunityRole.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CommunityPatch) = (
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalTypeCommunityKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalTypeCommunityRole.allocationSize(value.`role`) +
+            FfiConverterOptionalString.allocationSize(value.`link`) +
+            FfiConverterBoolean.allocationSize(value.`clearLink`)
+    )
+
+    override fun write(value: CommunityPatch, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalTypeCommunityKind.write(value.`kind`, buf)
+            FfiConverterOptionalTypeCommunityRole.write(value.`role`, buf)
+            FfiConverterOptionalString.write(value.`link`, buf)
+            FfiConverterBoolean.write(value.`clearLink`, buf)
     }
 }
 
@@ -4358,6 +6869,26 @@ data class Contact (
      * A sector her company or job title suggests while she has not set one.
      */
     var `suggestedSector`: SectorSuggestion?
+    , 
+    /**
+     * The stage she set herself, if any (`stage` is then this one).
+     */
+    var `stageOverride`: Stage?
+    , 
+    /**
+     * Days between touches she wants with them; `None`: the playbook's default.
+     */
+    var `cadenceDays`: kotlin.Int?
+    , 
+    /**
+     * When they connected (`YYYY-MM-DD`).
+     */
+    var `connectedOn`: kotlin.String?
+    , 
+    /**
+     * When she added them.
+     */
+    var `createdAt`: java.time.Instant
     
 ){
     
@@ -4390,6 +6921,10 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterOptionalString.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterOptionalTypeSectorSuggestion.read(buf),
+            FfiConverterOptionalTypeStage.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTimestamp.read(buf),
         )
     }
 
@@ -4409,7 +6944,11 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterOptionalString.allocationSize(value.`company`) +
             FfiConverterOptionalString.allocationSize(value.`jobTitle`) +
             FfiConverterSequenceString.allocationSize(value.`links`) +
-            FfiConverterOptionalTypeSectorSuggestion.allocationSize(value.`suggestedSector`)
+            FfiConverterOptionalTypeSectorSuggestion.allocationSize(value.`suggestedSector`) +
+            FfiConverterOptionalTypeStage.allocationSize(value.`stageOverride`) +
+            FfiConverterOptionalInt.allocationSize(value.`cadenceDays`) +
+            FfiConverterOptionalString.allocationSize(value.`connectedOn`) +
+            FfiConverterTimestamp.allocationSize(value.`createdAt`)
     )
 
     override fun write(value: Contact, buf: ByteBuffer) {
@@ -4429,6 +6968,10 @@ public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
             FfiConverterOptionalString.write(value.`jobTitle`, buf)
             FfiConverterSequenceString.write(value.`links`, buf)
             FfiConverterOptionalTypeSectorSuggestion.write(value.`suggestedSector`, buf)
+            FfiConverterOptionalTypeStage.write(value.`stageOverride`, buf)
+            FfiConverterOptionalInt.write(value.`cadenceDays`, buf)
+            FfiConverterOptionalString.write(value.`connectedOn`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
     }
 }
 
@@ -4490,7 +7033,88 @@ public object FfiConverterTypeContactClassification: FfiConverterRustBuffer<Cont
 
 
 /**
- * A new contact.
+ * Which of her contacts to list; every condition given must hold.
+ */
+data class ContactFilter (
+    /**
+     * Only this sector.
+     */
+    var `sector`: Sector? = null 
+    , 
+    /**
+     * Only this scope.
+     */
+    var `scope`: Scope? = null 
+    , 
+    /**
+     * Only this stage.
+     */
+    var `stage`: Stage? = null 
+    , 
+    /**
+     * Only those on (`true`) or off (`false`) her meet list.
+     */
+    var `onMeetList`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Part of the name, in any case.
+     */
+    var `search`: kotlin.String? = null 
+    , 
+    /**
+     * Only those with (`true`) or without (`false`) a sector and a scope: `false` lists the
+     * imported contacts she still has to classify.
+     */
+    var `classified`: kotlin.Boolean? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContactFilter: FfiConverterRustBuffer<ContactFilter> {
+    override fun read(buf: ByteBuffer): ContactFilter {
+        return ContactFilter(
+            FfiConverterOptionalTypeSector.read(buf),
+            FfiConverterOptionalTypeScope.read(buf),
+            FfiConverterOptionalTypeStage.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ContactFilter) = (
+            FfiConverterOptionalTypeSector.allocationSize(value.`sector`) +
+            FfiConverterOptionalTypeScope.allocationSize(value.`scope`) +
+            FfiConverterOptionalTypeStage.allocationSize(value.`stage`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`onMeetList`) +
+            FfiConverterOptionalString.allocationSize(value.`search`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`classified`)
+    )
+
+    override fun write(value: ContactFilter, buf: ByteBuffer) {
+            FfiConverterOptionalTypeSector.write(value.`sector`, buf)
+            FfiConverterOptionalTypeScope.write(value.`scope`, buf)
+            FfiConverterOptionalTypeStage.write(value.`stage`, buf)
+            FfiConverterOptionalBoolean.write(value.`onMeetList`, buf)
+            FfiConverterOptionalString.write(value.`search`, buf)
+            FfiConverterOptionalBoolean.write(value.`classified`, buf)
+    }
+}
+
+
+
+/**
+ * A new contact. Only `name`, `sector` and `scope` are required; the rest default as the
+ * schema does.
  */
 data class ContactInput (
     /**
@@ -4499,44 +7123,79 @@ data class ContactInput (
     var `name`: kotlin.String
     , 
     /**
-     * Sector.
+     * Where they have influence.
      */
     var `sector`: Sector
     , 
     /**
-     * Scope.
+     * How far their influence reaches.
      */
     var `scope`: Scope
     , 
     /**
      * Industry.
      */
-    var `industry`: kotlin.String?
+    var `industry`: kotlin.String? = null 
     , 
     /**
      * In her industry.
      */
-    var `inHerIndustry`: kotlin.Boolean
+    var `inHerIndustry`: kotlin.Boolean = false 
     , 
     /**
-     * On her meet list.
+     * On her meet list (people she wants to meet).
      */
-    var `onMeetList`: kotlin.Boolean
+    var `onMeetList`: kotlin.Boolean = false 
     , 
     /**
      * A competitor.
      */
-    var `competitor`: kotlin.Boolean
+    var `competitor`: kotlin.Boolean = false 
     , 
     /**
-     * Values alignment.
+     * Whether their values match hers (`None`: not checked yet, `Unknown`).
      */
-    var `values`: ValuesAlignment
+    var `values`: ValuesAlignment? = null 
     , 
     /**
      * Causes and interests.
      */
-    var `tags`: List<kotlin.String>
+    var `tags`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Profile and web page addresses.
+     */
+    var `links`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * The relationship stage, when she sets it herself (otherwise the rules derive it).
+     */
+    var `stage`: Stage? = null 
+    , 
+    /**
+     * Days between touches she wants with them (otherwise the playbook's default).
+     */
+    var `cadenceDays`: kotlin.Int? = null 
+    , 
+    /**
+     * E-mail addresses.
+     */
+    var `emails`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Company.
+     */
+    var `company`: kotlin.String? = null 
+    , 
+    /**
+     * Job title.
+     */
+    var `jobTitle`: kotlin.String? = null 
+    , 
+    /**
+     * When they connected (`YYYY-MM-DD`).
+     */
+    var `connectedOn`: kotlin.String? = null 
     
 ){
     
@@ -4560,8 +7219,15 @@ public object FfiConverterTypeContactInput: FfiConverterRustBuffer<ContactInput>
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
-            FfiConverterTypeValuesAlignment.read(buf),
+            FfiConverterOptionalTypeValuesAlignment.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalTypeStage.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -4573,8 +7239,15 @@ public object FfiConverterTypeContactInput: FfiConverterRustBuffer<ContactInput>
             FfiConverterBoolean.allocationSize(value.`inHerIndustry`) +
             FfiConverterBoolean.allocationSize(value.`onMeetList`) +
             FfiConverterBoolean.allocationSize(value.`competitor`) +
-            FfiConverterTypeValuesAlignment.allocationSize(value.`values`) +
-            FfiConverterSequenceString.allocationSize(value.`tags`)
+            FfiConverterOptionalTypeValuesAlignment.allocationSize(value.`values`) +
+            FfiConverterSequenceString.allocationSize(value.`tags`) +
+            FfiConverterSequenceString.allocationSize(value.`links`) +
+            FfiConverterOptionalTypeStage.allocationSize(value.`stage`) +
+            FfiConverterOptionalInt.allocationSize(value.`cadenceDays`) +
+            FfiConverterSequenceString.allocationSize(value.`emails`) +
+            FfiConverterOptionalString.allocationSize(value.`company`) +
+            FfiConverterOptionalString.allocationSize(value.`jobTitle`) +
+            FfiConverterOptionalString.allocationSize(value.`connectedOn`)
     )
 
     override fun write(value: ContactInput, buf: ByteBuffer) {
@@ -4585,8 +7258,15 @@ public object FfiConverterTypeContactInput: FfiConverterRustBuffer<ContactInput>
             FfiConverterBoolean.write(value.`inHerIndustry`, buf)
             FfiConverterBoolean.write(value.`onMeetList`, buf)
             FfiConverterBoolean.write(value.`competitor`, buf)
-            FfiConverterTypeValuesAlignment.write(value.`values`, buf)
+            FfiConverterOptionalTypeValuesAlignment.write(value.`values`, buf)
             FfiConverterSequenceString.write(value.`tags`, buf)
+            FfiConverterSequenceString.write(value.`links`, buf)
+            FfiConverterOptionalTypeStage.write(value.`stage`, buf)
+            FfiConverterOptionalInt.write(value.`cadenceDays`, buf)
+            FfiConverterSequenceString.write(value.`emails`, buf)
+            FfiConverterOptionalString.write(value.`company`, buf)
+            FfiConverterOptionalString.write(value.`jobTitle`, buf)
+            FfiConverterOptionalString.write(value.`connectedOn`, buf)
     }
 }
 
@@ -4697,6 +7377,174 @@ public object FfiConverterTypeContactPage: FfiConverterRustBuffer<ContactPage> {
             FfiConverterOptionalString.write(value.`endCursor`, buf)
             FfiConverterBoolean.write(value.`hasNextPage`, buf)
             FfiConverterLong.write(value.`totalCount`, buf)
+    }
+}
+
+
+
+/**
+ * Changes to one of her contacts: a field left `None` keeps its value; a field named in
+ * `clear` is emptied (a stage she set goes back to the one the rules derive).
+ */
+data class ContactPatch (
+    /**
+     * A new name.
+     */
+    var `name`: kotlin.String? = null 
+    , 
+    /**
+     * A new sector.
+     */
+    var `sector`: Sector? = null 
+    , 
+    /**
+     * A new scope.
+     */
+    var `scope`: Scope? = null 
+    , 
+    /**
+     * A new industry.
+     */
+    var `industry`: kotlin.String? = null 
+    , 
+    /**
+     * In her industry or not.
+     */
+    var `inHerIndustry`: kotlin.Boolean? = null 
+    , 
+    /**
+     * On her meet list or not.
+     */
+    var `onMeetList`: kotlin.Boolean? = null 
+    , 
+    /**
+     * A competitor or not.
+     */
+    var `competitor`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Whether their values match hers.
+     */
+    var `values`: ValuesAlignment? = null 
+    , 
+    /**
+     * All her tags for them (replaces the old ones; empty removes them).
+     */
+    var `tags`: List<kotlin.String>? = null 
+    , 
+    /**
+     * All their addresses (replaces the old ones).
+     */
+    var `links`: List<kotlin.String>? = null 
+    , 
+    /**
+     * A stage she sets herself.
+     */
+    var `stage`: Stage? = null 
+    , 
+    /**
+     * Days between touches.
+     */
+    var `cadenceDays`: kotlin.Int? = null 
+    , 
+    /**
+     * All their e-mail addresses (replaces the old ones).
+     */
+    var `emails`: List<kotlin.String>? = null 
+    , 
+    /**
+     * A new company.
+     */
+    var `company`: kotlin.String? = null 
+    , 
+    /**
+     * A new job title.
+     */
+    var `jobTitle`: kotlin.String? = null 
+    , 
+    /**
+     * When they connected (`YYYY-MM-DD`).
+     */
+    var `connectedOn`: kotlin.String? = null 
+    , 
+    /**
+     * Fields to empty.
+     */
+    var `clear`: List<ContactField> = listOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContactPatch: FfiConverterRustBuffer<ContactPatch> {
+    override fun read(buf: ByteBuffer): ContactPatch {
+        return ContactPatch(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeSector.read(buf),
+            FfiConverterOptionalTypeScope.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeValuesAlignment.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalTypeStage.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeContactField.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ContactPatch) = (
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalTypeSector.allocationSize(value.`sector`) +
+            FfiConverterOptionalTypeScope.allocationSize(value.`scope`) +
+            FfiConverterOptionalString.allocationSize(value.`industry`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`inHerIndustry`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`onMeetList`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`competitor`) +
+            FfiConverterOptionalTypeValuesAlignment.allocationSize(value.`values`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`tags`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`links`) +
+            FfiConverterOptionalTypeStage.allocationSize(value.`stage`) +
+            FfiConverterOptionalInt.allocationSize(value.`cadenceDays`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`emails`) +
+            FfiConverterOptionalString.allocationSize(value.`company`) +
+            FfiConverterOptionalString.allocationSize(value.`jobTitle`) +
+            FfiConverterOptionalString.allocationSize(value.`connectedOn`) +
+            FfiConverterSequenceTypeContactField.allocationSize(value.`clear`)
+    )
+
+    override fun write(value: ContactPatch, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalTypeSector.write(value.`sector`, buf)
+            FfiConverterOptionalTypeScope.write(value.`scope`, buf)
+            FfiConverterOptionalString.write(value.`industry`, buf)
+            FfiConverterOptionalBoolean.write(value.`inHerIndustry`, buf)
+            FfiConverterOptionalBoolean.write(value.`onMeetList`, buf)
+            FfiConverterOptionalBoolean.write(value.`competitor`, buf)
+            FfiConverterOptionalTypeValuesAlignment.write(value.`values`, buf)
+            FfiConverterOptionalSequenceString.write(value.`tags`, buf)
+            FfiConverterOptionalSequenceString.write(value.`links`, buf)
+            FfiConverterOptionalTypeStage.write(value.`stage`, buf)
+            FfiConverterOptionalInt.write(value.`cadenceDays`, buf)
+            FfiConverterOptionalSequenceString.write(value.`emails`, buf)
+            FfiConverterOptionalString.write(value.`company`, buf)
+            FfiConverterOptionalString.write(value.`jobTitle`, buf)
+            FfiConverterOptionalString.write(value.`connectedOn`, buf)
+            FfiConverterSequenceTypeContactField.write(value.`clear`, buf)
     }
 }
 
@@ -5815,22 +8663,22 @@ data class ProfileInput (
     /**
      * The name shown.
      */
-    var `displayName`: kotlin.String?
+    var `displayName`: kotlin.String? = null 
     , 
     /**
      * The tagline.
      */
-    var `tagline`: kotlin.String?
+    var `tagline`: kotlin.String? = null 
     , 
     /**
      * The picture's address.
      */
-    var `pictureUrl`: kotlin.String?
+    var `pictureUrl`: kotlin.String? = null 
     , 
     /**
      * The website link shown.
      */
-    var `websiteLink`: kotlin.String?
+    var `websiteLink`: kotlin.String? = null 
     
 ){
     
@@ -5875,6 +8723,101 @@ public object FfiConverterTypeProfileInput: FfiConverterRustBuffer<ProfileInput>
             FfiConverterOptionalString.write(value.`tagline`, buf)
             FfiConverterOptionalString.write(value.`pictureUrl`, buf)
             FfiConverterOptionalString.write(value.`websiteLink`, buf)
+    }
+}
+
+
+
+/**
+ * Changes to one of her profiles: `None` keeps a value; a field in `clear` is emptied.
+ */
+data class ProfilePatch (
+    /**
+     * A new platform.
+     */
+    var `platform`: Platform? = null 
+    , 
+    /**
+     * A new handle.
+     */
+    var `handle`: kotlin.String? = null 
+    , 
+    /**
+     * A new address.
+     */
+    var `url`: kotlin.String? = null 
+    , 
+    /**
+     * A new name shown.
+     */
+    var `displayName`: kotlin.String? = null 
+    , 
+    /**
+     * A new tagline.
+     */
+    var `tagline`: kotlin.String? = null 
+    , 
+    /**
+     * A new picture address.
+     */
+    var `pictureUrl`: kotlin.String? = null 
+    , 
+    /**
+     * A new website link.
+     */
+    var `websiteLink`: kotlin.String? = null 
+    , 
+    /**
+     * Fields to empty.
+     */
+    var `clear`: List<ProfileField> = listOf() 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProfilePatch: FfiConverterRustBuffer<ProfilePatch> {
+    override fun read(buf: ByteBuffer): ProfilePatch {
+        return ProfilePatch(
+            FfiConverterOptionalTypePlatform.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeProfileField.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ProfilePatch) = (
+            FfiConverterOptionalTypePlatform.allocationSize(value.`platform`) +
+            FfiConverterOptionalString.allocationSize(value.`handle`) +
+            FfiConverterOptionalString.allocationSize(value.`url`) +
+            FfiConverterOptionalString.allocationSize(value.`displayName`) +
+            FfiConverterOptionalString.allocationSize(value.`tagline`) +
+            FfiConverterOptionalString.allocationSize(value.`pictureUrl`) +
+            FfiConverterOptionalString.allocationSize(value.`websiteLink`) +
+            FfiConverterSequenceTypeProfileField.allocationSize(value.`clear`)
+    )
+
+    override fun write(value: ProfilePatch, buf: ByteBuffer) {
+            FfiConverterOptionalTypePlatform.write(value.`platform`, buf)
+            FfiConverterOptionalString.write(value.`handle`, buf)
+            FfiConverterOptionalString.write(value.`url`, buf)
+            FfiConverterOptionalString.write(value.`displayName`, buf)
+            FfiConverterOptionalString.write(value.`tagline`, buf)
+            FfiConverterOptionalString.write(value.`pictureUrl`, buf)
+            FfiConverterOptionalString.write(value.`websiteLink`, buf)
+            FfiConverterSequenceTypeProfileField.write(value.`clear`, buf)
     }
 }
 
@@ -5930,6 +8873,148 @@ public object FfiConverterTypeProgress: FfiConverterRustBuffer<Progress> {
             FfiConverterInt.write(value.`percent`, buf)
             FfiConverterOptionalTypePlaybookStep.write(value.`currentStep`, buf)
             FfiConverterSequenceTypeStepProgress.write(value.`steps`, buf)
+    }
+}
+
+
+
+/**
+ * One change of one of her tasks' status.
+ */
+data class ProgressEvent (
+    /**
+     * The task.
+     */
+    var `taskKey`: kotlin.String
+    , 
+    /**
+     * The status before.
+     */
+    var `from`: TaskStatus
+    , 
+    /**
+     * The status after.
+     */
+    var `to`: TaskStatus
+    , 
+    /**
+     * Her note, when she wrote one.
+     */
+    var `note`: kotlin.String?
+    , 
+    /**
+     * When it changed.
+     */
+    var `occurredAt`: java.time.Instant
+    , 
+    /**
+     * Who changed it.
+     */
+    var `source`: ChangeSource
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProgressEvent: FfiConverterRustBuffer<ProgressEvent> {
+    override fun read(buf: ByteBuffer): ProgressEvent {
+        return ProgressEvent(
+            FfiConverterString.read(buf),
+            FfiConverterTypeTaskStatus.read(buf),
+            FfiConverterTypeTaskStatus.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTypeChangeSource.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ProgressEvent) = (
+            FfiConverterString.allocationSize(value.`taskKey`) +
+            FfiConverterTypeTaskStatus.allocationSize(value.`from`) +
+            FfiConverterTypeTaskStatus.allocationSize(value.`to`) +
+            FfiConverterOptionalString.allocationSize(value.`note`) +
+            FfiConverterTimestamp.allocationSize(value.`occurredAt`) +
+            FfiConverterTypeChangeSource.allocationSize(value.`source`)
+    )
+
+    override fun write(value: ProgressEvent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`taskKey`, buf)
+            FfiConverterTypeTaskStatus.write(value.`from`, buf)
+            FfiConverterTypeTaskStatus.write(value.`to`, buf)
+            FfiConverterOptionalString.write(value.`note`, buf)
+            FfiConverterTimestamp.write(value.`occurredAt`, buf)
+            FfiConverterTypeChangeSource.write(value.`source`, buf)
+    }
+}
+
+
+
+/**
+ * A page of her progress history, newest first.
+ */
+data class ProgressHistoryPage (
+    /**
+     * The changes.
+     */
+    var `events`: List<ProgressEvent>
+    , 
+    /**
+     * Pass as `after` for older changes.
+     */
+    var `endCursor`: kotlin.String?
+    , 
+    /**
+     * Older changes exist.
+     */
+    var `hasNextPage`: kotlin.Boolean
+    , 
+    /**
+     * All her changes.
+     */
+    var `totalCount`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProgressHistoryPage: FfiConverterRustBuffer<ProgressHistoryPage> {
+    override fun read(buf: ByteBuffer): ProgressHistoryPage {
+        return ProgressHistoryPage(
+            FfiConverterSequenceTypeProgressEvent.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ProgressHistoryPage) = (
+            FfiConverterSequenceTypeProgressEvent.allocationSize(value.`events`) +
+            FfiConverterOptionalString.allocationSize(value.`endCursor`) +
+            FfiConverterBoolean.allocationSize(value.`hasNextPage`) +
+            FfiConverterLong.allocationSize(value.`totalCount`)
+    )
+
+    override fun write(value: ProgressHistoryPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeProgressEvent.write(value.`events`, buf)
+            FfiConverterOptionalString.write(value.`endCursor`, buf)
+            FfiConverterBoolean.write(value.`hasNextPage`, buf)
+            FfiConverterLong.write(value.`totalCount`, buf)
     }
 }
 
@@ -6109,6 +9194,61 @@ public object FfiConverterTypeReconnect: FfiConverterRustBuffer<Reconnect> {
 
 
 /**
+ * A band of scores.
+ */
+data class ScoreBucket (
+    /**
+     * Lower bound (inclusive).
+     */
+    var `from`: kotlin.Double
+    , 
+    /**
+     * Upper bound (exclusive; 100 is in the last band).
+     */
+    var `to`: kotlin.Double
+    , 
+    /**
+     * How many members.
+     */
+    var `members`: kotlin.Int
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeScoreBucket: FfiConverterRustBuffer<ScoreBucket> {
+    override fun read(buf: ByteBuffer): ScoreBucket {
+        return ScoreBucket(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ScoreBucket) = (
+            FfiConverterDouble.allocationSize(value.`from`) +
+            FfiConverterDouble.allocationSize(value.`to`) +
+            FfiConverterInt.allocationSize(value.`members`)
+    )
+
+    override fun write(value: ScoreBucket, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`from`, buf)
+            FfiConverterDouble.write(value.`to`, buf)
+            FfiConverterInt.write(value.`members`, buf)
+    }
+}
+
+
+
+/**
  * One ingredient of a sub-score.
  */
 data class ScoreFactor (
@@ -6219,6 +9359,53 @@ public object FfiConverterTypeScoreTotal: FfiConverterRustBuffer<ScoreTotal> {
 
 
 /**
+ * How many members reach one sector.
+ */
+data class SectorCoverage (
+    /**
+     * The sector.
+     */
+    var `sector`: Sector
+    , 
+    /**
+     * Members with a contact in it.
+     */
+    var `members`: kotlin.Int
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSectorCoverage: FfiConverterRustBuffer<SectorCoverage> {
+    override fun read(buf: ByteBuffer): SectorCoverage {
+        return SectorCoverage(
+            FfiConverterTypeSector.read(buf),
+            FfiConverterInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SectorCoverage) = (
+            FfiConverterTypeSector.allocationSize(value.`sector`) +
+            FfiConverterInt.allocationSize(value.`members`)
+    )
+
+    override fun write(value: SectorCoverage, buf: ByteBuffer) {
+            FfiConverterTypeSector.write(value.`sector`, buf)
+            FfiConverterInt.write(value.`members`, buf)
+    }
+}
+
+
+
+/**
  * A sector suggested for an unclassified contact, with the words that suggested it.
  */
 data class SectorSuggestion (
@@ -6276,6 +9463,61 @@ public object FfiConverterTypeSectorSuggestion: FfiConverterRustBuffer<SectorSug
             FfiConverterString.write(value.`field`, buf)
             FfiConverterString.write(value.`matched`, buf)
             FfiConverterString.write(value.`rule`, buf)
+    }
+}
+
+
+
+/**
+ * One of a member's contacts, as her coach sees it when she shares contacts.
+ */
+data class SharedContact (
+    /**
+     * Name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Sector; `None` while she has not classified them.
+     */
+    var `sector`: Sector?
+    , 
+    /**
+     * Relationship stage.
+     */
+    var `stage`: Stage
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSharedContact: FfiConverterRustBuffer<SharedContact> {
+    override fun read(buf: ByteBuffer): SharedContact {
+        return SharedContact(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeSector.read(buf),
+            FfiConverterTypeStage.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SharedContact) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterOptionalTypeSector.allocationSize(value.`sector`) +
+            FfiConverterTypeStage.allocationSize(value.`stage`)
+    )
+
+    override fun write(value: SharedContact, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterOptionalTypeSector.write(value.`sector`, buf)
+            FfiConverterTypeStage.write(value.`stage`, buf)
     }
 }
 
@@ -6418,6 +9660,53 @@ public object FfiConverterTypeStep: FfiConverterRustBuffer<Step> {
             FfiConverterString.write(value.`title`, buf)
             FfiConverterString.write(value.`summary`, buf)
             FfiConverterSequenceTypeTask.write(value.`tasks`, buf)
+    }
+}
+
+
+
+/**
+ * How many members are on one step.
+ */
+data class StepCount (
+    /**
+     * The step; `None` for members who finished the playbook.
+     */
+    var `step`: PlaybookStep?
+    , 
+    /**
+     * How many members.
+     */
+    var `members`: kotlin.Int
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStepCount: FfiConverterRustBuffer<StepCount> {
+    override fun read(buf: ByteBuffer): StepCount {
+        return StepCount(
+            FfiConverterOptionalTypePlaybookStep.read(buf),
+            FfiConverterInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StepCount) = (
+            FfiConverterOptionalTypePlaybookStep.allocationSize(value.`step`) +
+            FfiConverterInt.allocationSize(value.`members`)
+    )
+
+    override fun write(value: StepCount, buf: ByteBuffer) {
+            FfiConverterOptionalTypePlaybookStep.write(value.`step`, buf)
+            FfiConverterInt.write(value.`members`, buf)
     }
 }
 
@@ -6589,6 +9878,69 @@ public object FfiConverterTypeSubScore: FfiConverterRustBuffer<SubScore> {
 
 
 /**
+ * Mean sub-scores of a cohort.
+ */
+data class SubScoreAverages (
+    /**
+     * Positioning online.
+     */
+    var `presence`: kotlin.Double
+    , 
+    /**
+     * Reach across sectors and scopes.
+     */
+    var `reach`: kotlin.Double
+    , 
+    /**
+     * Giving before asking.
+     */
+    var `reciprocity`: kotlin.Double
+    , 
+    /**
+     * Acting together.
+     */
+    var `collectiveAction`: kotlin.Double
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSubScoreAverages: FfiConverterRustBuffer<SubScoreAverages> {
+    override fun read(buf: ByteBuffer): SubScoreAverages {
+        return SubScoreAverages(
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SubScoreAverages) = (
+            FfiConverterDouble.allocationSize(value.`presence`) +
+            FfiConverterDouble.allocationSize(value.`reach`) +
+            FfiConverterDouble.allocationSize(value.`reciprocity`) +
+            FfiConverterDouble.allocationSize(value.`collectiveAction`)
+    )
+
+    override fun write(value: SubScoreAverages, buf: ByteBuffer) {
+            FfiConverterDouble.write(value.`presence`, buf)
+            FfiConverterDouble.write(value.`reach`, buf)
+            FfiConverterDouble.write(value.`reciprocity`, buf)
+            FfiConverterDouble.write(value.`collectiveAction`, buf)
+    }
+}
+
+
+
+/**
  * One thing to do in the playbook.
  */
 data class Task (
@@ -6670,6 +10022,69 @@ public object FfiConverterTypeTask: FfiConverterRustBuffer<Task> {
             FfiConverterTypeTaskCompletion.write(value.`completion`, buf)
             FfiConverterOptionalInt.write(value.`target`, buf)
             FfiConverterOptionalInt.write(value.`targetMax`, buf)
+    }
+}
+
+
+
+/**
+ * How many members finished one playbook task.
+ */
+data class TaskCompletionRate (
+    /**
+     * The task.
+     */
+    var `taskKey`: kotlin.String
+    , 
+    /**
+     * Members with it done.
+     */
+    var `done`: kotlin.Int
+    , 
+    /**
+     * Members for whom it counts (those who did not skip it).
+     */
+    var `counted`: kotlin.Int
+    , 
+    /**
+     * `done ÷ counted`.
+     */
+    var `rate`: kotlin.Double
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTaskCompletionRate: FfiConverterRustBuffer<TaskCompletionRate> {
+    override fun read(buf: ByteBuffer): TaskCompletionRate {
+        return TaskCompletionRate(
+            FfiConverterString.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterDouble.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TaskCompletionRate) = (
+            FfiConverterString.allocationSize(value.`taskKey`) +
+            FfiConverterInt.allocationSize(value.`done`) +
+            FfiConverterInt.allocationSize(value.`counted`) +
+            FfiConverterDouble.allocationSize(value.`rate`)
+    )
+
+    override fun write(value: TaskCompletionRate, buf: ByteBuffer) {
+            FfiConverterString.write(value.`taskKey`, buf)
+            FfiConverterInt.write(value.`done`, buf)
+            FfiConverterInt.write(value.`counted`, buf)
+            FfiConverterDouble.write(value.`rate`, buf)
     }
 }
 
@@ -6951,6 +10366,155 @@ public object FfiConverterTypeWarning: FfiConverterRustBuffer<Warning> {
 
 
 /**
+ * Who changed a task's status.
+ */
+
+enum class ChangeSource {
+    
+    /**
+     * She did, with `set_task_status`.
+     */
+    MEMBER,
+    /**
+     * A rule did, from what she recorded.
+     */
+    RULE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChangeSource: FfiConverterRustBuffer<ChangeSource> {
+    override fun read(buf: ByteBuffer) = try {
+        ChangeSource.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ChangeSource) = 4UL
+
+    override fun write(value: ChangeSource, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The fields of a cohort that can be emptied.
+ */
+
+enum class CohortField {
+    
+    /**
+     * Its description.
+     */
+    DESCRIPTION,
+    /**
+     * Its first day.
+     */
+    STARTS_ON,
+    /**
+     * Its last day.
+     */
+    ENDS_ON;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCohortField: FfiConverterRustBuffer<CohortField> {
+    override fun read(buf: ByteBuffer) = try {
+        CohortField.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CohortField) = 4UL
+
+    override fun write(value: CohortField, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The fields of a contact that can be emptied.
+ */
+
+enum class ContactField {
+    
+    /**
+     * The industry.
+     */
+    INDUSTRY,
+    /**
+     * The stage she set: the rules derive it again.
+     */
+    STAGE,
+    /**
+     * Her cadence: the playbook's default applies again.
+     */
+    CADENCE_DAYS,
+    /**
+     * The company.
+     */
+    COMPANY,
+    /**
+     * The job title.
+     */
+    JOB_TITLE,
+    /**
+     * The day they connected.
+     */
+    CONNECTED_ON;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContactField: FfiConverterRustBuffer<ContactField> {
+    override fun read(buf: ByteBuffer) = try {
+        ContactField.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ContactField) = 4UL
+
+    override fun write(value: ContactField, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * What `export_my_data` writes.
  */
 
@@ -7010,12 +10574,24 @@ sealed class HerLeadException: kotlin.Exception() {
     class Network(
         
         /**
+         * Which kind of failure: a timeout, a connection that could not be made, TLS, or an
+         * answer that is not GraphQL.
+         */
+        val `kind`: NetworkErrorKind, 
+        
+        /**
          * What went wrong.
          */
-        val `reason`: kotlin.String
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The request's `X-Request-Id` (the SDK sends one with every request, and the server
+         * logs it), when the failure belongs to a request.
+         */
+        val `requestId`: kotlin.String?
         ) : HerLeadException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "kind=${ `kind` }, reason=${ `reason` }, requestId=${ `requestId` }"
     }
     
     /**
@@ -7026,10 +10602,16 @@ sealed class HerLeadException: kotlin.Exception() {
         /**
          * What the server said.
          */
-        val `reason`: kotlin.String
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */
+        val `requestId`: kotlin.String?
         ) : HerLeadException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "reason=${ `reason` }, requestId=${ `requestId` }"
     }
     
     /**
@@ -7040,10 +10622,16 @@ sealed class HerLeadException: kotlin.Exception() {
         /**
          * What the server said.
          */
-        val `reason`: kotlin.String
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */
+        val `requestId`: kotlin.String?
         ) : HerLeadException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "reason=${ `reason` }, requestId=${ `requestId` }"
     }
     
     /**
@@ -7054,10 +10642,16 @@ sealed class HerLeadException: kotlin.Exception() {
         /**
          * What the server said.
          */
-        val `reason`: kotlin.String
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */
+        val `requestId`: kotlin.String?
         ) : HerLeadException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "reason=${ `reason` }, requestId=${ `requestId` }"
     }
     
     /**
@@ -7073,10 +10667,16 @@ sealed class HerLeadException: kotlin.Exception() {
         /**
          * Why.
          */
-        val `reason`: kotlin.String
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */
+        val `requestId`: kotlin.String?
         ) : HerLeadException() {
         override val message
-            get() = "field=${ `field` }, reason=${ `reason` }"
+            get() = "field=${ `field` }, reason=${ `reason` }, requestId=${ `requestId` }"
     }
     
     /**
@@ -7092,10 +10692,16 @@ sealed class HerLeadException: kotlin.Exception() {
         /**
          * Why.
          */
-        val `reason`: kotlin.String
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */
+        val `requestId`: kotlin.String?
         ) : HerLeadException() {
         override val message
-            get() = "field=${ `field` }, reason=${ `reason` }"
+            get() = "field=${ `field` }, reason=${ `reason` }, requestId=${ `requestId` }"
     }
     
     /**
@@ -7111,10 +10717,16 @@ sealed class HerLeadException: kotlin.Exception() {
         /**
          * What the server said.
          */
-        val `reason`: kotlin.String
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */
+        val `requestId`: kotlin.String?
         ) : HerLeadException() {
         override val message
-            get() = "retryAfterSeconds=${ `retryAfterSeconds` }, reason=${ `reason` }"
+            get() = "retryAfterSeconds=${ `retryAfterSeconds` }, reason=${ `reason` }, requestId=${ `requestId` }"
     }
     
     /**
@@ -7125,10 +10737,16 @@ sealed class HerLeadException: kotlin.Exception() {
         /**
          * What the server said.
          */
-        val `reason`: kotlin.String
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The request's `X-Request-Id`, to quote when reporting a problem (none for
+         * errors the SDK found before sending).
+         */
+        val `requestId`: kotlin.String?
         ) : HerLeadException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = "reason=${ `reason` }, requestId=${ `requestId` }"
     }
     
 
@@ -7151,31 +10769,40 @@ public object FfiConverterTypeHerLeadError : FfiConverterRustBuffer<HerLeadExcep
 
         return when(buf.getInt()) {
             1 -> HerLeadException.Network(
+                FfiConverterTypeNetworkErrorKind.read(buf),
                 FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             2 -> HerLeadException.Unauthenticated(
                 FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             3 -> HerLeadException.Forbidden(
                 FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             4 -> HerLeadException.NotFound(
                 FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             5 -> HerLeadException.Validation(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             6 -> HerLeadException.Conflict(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             7 -> HerLeadException.RateLimited(
                 FfiConverterUInt.read(buf),
                 FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             8 -> HerLeadException.Server(
                 FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
@@ -7186,45 +10813,54 @@ public object FfiConverterTypeHerLeadError : FfiConverterRustBuffer<HerLeadExcep
             is HerLeadException.Network -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
+                + FfiConverterTypeNetworkErrorKind.allocationSize(value.`kind`)
                 + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`requestId`)
             )
             is HerLeadException.Unauthenticated -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`requestId`)
             )
             is HerLeadException.Forbidden -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`requestId`)
             )
             is HerLeadException.NotFound -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`requestId`)
             )
             is HerLeadException.Validation -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`field`)
                 + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`requestId`)
             )
             is HerLeadException.Conflict -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`field`)
                 + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`requestId`)
             )
             is HerLeadException.RateLimited -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterUInt.allocationSize(value.`retryAfterSeconds`)
                 + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`requestId`)
             )
             is HerLeadException.Server -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`requestId`)
             )
         }
     }
@@ -7233,45 +10869,54 @@ public object FfiConverterTypeHerLeadError : FfiConverterRustBuffer<HerLeadExcep
         when(value) {
             is HerLeadException.Network -> {
                 buf.putInt(1)
+                FfiConverterTypeNetworkErrorKind.write(value.`kind`, buf)
                 FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`requestId`, buf)
                 Unit
             }
             is HerLeadException.Unauthenticated -> {
                 buf.putInt(2)
                 FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`requestId`, buf)
                 Unit
             }
             is HerLeadException.Forbidden -> {
                 buf.putInt(3)
                 FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`requestId`, buf)
                 Unit
             }
             is HerLeadException.NotFound -> {
                 buf.putInt(4)
                 FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`requestId`, buf)
                 Unit
             }
             is HerLeadException.Validation -> {
                 buf.putInt(5)
                 FfiConverterString.write(value.`field`, buf)
                 FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`requestId`, buf)
                 Unit
             }
             is HerLeadException.Conflict -> {
                 buf.putInt(6)
                 FfiConverterString.write(value.`field`, buf)
                 FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`requestId`, buf)
                 Unit
             }
             is HerLeadException.RateLimited -> {
                 buf.putInt(7)
                 FfiConverterUInt.write(value.`retryAfterSeconds`, buf)
                 FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`requestId`, buf)
                 Unit
             }
             is HerLeadException.Server -> {
                 buf.putInt(8)
                 FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`requestId`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -7469,6 +11114,170 @@ public object FfiConverterTypeImportState: FfiConverterRustBuffer<ImportState> {
 
 
 
+/**
+ * The order of a cohort's member list on the dashboard.
+ */
+
+enum class MemberSort {
+    
+    /**
+     * Stalled first, then least progress, then longest quiet (the default).
+     */
+    AT_RISK,
+    /**
+     * Alphabetical by name.
+     */
+    NAME,
+    /**
+     * Most progress first.
+     */
+    PROGRESS,
+    /**
+     * Highest social capital first.
+     */
+    SCORE,
+    /**
+     * Most recent activity first.
+     */
+    RECENT_ACTIVITY;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMemberSort: FfiConverterRustBuffer<MemberSort> {
+    override fun read(buf: ByteBuffer) = try {
+        MemberSort.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: MemberSort) = 4UL
+
+    override fun write(value: MemberSort, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What kind of network failure a [`HerLeadError::Network`] is, for an app that treats them
+ * differently (retry a timeout, tell her she is offline, warn about a hostile network).
+ */
+
+enum class NetworkErrorKind {
+    
+    /**
+     * The server took longer than `ClientOptions::timeout_seconds`.
+     */
+    TIMEOUT,
+    /**
+     * No connection could be made: refused, unreachable, or the name does not resolve
+     * (she is offline, or the server is down).
+     */
+    CONNECT,
+    /**
+     * The TLS handshake failed: an untrusted or expired certificate, or a proxy in between.
+     */
+    TLS,
+    /**
+     * The server answered with something that is not a GraphQL answer (a proxy's page, a
+     * truncated body).
+     */
+    BAD_ANSWER,
+    /**
+     * The connection broke some other way (reset mid-answer, say).
+     */
+    OTHER;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNetworkErrorKind: FfiConverterRustBuffer<NetworkErrorKind> {
+    override fun read(buf: ByteBuffer) = try {
+        NetworkErrorKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: NetworkErrorKind) = 4UL
+
+    override fun write(value: NetworkErrorKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The fields of a profile that can be emptied.
+ */
+
+enum class ProfileField {
+    
+    /**
+     * The name shown.
+     */
+    DISPLAY_NAME,
+    /**
+     * The tagline.
+     */
+    TAGLINE,
+    /**
+     * The picture.
+     */
+    PICTURE_URL,
+    /**
+     * The website link.
+     */
+    WEBSITE_LINK;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProfileField: FfiConverterRustBuffer<ProfileField> {
+    override fun read(buf: ByteBuffer) = try {
+        ProfileField.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ProfileField) = 4UL
+
+    override fun write(value: ProfileField, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 /**
  * @suppress
@@ -7495,6 +11304,38 @@ public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
         } else {
             buf.put(1)
             FfiConverterInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean?> {
+    override fun read(buf: ByteBuffer): kotlin.Boolean? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Boolean?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Boolean?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterBoolean.write(value, buf)
         }
     }
 }
@@ -7601,6 +11442,102 @@ public object FfiConverterOptionalTypeTokenStore: FfiConverterRustBuffer<TokenSt
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeActivityEvent: FfiConverterRustBuffer<ActivityEvent?> {
+    override fun read(buf: ByteBuffer): ActivityEvent? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeActivityEvent.read(buf)
+    }
+
+    override fun allocationSize(value: ActivityEvent?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeActivityEvent.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ActivityEvent?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeActivityEvent.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCalendarFeed: FfiConverterRustBuffer<CalendarFeed?> {
+    override fun read(buf: ByteBuffer): CalendarFeed? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCalendarFeed.read(buf)
+    }
+
+    override fun allocationSize(value: CalendarFeed?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCalendarFeed.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CalendarFeed?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCalendarFeed.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeContactFilter: FfiConverterRustBuffer<ContactFilter?> {
+    override fun read(buf: ByteBuffer): ContactFilter? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeContactFilter.read(buf)
+    }
+
+    override fun allocationSize(value: ContactFilter?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeContactFilter.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ContactFilter?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeContactFilter.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeEntityRef: FfiConverterRustBuffer<EntityRef?> {
     override fun read(buf: ByteBuffer): EntityRef? {
         if (buf.get().toInt() == 0) {
@@ -7623,6 +11560,38 @@ public object FfiConverterOptionalTypeEntityRef: FfiConverterRustBuffer<EntityRe
         } else {
             buf.put(1)
             FfiConverterTypeEntityRef.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeNudge: FfiConverterRustBuffer<Nudge?> {
+    override fun read(buf: ByteBuffer): Nudge? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeNudge.read(buf)
+    }
+
+    override fun allocationSize(value: Nudge?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeNudge.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Nudge?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeNudge.write(value, buf)
         }
     }
 }
@@ -7719,6 +11688,134 @@ public object FfiConverterOptionalTypeUser: FfiConverterRustBuffer<User?> {
         } else {
             buf.put(1)
             FfiConverterTypeUser.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeAudience: FfiConverterRustBuffer<Audience?> {
+    override fun read(buf: ByteBuffer): Audience? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAudience.read(buf)
+    }
+
+    override fun allocationSize(value: Audience?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAudience.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Audience?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAudience.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCommunityKind: FfiConverterRustBuffer<CommunityKind?> {
+    override fun read(buf: ByteBuffer): CommunityKind? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCommunityKind.read(buf)
+    }
+
+    override fun allocationSize(value: CommunityKind?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCommunityKind.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CommunityKind?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCommunityKind.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCommunityRole: FfiConverterRustBuffer<CommunityRole?> {
+    override fun read(buf: ByteBuffer): CommunityRole? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCommunityRole.read(buf)
+    }
+
+    override fun allocationSize(value: CommunityRole?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCommunityRole.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CommunityRole?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCommunityRole.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypePlatform: FfiConverterRustBuffer<Platform?> {
+    override fun read(buf: ByteBuffer): Platform? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePlatform.read(buf)
+    }
+
+    override fun allocationSize(value: Platform?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePlatform.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Platform?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePlatform.write(value, buf)
         }
     }
 }
@@ -7857,6 +11954,70 @@ public object FfiConverterOptionalTypeSector: FfiConverterRustBuffer<Sector?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeStage: FfiConverterRustBuffer<Stage?> {
+    override fun read(buf: ByteBuffer): Stage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeStage.read(buf)
+    }
+
+    override fun allocationSize(value: Stage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeStage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Stage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeStage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeValuesAlignment: FfiConverterRustBuffer<ValuesAlignment?> {
+    override fun read(buf: ByteBuffer): ValuesAlignment? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeValuesAlignment.read(buf)
+    }
+
+    override fun allocationSize(value: ValuesAlignment?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeValuesAlignment.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ValuesAlignment?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeValuesAlignment.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeImportFormat: FfiConverterRustBuffer<ImportFormat?> {
     override fun read(buf: ByteBuffer): ImportFormat? {
         if (buf.get().toInt() == 0) {
@@ -7953,6 +12114,102 @@ public object FfiConverterOptionalTypeImportRowKind: FfiConverterRustBuffer<Impo
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeMemberSort: FfiConverterRustBuffer<MemberSort?> {
+    override fun read(buf: ByteBuffer): MemberSort? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMemberSort.read(buf)
+    }
+
+    override fun allocationSize(value: MemberSort?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMemberSort.allocationSize(value)
+        }
+    }
+
+    override fun write(value: MemberSort?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMemberSort.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceString.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceTypeSharedContact: FfiConverterRustBuffer<List<SharedContact>?> {
+    override fun read(buf: ByteBuffer): List<SharedContact>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeSharedContact.read(buf)
+    }
+
+    override fun allocationSize(value: List<SharedContact>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeSharedContact.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<SharedContact>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeSharedContact.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceTypeAudience: FfiConverterRustBuffer<List<Audience>?> {
     override fun read(buf: ByteBuffer): List<Audience>? {
         if (buf.get().toInt() == 0) {
@@ -8013,6 +12270,90 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeChannel: FfiConverterRustBuffer<List<Channel>> {
+    override fun read(buf: ByteBuffer): List<Channel> {
+        val len = buf.getInt()
+        return List<Channel>(len) {
+            FfiConverterTypeChannel.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Channel>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeChannel.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Channel>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeChannel.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCohort: FfiConverterRustBuffer<List<Cohort>> {
+    override fun read(buf: ByteBuffer): List<Cohort> {
+        val len = buf.getInt()
+        return List<Cohort>(len) {
+            FfiConverterTypeCohort.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Cohort>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCohort.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Cohort>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCohort.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCohortCoach: FfiConverterRustBuffer<List<CohortCoach>> {
+    override fun read(buf: ByteBuffer): List<CohortCoach> {
+        val len = buf.getInt()
+        return List<CohortCoach>(len) {
+            FfiConverterTypeCohortCoach.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CohortCoach>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCohortCoach.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CohortCoach>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCohortCoach.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeCohortMember: FfiConverterRustBuffer<List<CohortMember>> {
     override fun read(buf: ByteBuffer): List<CohortMember> {
         val len = buf.getInt()
@@ -8031,6 +12372,62 @@ public object FfiConverterSequenceTypeCohortMember: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeCohortMember.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCohortTaskCompletion: FfiConverterRustBuffer<List<CohortTaskCompletion>> {
+    override fun read(buf: ByteBuffer): List<CohortTaskCompletion> {
+        val len = buf.getInt()
+        return List<CohortTaskCompletion>(len) {
+            FfiConverterTypeCohortTaskCompletion.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CohortTaskCompletion>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCohortTaskCompletion.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CohortTaskCompletion>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCohortTaskCompletion.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCohortTaskProgress: FfiConverterRustBuffer<List<CohortTaskProgress>> {
+    override fun read(buf: ByteBuffer): List<CohortTaskProgress> {
+        val len = buf.getInt()
+        return List<CohortTaskProgress>(len) {
+            FfiConverterTypeCohortTaskProgress.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CohortTaskProgress>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCohortTaskProgress.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CohortTaskProgress>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCohortTaskProgress.write(it, buf)
         }
     }
 }
@@ -8405,6 +12802,34 @@ public object FfiConverterSequenceTypeProfile: FfiConverterRustBuffer<List<Profi
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeProgressEvent: FfiConverterRustBuffer<List<ProgressEvent>> {
+    override fun read(buf: ByteBuffer): List<ProgressEvent> {
+        val len = buf.getInt()
+        return List<ProgressEvent>(len) {
+            FfiConverterTypeProgressEvent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ProgressEvent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeProgressEvent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ProgressEvent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeProgressEvent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeRecommendation: FfiConverterRustBuffer<List<Recommendation>> {
     override fun read(buf: ByteBuffer): List<Recommendation> {
         val len = buf.getInt()
@@ -8461,6 +12886,34 @@ public object FfiConverterSequenceTypeReconnect: FfiConverterRustBuffer<List<Rec
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeScoreBucket: FfiConverterRustBuffer<List<ScoreBucket>> {
+    override fun read(buf: ByteBuffer): List<ScoreBucket> {
+        val len = buf.getInt()
+        return List<ScoreBucket>(len) {
+            FfiConverterTypeScoreBucket.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ScoreBucket>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeScoreBucket.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ScoreBucket>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeScoreBucket.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeScoreFactor: FfiConverterRustBuffer<List<ScoreFactor>> {
     override fun read(buf: ByteBuffer): List<ScoreFactor> {
         val len = buf.getInt()
@@ -8489,6 +12942,62 @@ public object FfiConverterSequenceTypeScoreFactor: FfiConverterRustBuffer<List<S
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeSectorCoverage: FfiConverterRustBuffer<List<SectorCoverage>> {
+    override fun read(buf: ByteBuffer): List<SectorCoverage> {
+        val len = buf.getInt()
+        return List<SectorCoverage>(len) {
+            FfiConverterTypeSectorCoverage.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SectorCoverage>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSectorCoverage.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SectorCoverage>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSectorCoverage.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSharedContact: FfiConverterRustBuffer<List<SharedContact>> {
+    override fun read(buf: ByteBuffer): List<SharedContact> {
+        val len = buf.getInt()
+        return List<SharedContact>(len) {
+            FfiConverterTypeSharedContact.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SharedContact>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSharedContact.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SharedContact>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSharedContact.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeStep: FfiConverterRustBuffer<List<Step>> {
     override fun read(buf: ByteBuffer): List<Step> {
         val len = buf.getInt()
@@ -8507,6 +13016,34 @@ public object FfiConverterSequenceTypeStep: FfiConverterRustBuffer<List<Step>> {
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeStep.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeStepCount: FfiConverterRustBuffer<List<StepCount>> {
+    override fun read(buf: ByteBuffer): List<StepCount> {
+        val len = buf.getInt()
+        return List<StepCount>(len) {
+            FfiConverterTypeStepCount.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StepCount>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStepCount.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StepCount>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStepCount.write(it, buf)
         }
     }
 }
@@ -8563,6 +13100,34 @@ public object FfiConverterSequenceTypeTask: FfiConverterRustBuffer<List<Task>> {
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeTask.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTaskCompletionRate: FfiConverterRustBuffer<List<TaskCompletionRate>> {
+    override fun read(buf: ByteBuffer): List<TaskCompletionRate> {
+        val len = buf.getInt()
+        return List<TaskCompletionRate>(len) {
+            FfiConverterTypeTaskCompletionRate.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TaskCompletionRate>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTaskCompletionRate.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TaskCompletionRate>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTaskCompletionRate.write(it, buf)
         }
     }
 }
@@ -8682,6 +13247,90 @@ public object FfiConverterSequenceTypeAudience: FfiConverterRustBuffer<List<Audi
 
 
 
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCohortField: FfiConverterRustBuffer<List<CohortField>> {
+    override fun read(buf: ByteBuffer): List<CohortField> {
+        val len = buf.getInt()
+        return List<CohortField>(len) {
+            FfiConverterTypeCohortField.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CohortField>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCohortField.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CohortField>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCohortField.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeContactField: FfiConverterRustBuffer<List<ContactField>> {
+    override fun read(buf: ByteBuffer): List<ContactField> {
+        val len = buf.getInt()
+        return List<ContactField>(len) {
+            FfiConverterTypeContactField.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ContactField>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeContactField.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ContactField>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeContactField.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeProfileField: FfiConverterRustBuffer<List<ProfileField>> {
+    override fun read(buf: ByteBuffer): List<ProfileField> {
+        val len = buf.getInt()
+        return List<ProfileField>(len) {
+            FfiConverterTypeProfileField.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ProfileField>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeProfileField.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ProfileField>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeProfileField.write(it, buf)
+        }
+    }
+}
+
+
+
+
 
 
 
@@ -8732,6 +13381,21 @@ public object FfiConverterSequenceTypeAudience: FfiConverterRustBuffer<List<Audi
     
         
         FfiConverterSequenceTypeTaskStatusEntry.lower(`statuses`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A [`TokenStore`] that keeps tokens in memory only (the session ends with the process), to
+         * pass to [`HerLeadClient::new`] or share between clients: for tests, scripts and apps that
+         * never keep a session.
+         */ fun `memoryTokenStore`(): TokenStore {
+            return FfiConverterTypeTokenStore.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_herlead_sdk_fn_func_memory_token_store(
+    
+        _status)
 }
     )
     }

@@ -10,11 +10,14 @@ use herlead_sdk::*;
 use herlead_server::testing::TestServer;
 use herlead_store::testing::{self, TestDb};
 
+mod calls;
+mod errors;
+
 struct Server {
     address: String,
     handle: herlead_server::startup::ServerHandle,
     _server: TestServer,
-    _db: TestDb,
+    db: TestDb,
 }
 
 /// The real server on `db`, through the server's own test helper, with access tokens that
@@ -25,7 +28,7 @@ async fn spawn(db: TestDb, access_ttl: u64) -> Server {
         address: server.address.clone(),
         handle: server.handle.clone(),
         _server: server,
-        _db: db,
+        db,
     }
 }
 
@@ -95,8 +98,15 @@ async fn test_member_journey_through_the_sdk() {
                 in_her_industry: true,
                 on_meet_list: true,
                 competitor: false,
-                values: ValuesAlignment::Aligned,
+                values: Some(ValuesAlignment::Aligned),
                 tags: vec!["computing".into()],
+                links: vec![],
+                stage: None,
+                cadence_days: None,
+                emails: vec!["grace@example.org".into()],
+                company: Some("Navy".into()),
+                job_title: None,
+                connected_on: Some("2024-05-01".into()),
             })
             .await
             .expect("contact");
@@ -135,7 +145,7 @@ async fn test_member_journey_through_the_sdk() {
         let score = sdk.social_capital().await.expect("score");
         assert!(score.total > 0.0 && score.reach.score > 0.0);
         assert!(!sdk.recommendations(5).await.expect("recs").is_empty());
-        let page = sdk.contacts(10, None).await.expect("contacts");
+        let page = sdk.contacts(None, Some(10), None).await.expect("contacts");
         // The ask came before the give, so this is not reciprocity yet.
         assert_eq!(
             (page.total_count, page.contacts[0].stage),
@@ -450,6 +460,92 @@ fn test_every_operation_is_valid_against_the_schema() {
     }
 }
 
+/// Operations an app does not need: an operator's tools call them, not a member's or a
+/// coach's app.
+const SERVER_ONLY: &[(&str, &str)] = &[
+    (
+        "grantCoach",
+        "ADMIN: an operator makes a coach (the admin's own tooling)",
+    ),
+    (
+        "revokeCoach",
+        "ADMIN: an operator takes a coach's role back",
+    ),
+];
+
+#[test]
+fn test_every_operation_in_the_schema_has_an_sdk_call_or_is_listed_as_server_only() {
+    use apollo_compiler::{ast::OperationType, executable::Selection};
+    use std::collections::BTreeSet;
+
+    let sdl = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../schema/schema.graphql"
+    ))
+    .expect("schema");
+    let schema = apollo_compiler::Schema::parse_and_validate(sdl, "schema.graphql")
+        .expect("the schema is valid");
+    let kinds = [
+        (OperationType::Query, "query"),
+        (OperationType::Mutation, "mutation"),
+        (OperationType::Subscription, "subscription"),
+    ];
+    let mut in_schema = BTreeSet::new();
+    for (kind, label) in kinds {
+        let Some(root) = schema.root_operation(kind) else {
+            continue;
+        };
+        let object = schema.get_object(root).expect("root type");
+        for name in object.fields.keys() {
+            in_schema.insert((label, name.to_string()));
+        }
+    }
+    let mut sent = BTreeSet::new();
+    for (name, document) in operations::ALL {
+        let document = apollo_compiler::ExecutableDocument::parse_and_validate(
+            &schema,
+            *document,
+            format!("{name}.graphql"),
+        )
+        .expect("valid (checked by the test above)");
+        for operation in document.operations.iter() {
+            let label = kinds
+                .iter()
+                .find(|(kind, _)| *kind == operation.operation_type)
+                .map(|(_, label)| *label)
+                .expect("a kind");
+            for selection in &operation.selection_set.selections {
+                if let Selection::Field(field) = selection {
+                    sent.insert((label, field.name.to_string()));
+                }
+            }
+        }
+    }
+    let server_only: BTreeSet<_> = SERVER_ONLY
+        .iter()
+        .map(|(name, _)| ("mutation", (*name).to_owned()))
+        .collect();
+    let missing: Vec<_> = in_schema
+        .iter()
+        .filter(|op| !sent.contains(*op) && !server_only.contains(*op))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations in schema/schema.graphql with no SDK call: {missing:?}; add a call, or \
+         list them in SERVER_ONLY with the reason"
+    );
+    let stale: Vec<_> = server_only.difference(&in_schema).collect();
+    assert!(
+        stale.is_empty(),
+        "SERVER_ONLY names operations the schema no longer has: {stale:?}"
+    );
+    let both: Vec<_> = server_only.intersection(&sent).collect();
+    assert!(
+        both.is_empty(),
+        "SERVER_ONLY operations the SDK does call: {both:?}"
+    );
+}
+
 #[test]
 fn test_only_the_sdk_enables_cores_uniffi_feature() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -559,7 +655,13 @@ async fn test_her_network_comes_in_from_files_and_goes_out_again_through_the_sdk
             usize::try_from(preview.new_contacts).expect("a count"),
             preview.rows.len()
         );
-        assert_eq!(sdk.contacts(100, None).await.expect("page").total_count, 0);
+        assert_eq!(
+            sdk.contacts(None, Some(100), None)
+                .await
+                .expect("page")
+                .total_count,
+            0
+        );
         let news = sdk
             .import_preview(preview.batch.id.clone(), Some(ImportRowKind::New), 2, 3)
             .await
@@ -572,7 +674,7 @@ async fn test_her_network_comes_in_from_files_and_goes_out_again_through_the_sdk
             .expect("confirm");
         assert_eq!(batch.status, ImportState::Confirmed);
         assert_eq!(batch.created, preview.new_contacts);
-        let page = sdk.contacts(100, None).await.expect("page");
+        let page = sdk.contacts(None, Some(100), None).await.expect("page");
         assert_eq!(page.total_count, i64::from(preview.new_contacts), "{label}");
         assert!(page.contacts.iter().all(|c| c.sector.is_none()));
         let suggested: Vec<_> = page
